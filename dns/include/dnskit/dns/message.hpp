@@ -1,0 +1,99 @@
+#pragma once
+// dns::message: a whole DNS message (RFC 1035 §4.1) with EDNS0 (RFC 6891).
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "dnskit/dns/name.hpp"
+#include "dnskit/dns/record.hpp"
+#include "dnskit/dns/rr_type.hpp"
+
+namespace dnskit::dns {
+
+struct header {
+  std::uint16_t id = 0;
+  bool qr = false;  // response
+  opcode op = opcode::query;
+  bool aa = false, tc = false, rd = false, ra = false;
+  bool z = false;  // the reserved bit, kept so a decoded header re-encodes identically
+  bool ad = false, cd = false;
+  std::uint8_t rcode_low = 0;  // the header's 4 rcode bits; see message::rcode()
+
+  static constexpr std::size_t size = 12;
+};
+
+struct question {
+  name qname;
+  rr_type qtype = rr_type::a;
+  rr_class qclass = rr_class::in;
+  friend bool operator==(const question&, const question&) = default;
+};
+
+struct edns_option {
+  std::uint16_t code = 0;
+  std::vector<std::uint8_t> data;
+  friend bool operator==(const edns_option&, const edns_option&) = default;
+};
+
+// The OPT pseudo-record's meaning (RFC 6891 §6.1.2-3).
+struct edns {
+  std::uint16_t udp_payload_size = 1232;
+  std::uint8_t extended_rcode = 0;  // upper 8 bits of the 12-bit rcode
+  std::uint8_t version = 0;
+  bool dnssec_ok = false;
+  std::uint16_t z = 0;  // the remaining 15 flag bits
+  std::vector<edns_option> options;
+  friend bool operator==(const edns&, const edns&) = default;
+};
+
+struct message {
+  header hdr;
+  std::vector<question> questions;
+  std::vector<record> answer;
+  std::vector<record> authority;
+  std::vector<record> additional;  // without the OPT record, which lives in `opt`
+  std::optional<edns> opt;
+
+  // The full 12-bit rcode (header bits + EDNS extended bits).
+  dns::rcode rcode() const noexcept;
+  void set_rcode(dns::rcode r) noexcept;  // splits into header and OPT (creating none)
+};
+
+struct decode_limits {
+  std::size_t max_records = 65535 * 4;  // counts are untrusted; each record still needs its bytes
+};
+
+// Strict decode: every count honoured, no trailing bytes, OPT only once and only in the
+// additional section, names and rdata bounds-checked. Returns a dns::errc on failure; never
+// throws on bad input.
+std::error_code decode(std::span<const std::uint8_t> wire, message& out,
+                       const decode_limits& limits = {});
+
+// Decodes only the 12-byte header (for servers deciding whether to answer at all).
+std::error_code decode_header(std::span<const std::uint8_t> wire, header& out);
+
+struct encode_result {
+  std::size_t size = 0;    // bytes written
+  bool truncated = false;  // some records did not fit: TC is set in the written header
+};
+
+// Encodes with name compression into `buffer`, writing at most `max_size` bytes (and at most
+// buffer.size()). Records are added whole, section by section; when the next record does not fit
+// the message stops there, TC is set and the counts say what was written. The OPT record, if
+// any, is reserved first so it is never the one dropped.
+encode_result encode(const message& m, std::span<std::uint8_t> buffer,
+                     std::size_t max_size = 65535);
+// Convenience: a new vector (max 65535 bytes unless limited).
+std::vector<std::uint8_t> encode(const message& m, std::size_t max_size = 65535,
+                                 bool* truncated = nullptr);
+
+// A query for one question, RD set, optionally with EDNS (payload size, DO).
+message make_query(std::uint16_t id, const name& qname, rr_type qtype,
+                   rr_class qclass = rr_class::in, bool recursion_desired = true,
+                   std::optional<edns> opt = edns{});
+
+}  // namespace dnskit::dns

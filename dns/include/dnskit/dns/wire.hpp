@@ -1,0 +1,101 @@
+#pragma once
+// Bounded readers and writers of DNS wire format. Every read checks the bounds and records the
+// first failure (a "sticky" error): once it fails, every later read returns zeros, so a decoder can
+// read a whole structure and check the error once. The writer never writes past its buffer; it
+// stops and reports errc::no_space instead.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <system_error>
+
+#include "dnskit/dns/name.hpp"
+#include "dnskit/dns/rr_type.hpp"
+
+namespace dnskit::dns {
+
+class wire_reader {
+ public:
+  // `message` is the whole DNS message (compression pointers are resolved against it); reading
+  // starts at `offset` and stops at `end` (default: the end of the message).
+  explicit wire_reader(std::span<const std::uint8_t> message, std::size_t offset = 0);
+  wire_reader(std::span<const std::uint8_t> message, std::size_t offset, std::size_t end);
+
+  std::uint8_t u8();
+  std::uint16_t u16();
+  std::uint32_t u32();
+  std::span<const std::uint8_t> bytes(std::size_t n);
+  name read_name();  // possibly compressed (see name::read)
+
+  // A reader over the next `n` bytes (e.g. an RDATA of rdlength n); this reader skips them.
+  wire_reader sub(std::size_t n);
+
+  std::size_t offset() const noexcept { return offset_; }
+  std::size_t remaining() const noexcept { return ec_ ? 0 : end_ - offset_; }
+  bool at_end() const noexcept { return offset_ == end_; }
+  std::span<const std::uint8_t> message() const noexcept { return message_; }
+
+  const std::error_code& error() const noexcept { return ec_; }
+  void fail(std::error_code ec) noexcept {
+    if (!ec_) ec_ = ec;
+  }
+
+ private:
+  bool need(std::size_t n) noexcept;
+
+  std::span<const std::uint8_t> message_;
+  std::size_t offset_;
+  std::size_t end_;
+  std::error_code ec_;
+};
+
+// Writes into a caller-owned buffer; no allocation, so the server's per-query path can use it.
+// Name compression (RFC 1035 §4.1.4) remembers where earlier names start in this buffer.
+class wire_writer {
+ public:
+  explicit wire_writer(std::span<std::uint8_t> buffer) noexcept;
+
+  void u8(std::uint8_t v) noexcept;
+  void u16(std::uint16_t v) noexcept;
+  void u32(std::uint32_t v) noexcept;
+  void bytes(std::span<const std::uint8_t> b) noexcept;
+
+  // Writes an uncompressed wire name (from name::wire() or stored zone data), compressing it
+  // against names written before when `compress` is true, and remembering its suffixes as
+  // targets for later names.
+  void write_name(std::span<const std::uint8_t> wire_name, bool compress = true) noexcept;
+  void write_name(const name& n, bool compress = true) noexcept { write_name(n.wire(), compress); }
+
+  // Writes RDLENGTH and the rdata of `type` given in canonical (uncompressed) form, compressing
+  // the embedded names of the RFC 1035 types (NS, CNAME, SOA, PTR, MX, ...; RFC 3597 §4) and never
+  // those of any other type.
+  void write_rdata(rr_type type, std::span<const std::uint8_t> rdata) noexcept;
+
+  // Overwrites a 16-bit value written earlier (counts, lengths).
+  void patch_u16(std::size_t at, std::uint16_t v) noexcept;
+
+  // Size written so far. rollback() undoes everything after `size` (compression targets
+  // included), so a record that does not fit can be taken back whole.
+  std::size_t size() const noexcept { return size_; }
+  void rollback(std::size_t size) noexcept;
+
+  // Shrinks the usable buffer (e.g. to the client's UDP payload size); never grows it.
+  void limit(std::size_t max_size) noexcept;
+  std::size_t capacity() const noexcept { return buffer_.size(); }
+
+  bool overflow() const noexcept { return overflow_; }
+  std::span<const std::uint8_t> data() const noexcept { return buffer_.first(size_); }
+
+ private:
+  bool room(std::size_t n) noexcept;
+
+  static constexpr std::size_t max_targets = 256;
+  std::span<std::uint8_t> buffer_;
+  std::size_t size_ = 0;
+  bool overflow_ = false;
+  // Offsets (< 0x4000) of names written so far, usable as compression targets.
+  std::array<std::uint16_t, max_targets> targets_{};
+  std::size_t target_count_ = 0;
+};
+
+}  // namespace dnskit::dns
