@@ -1,0 +1,140 @@
+#pragma once
+// The query processor: a pure function from query bytes (plus the transport and the client's
+// address) to response bytes, separate from all I/O (DESIGN.md §4). Transports call respond()
+// for every datagram or TCP message; tests and the fuzzer call it directly.
+//
+// The rules it implements (RFC 1035, 2181, 6891, 8482, 8906, 5936, 1995, 1996), in the order
+// they are checked:
+//   - fewer than 12 bytes, or QR=1 (a response): dropped, nothing is sent (RFC 8906 §3.1 only
+//     asks for answers to queries; answering responses invites loops);
+//   - opcode other than QUERY and NOTIFY: NOTIMP, header only (RFC 1035 §4.1.1, RFC 8906 §3.1.4);
+//   - QDCOUNT != 1 or a question that does not decode: FORMERR, header only;
+//   - records after the question that do not decode, an OPT outside the additional section,
+//     two OPTs, or an OPT whose owner is not the root or whose options overrun it: FORMERR with
+//     the question echoed and no OPT (RFC 6891 §6.1.1, §7);
+//   - EDNS version > 0: BADVERS with an OPT of version 0, the question, no answer (RFC 6891 §6.1.3);
+//   - NOTIFY: REFUSED with the question echoed. We are the primary of every zone we serve and
+//     never a secondary, so no NOTIFY is ever wanted; NOTIMP would claim the opcode is unknown
+//     (RFC 8906 §3.1.4 keeps NOTIMP for that) while refusing by policy is what REFUSED means
+//     (RFC 1035 §4.1.1, RFC 1996 §3.10: a notify from a non-primary is not acted upon);
+//   - class CH: TXT (or ANY) for version.bind / version.server and id.server / hostname.bind
+//     when configured, REFUSED otherwise (as NSD); any class other than IN and CH: REFUSED;
+//   - qtype AXFR: over UDP NOTIMP (RFC 5936 §4.2 defines no AXFR over UDP; NSD and Knot answer
+//     NOTIMP); over TCP from a client the zone's allow-transfer list admits: outcome::transfer
+//     (the caller streams the zone with axfr_stream); otherwise REFUSED (RFC 5936 §5);
+//   - qtype IXFR: same access check; over UDP the zone's SOA alone (RFC 1995 §2: the client
+//     then retries over TCP, as Knot and NSD answer); over TCP the whole zone in the AXFR form,
+//     which RFC 1995 §4 allows when no incremental history is kept (we keep none);
+//   - qtype OPT: FORMERR (RFC 6891 §6.1.1: OPT is not a query type); TSIG/TKEY/MAILA/MAILB: NOTIMP;
+//   - a name outside every zone: REFUSED, no AA, no records (RFC 8906 §7);
+//   - otherwise the zone lookup (zones/): AA except on referrals, NXDOMAIN/NODATA with the SOA;
+//   - ANY (RFC 8482 §4.1): over UDP one RRset of the name, the smallest on the wire (ties: the
+//     lowest type), so the answer stays small; over TCP every RRset when
+//     options.minimal_any_tcp is false (the default is minimal on both, as NSD and Knot).
+// In every answer: ID, opcode, RD and CD copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6); RA, AD and
+// Z never set; the question echoed byte for byte (the client's 0x20 case); an OPT when the
+// query had one (RFC 6891 §7) with our payload size and the DO bit copied (RFC 3225 §3),
+// unknown options and flags not echoed.
+// Sizes: over UDP min(max(client's EDNS size, 512), options.max_udp_payload), 512 without
+// EDNS (RFC 1035 §4.2.1, RFC 6891 §6.2.5); over TCP 65535. When the answer does not fit, whole
+// additional RRsets are left out first (RFC 2181 §9: no TC for that), except glue a referral
+// needs; if the answer or authority sections still do not fit, TC=1 with empty answer and
+// authority sections (as NSD: the client retries over TCP). The OPT is always kept.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dnskit/dns/name.hpp"
+#include "dnskit/dns/rr_type.hpp"
+#include "dnskit/nameserver/acl.hpp"
+#include "dnskit/nameserver/request.hpp"
+
+namespace dnskit::zones {
+class zone_set;
+}
+
+namespace dnskit::nameserver {
+
+struct zone_transfer_acl {
+  dns::name origin;
+  acl allow;
+};
+
+struct responder_options {
+  // EDNS0: the largest UDP response we send and the size we advertise (RFC 6891 §6.2.5; 1232
+  // avoids IP fragmentation, DNS Flag Day 2020). Values below 512 are taken as 512.
+  std::uint16_t max_udp_payload = 1232;
+  // CH TXT answers (RFC 4892 §2.2 names them); std::nullopt: REFUSED.
+  std::optional<std::string> version;   // version.bind, version.server
+  std::optional<std::string> identity;  // id.server, hostname.bind
+  // Who may transfer a zone (AXFR/IXFR over TCP): the per-zone list if the zone has one here,
+  // else `allow_transfer` (default: loopback only).
+  acl allow_transfer = acl::loopback();
+  std::vector<zone_transfer_acl> zone_allow_transfer;
+  // RFC 8482 §4.1 over TCP too (NSD and Knot are minimal on both transports). False: over TCP
+  // ANY returns every RRset of the name, as BIND's `minimal-any` (UDP only) does.
+  bool minimal_any_tcp = true;
+  // AXFR message size. RFC 5936 allows 65535; messages of 16 KiB keep every name a compression
+  // target (pointers reach offsets below 0x4000, RFC 1035 §4.1.4), as NSD does.
+  std::uint16_t axfr_message_size = 16384;
+};
+
+// What respond() did, for the caller (transport, query log, rate limiting).
+struct outcome {
+  enum class action : std::uint8_t {
+    drop,      // send nothing (not a query, or shorter than a header)
+    reply,     // send `size` bytes of `out`
+    transfer,  // an admitted AXFR/IXFR over TCP: nothing written; stream it with axfr_stream
+  };
+  action what = action::drop;
+  std::size_t size = 0;
+  dns::rcode rcode = dns::rcode::noerror;
+  dns::rr_type qtype = dns::rr_type::a;   // meaningful when a question was read
+  dns::rr_class qclass = dns::rr_class::in;
+  bool truncated = false;  // TC set
+  bool has_question = false;
+};
+
+// Per-thread working memory for respond(): the lookup result and the other buffers the hot
+// path reuses so that it allocates nothing once warm. One per thread; never shared.
+class scratch {
+ public:
+  scratch();
+  ~scratch();
+  scratch(scratch&&) noexcept;
+  scratch& operator=(scratch&&) noexcept;
+  scratch(const scratch&) = delete;
+  scratch& operator=(const scratch&) = delete;
+
+  struct state;
+  state& get() noexcept { return *state_; }
+
+ private:
+  std::unique_ptr<state> state_;
+};
+
+class responder {
+ public:
+  explicit responder(responder_options options);
+
+  // Answers one query. `zones` is the snapshot the caller holds for the duration of the call.
+  // `out` receives the response: it must hold at least 512 bytes for UDP and 65535 for TCP
+  // (smaller buffers only make answers truncate sooner). Never throws on any input; never
+  // allocates once `work` is warm.
+  outcome respond(std::span<const std::uint8_t> query, const request_info& client,
+                  const zones::zone_set& zones, scratch& work, std::span<std::uint8_t> out) const;
+
+  const responder_options& options() const noexcept { return options_; }
+
+  // The allow-transfer list that applies to the zone `origin`.
+  const acl& transfer_acl(const dns::name& origin) const noexcept;
+
+ private:
+  responder_options options_;
+};
+
+}  // namespace dnskit::nameserver
