@@ -24,6 +24,7 @@ struct header {
   std::uint8_t rcode_low = 0;  // the header's 4 rcode bits; see message::rcode()
 
   static constexpr std::size_t size = 12;
+  friend bool operator==(const header&, const header&) = default;
 };
 
 struct question {
@@ -48,6 +49,9 @@ struct edns {
   std::uint16_t z = 0;  // the remaining 15 flag bits
   std::vector<edns_option> options;
   friend bool operator==(const edns&, const edns&) = default;
+
+  // Size of the OPT record carrying this on the wire (owner, fixed fields and options).
+  std::size_t wire_size() const noexcept;
 };
 
 struct message {
@@ -60,7 +64,12 @@ struct message {
 
   // The full 12-bit rcode (header bits + EDNS extended bits).
   dns::rcode rcode() const noexcept;
-  void set_rcode(dns::rcode r) noexcept;  // splits into header and OPT (creating none)
+  // Splits into header and OPT bits. No OPT is created: without one, only the low 4 bits are
+  // kept (a server answering BADVERS etc. must add the OPT first, RFC 6891 §6.1.3).
+  void set_rcode(dns::rcode r) noexcept;
+
+  // Section by section equality; names compare case-insensitively (as dns::name does).
+  friend bool operator==(const message&, const message&) = default;
 };
 
 struct decode_limits {
@@ -68,12 +77,17 @@ struct decode_limits {
 };
 
 // Strict decode: every count honoured, no trailing bytes, OPT only once and only in the
-// additional section, names and rdata bounds-checked. Returns a dns::errc on failure; never
-// throws on bad input.
+// additional section with the root as owner, names and rdata bounds-checked. Returns a dns::errc
+// on failure (then `out` holds what was read so far); never throws on bad input. Errors:
+// short_read (truncated header, counts beyond the data, rdlength beyond the data),
+// too_many_records (counts above `limits`), the name errors (bad_pointer, too_many_pointers,
+// label_too_long, name_too_long, bad_label_type), bad_rdata (rdata not matching its type, or a
+// malformed OPT option list), opt_not_in_additional, multiple_opt, bad_opt_owner, trailing_data.
 std::error_code decode(std::span<const std::uint8_t> wire, message& out,
                        const decode_limits& limits = {});
 
 // Decodes only the 12-byte header (for servers deciding whether to answer at all).
+// Errors: short_read when fewer than 12 bytes are given.
 std::error_code decode_header(std::span<const std::uint8_t> wire, header& out);
 
 struct encode_result {
@@ -84,7 +98,9 @@ struct encode_result {
 // Encodes with name compression into `buffer`, writing at most `max_size` bytes (and at most
 // buffer.size()). Records are added whole, section by section; when the next record does not fit
 // the message stops there, TC is set and the counts say what was written. The OPT record, if
-// any, is reserved first so it is never the one dropped.
+// any, is reserved first so it is never the one dropped (RFC 6891 §7). Only if the header and the
+// OPT record alone do not fit is the OPT left out too; with less than 12 bytes nothing is written
+// ({0, true}).
 encode_result encode(const message& m, std::span<std::uint8_t> buffer,
                      std::size_t max_size = 65535);
 // Convenience: a new vector (max 65535 bytes unless limited).
