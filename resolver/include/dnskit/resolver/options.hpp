@@ -1,0 +1,132 @@
+#pragma once
+// Options of a resolver (one c-ares channel) and of each operation.
+//
+// What is per resolver: servers, ports, transport, timeout, tries, rotate, search list, ndots,
+// resolv.conf, hosts file, socket buffers, the observer. c-ares keeps those per channel, so a
+// program that needs another server or TCP for one query makes a second resolver (cheap: one
+// channel, no thread). What is per query (query_options): class, RD, EDNS payload and DO/CD
+// bits, the search list on/off, a deadline and a cancel_token.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dnskit/dns/rr_type.hpp"
+#include "dnskit/resolver/detail/asio.hpp"
+#include "dnskit/resolver/error.hpp"
+
+namespace dnskit::resolver {
+
+class observer;
+
+namespace detail {
+struct cancel_state;
+}
+
+// A name server's address and port.
+struct server_address {
+  boost::asio::ip::address address;
+  std::uint16_t port = 53;
+
+  // Parses "192.0.2.1", "192.0.2.1:5300", "2001:db8::1", "[2001:db8::1]" or
+  // "[2001:db8::1]:5300". Errors: errc::bad_server (also for port 0 or above 65535).
+  static server_address parse(std::string_view text, error_code& ec);
+  static server_address parse(std::string_view text);  // throws boost::system::system_error
+
+  // "192.0.2.1:53", "[2001:db8::1]:53".
+  std::string to_string() const;
+  friend bool operator==(const server_address&, const server_address&) = default;
+};
+
+struct options {
+  // Servers in the order c-ares tries them. Empty: those of resolv.conf (c-ares's default,
+  // 127.0.0.1:53, when it names none).
+  std::vector<server_address> servers;
+  // Timeout of the first try to each server (c-ares doubles it each round). Unset: resolv.conf's
+  // `options timeout:` or c-ares's default (5 s in 1.18).
+  std::optional<std::chrono::milliseconds> timeout;
+  // Rounds over the server list (ARES_OPT_TRIES). Unset: resolv.conf's `attempts:` or 4.
+  std::optional<int> tries;
+  // Spread queries over the servers instead of always starting with the first.
+  std::optional<bool> rotate;
+  bool tcp_only = false;       // ARES_FLAG_USEVC: every query over TCP
+  bool no_recursion = false;   // RD=0 on every query unless query_options says otherwise
+  // EDNS0 (RFC 6891) UDP payload size offered on every query; 0 = no OPT record (c-ares's
+  // default). async_resolve uses it through ARES_FLAG_EDNS + ARES_OPT_EDNSPSZ.
+  std::uint16_t edns_payload_size = 0;
+  // Search list and ndots (resolv.conf's `search` and `options ndots:`). Unset: resolv.conf's.
+  std::optional<std::vector<std::string>> search_domains;
+  std::optional<int> ndots;
+  // The resolv.conf to read (ARES_OPT_RESOLVCONF). Unset: /etc/resolv.conf. "/dev/null" reads
+  // nothing: only what is set here counts (what tests do).
+  std::optional<std::string> resolv_conf;
+  // Whether async_resolve consults the hosts file before DNS (c-ares lookups "fb" or "b").
+  bool hosts_file = true;
+  // SO_RCVBUF / SO_SNDBUF of every socket in bytes; 0 = the system's default. With hundreds of
+  // UDP queries in flight on one socket, the default receive buffer (~208 KiB) overflows and
+  // answers are dropped; 4 MiB holds several thousand answers.
+  int socket_receive_buffer = 0;
+  int socket_send_buffer = 0;
+  // At most this many requests handed to c-ares at once; more wait in a FIFO queue (their
+  // deadline runs from the call). 0 = no limit.
+  std::size_t max_in_flight = 0;
+  // Sees socket and query events (observer.hpp). Shared: it must outlive the resolver's use.
+  std::shared_ptr<dnskit::resolver::observer> observer;
+
+  // Checks ranges (timeout > 0, tries >= 1, ndots 0..15, buffer sizes >= 0) without building
+  // anything: errc::bad_option.
+  error_code validate() const;
+};
+
+// Cancels one or several operations without touching the others (Boost 1.74 has no
+// cancellation slots). Copies share one state. cancel() completes every operation started with
+// this token that has not completed yet with boost::asio::error::operation_aborted; operations
+// started with it afterwards complete at once with operation_aborted. c-ares itself cannot drop
+// one query, so the request may still run to its end inside c-ares; its late result is absorbed.
+// Call cancel() on the resolver's executor, like every other resolver function.
+class cancel_token {
+ public:
+  cancel_token();
+  void cancel();
+  bool cancelled() const noexcept;
+
+  // Internal.
+  const std::shared_ptr<detail::cancel_state>& state() const noexcept { return state_; }
+
+ private:
+  std::shared_ptr<detail::cancel_state> state_;
+};
+
+// Per-operation options for async_query and async_reverse.
+struct query_options {
+  dns::rr_class qclass = dns::rr_class::in;
+  // RD bit. Unset: !options::no_recursion.
+  std::optional<bool> recursion_desired;
+  // EDNS payload size. Unset: options::edns_payload_size; 0: no OPT record.
+  std::optional<std::uint16_t> edns_payload_size;
+  bool dnssec_ok = false;          // DO bit (RFC 3225); implies an OPT record (1232 if no size)
+  bool checking_disabled = false;  // CD bit (RFC 4035 §3.2.2)
+  // Apply the search list and ndots to a name given as text without a trailing dot, as
+  // res_search does: names with at least ndots dots are tried as they are first, others last;
+  // NXDOMAIN and NODATA move on to the next candidate. Off: the text is taken as absolute.
+  bool search = false;
+  // A deadline for the whole operation from the call, independent of the channel's
+  // timeout × tries; zero = none. On expiry the operation completes with errc::timeout.
+  std::chrono::milliseconds deadline{0};
+  std::optional<cancel_token> cancel;
+};
+
+enum class address_family : std::uint8_t { any, v4, v6 };
+
+// Per-operation options for async_resolve.
+struct resolve_options {
+  address_family family = address_family::any;
+  std::chrono::milliseconds deadline{0};
+  std::optional<cancel_token> cancel;
+};
+
+}  // namespace dnskit::resolver

@@ -1,0 +1,197 @@
+#pragma once
+// dnskit::resolver::resolver: an asynchronous DNS resolver. One object owns one c-ares channel
+// and runs it on an Asio executor: c-ares says which sockets to watch (ARES_OPT_SOCK_STATE_CB),
+// the resolver waits for them to become readable or writable and for one steady_timer armed
+// from ares_timeout(), and lets c-ares process what is ready. No threads, no polling.
+//
+// Operations take any Asio completion token (a callback, boost::asio::use_future,
+// boost::asio::use_awaitable, redirect_error(...), ...):
+//
+//   async_query(name, type[, class | query_options], token)
+//       void(error_code, dns::message)   the whole response, every section, decoded by dns/
+//   async_resolve(host[, resolve_options], token)
+//       void(error_code, resolve_result) A and AAAA addresses (hosts file, search list, ndots)
+//   async_reverse(address[, query_options], token)
+//       void(error_code, std::vector<std::string>)   PTR names, without the trailing dot
+//
+// async_query's outcomes: no error and the response when its rcode is NOERROR and the answer
+// section holds records; errc::nodata (NOERROR, empty answer), errc::nxdomain, servfail,
+// refused, formerr, notimp, other_rcode WITH the response in the message (a caller such as
+// dnslookup prints it); errc::timeout, connection_refused, bad_response, bad_name,
+// operation_aborted with an empty message. With use_future or use_awaitable an error is thrown
+// (boost::system::system_error) and the message is lost: use
+// boost::asio::redirect_error(boost::asio::use_awaitable, ec) to keep both.
+//
+// Handlers: a handler runs on its associated executor (by default the resolver's executor),
+// never inside the call that started the operation, and exactly once.
+//
+// Thread safety: as Asio's I/O objects. Distinct resolvers: safe. One resolver: not safe; call
+// its functions (and cancel_token::cancel) from the executor's thread, or its strand when the
+// io_context runs on several threads (then make the resolver with that strand as executor).
+//
+// cancel() and destruction complete every pending operation with
+// boost::asio::error::operation_aborted, exactly once. A handler may start new operations or
+// destroy the resolver.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "dnskit/dns/message.hpp"
+#include "dnskit/dns/name.hpp"
+#include "dnskit/dns/rr_type.hpp"
+#include "dnskit/resolver/detail/asio.hpp"
+#include "dnskit/resolver/detail/completion.hpp"
+#include "dnskit/resolver/error.hpp"
+#include "dnskit/resolver/observer.hpp"
+#include "dnskit/resolver/options.hpp"
+
+namespace dnskit::resolver {
+
+namespace detail {
+class core;
+}
+
+struct resolved_address {
+  boost::asio::ip::address address;
+  std::uint32_t ttl = 0;  // seconds (0 from the hosts file)
+  friend bool operator==(const resolved_address&, const resolved_address&) = default;
+};
+
+struct resolve_result {
+  std::string canonical_name;               // after CNAMEs, without the trailing dot
+  std::vector<resolved_address> addresses;  // in c-ares's order (IPv6 first for family::any)
+};
+
+// The reverse-lookup name of an address: "7.2.0.192.in-addr.arpa." (RFC 1035 §3.5),
+// nibbles under "ip6.arpa." (RFC 3596 §2.5).
+dns::name reverse_name(const boost::asio::ip::address& address);
+
+class resolver {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+
+  // Throws boost::system::system_error: errc::bad_option (options::validate), errc::bad_server,
+  // errc::file_error / no_memory / ... from c-ares's initialisation.
+  explicit resolver(const executor_type& ex, const options& opts = {});
+  template <typename ExecutionContext,
+            std::enable_if_t<std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>,
+                             int> = 0>
+  explicit resolver(ExecutionContext& context, const options& opts = {})
+      : resolver(executor_type(context.get_executor()), opts) {}
+
+  // Completes every pending operation with operation_aborted and destroys the channel.
+  ~resolver();
+
+  resolver(resolver&& other) noexcept;
+  resolver& operator=(resolver&& other) noexcept;  // destroys this one's channel first
+  resolver(const resolver&) = delete;
+  resolver& operator=(const resolver&) = delete;
+
+  executor_type get_executor() const noexcept;
+
+  // The options in effect: those given, completed with what c-ares read from resolv.conf
+  // (servers, timeout, tries, search domains, ndots, rotate).
+  options effective_options() const;
+
+  // Operations started and not completed yet.
+  std::size_t pending() const noexcept;
+
+  // Completes every pending operation with operation_aborted (their handlers are posted).
+  // The resolver stays usable.
+  void cancel();
+
+  // --- async_query --------------------------------------------------------------------------
+  // `name` is presentation text ("www.example.test", trailing dot optional, `\.` and `\DDD`
+  // escapes); a name that does not parse completes with errc::bad_name.
+  template <typename Token>
+  auto async_query(std::string_view name, dns::rr_type type, const query_options& opts,
+                   Token&& token) {
+    return boost::asio::async_initiate<Token, void(error_code, dns::message)>(
+        initiate_query{this}, token, std::string(name), type, opts);
+  }
+  template <typename Token>
+  auto async_query(std::string_view name, dns::rr_type type, Token&& token) {
+    return async_query(name, type, query_options{}, std::forward<Token>(token));
+  }
+  template <typename Token>
+  auto async_query(std::string_view name, dns::rr_type type, dns::rr_class qclass, Token&& token) {
+    query_options opts;
+    opts.qclass = qclass;
+    return async_query(name, type, opts, std::forward<Token>(token));
+  }
+
+  // --- async_resolve ------------------------------------------------------------------------
+  // A host name (the search list and ndots apply, the hosts file first when enabled) or a
+  // numeric address. Errors: errc::nxdomain, nodata, timeout, connection_refused, bad_name, ...
+  template <typename Token>
+  auto async_resolve(std::string_view host, const resolve_options& opts, Token&& token) {
+    return boost::asio::async_initiate<Token, void(error_code, resolve_result)>(
+        initiate_resolve{this}, token, std::string(host), opts);
+  }
+  template <typename Token>
+  auto async_resolve(std::string_view host, Token&& token) {
+    return async_resolve(host, resolve_options{}, std::forward<Token>(token));
+  }
+
+  // --- async_reverse ------------------------------------------------------------------------
+  // PTR names of an address (DNS only), without the trailing dot; errors as async_query's
+  // (nodata when the response holds no PTR).
+  template <typename Token>
+  auto async_reverse(const boost::asio::ip::address& address, const query_options& opts,
+                     Token&& token) {
+    return boost::asio::async_initiate<Token, void(error_code, std::vector<std::string>)>(
+        initiate_reverse{this}, token, address, opts);
+  }
+  template <typename Token>
+  auto async_reverse(const boost::asio::ip::address& address, Token&& token) {
+    return async_reverse(address, query_options{}, std::forward<Token>(token));
+  }
+
+ private:
+  using query_completion = detail::completion<dns::message>;
+  using resolve_completion = detail::completion<resolve_result>;
+  using reverse_completion = detail::completion<std::vector<std::string>>;
+
+  void start_query(std::string name, dns::rr_type type, const query_options& opts,
+                   query_completion done);
+  void start_resolve(std::string host, const resolve_options& opts, resolve_completion done);
+  void start_reverse(const boost::asio::ip::address& address, const query_options& opts,
+                     reverse_completion done);
+
+  struct initiate_query {
+    resolver* self;
+    template <typename Handler>
+    void operator()(Handler&& handler, std::string name, dns::rr_type type,
+                    const query_options& opts) const {
+      self->start_query(std::move(name), type, opts,
+                        query_completion(std::forward<Handler>(handler), self->get_executor()));
+    }
+  };
+  struct initiate_resolve {
+    resolver* self;
+    template <typename Handler>
+    void operator()(Handler&& handler, std::string host, const resolve_options& opts) const {
+      self->start_resolve(std::move(host), opts,
+                          resolve_completion(std::forward<Handler>(handler), self->get_executor()));
+    }
+  };
+  struct initiate_reverse {
+    resolver* self;
+    template <typename Handler>
+    void operator()(Handler&& handler, const boost::asio::ip::address& address,
+                    const query_options& opts) const {
+      self->start_reverse(address, opts,
+                          reverse_completion(std::forward<Handler>(handler), self->get_executor()));
+    }
+  };
+
+  executor_type executor_;
+  std::shared_ptr<detail::core> core_;
+};
+
+}  // namespace dnskit::resolver
