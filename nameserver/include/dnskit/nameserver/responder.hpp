@@ -54,6 +54,7 @@
 #include "dnskit/nameserver/request.hpp"
 
 namespace dnskit::zones {
+class zone;
 class zone_set;
 }
 
@@ -81,6 +82,9 @@ struct responder_options {
   // AXFR message size. RFC 5936 allows 65535; messages of 16 KiB keep every name a compression
   // target (pointers reach offsets below 0x4000, RFC 1035 §4.1.4), as NSD does.
   std::uint16_t axfr_message_size = 16384;
+  // Leave the apex NS RRset (and its addresses) out of positive answers, as BIND's
+  // `minimal-responses yes`; by default they are there, as NSD and Knot send them.
+  bool minimal_responses = false;
 };
 
 // What respond() did, for the caller (transport, query log, rate limiting).
@@ -97,6 +101,9 @@ struct outcome {
   dns::rr_class qclass = dns::rr_class::in;
   bool truncated = false;  // TC set
   bool has_question = false;
+  // The zone that answered (nullptr for errors, CHAOS and names outside every zone). A rate
+  // limiter (response rate limiting as in BIND, NSD and Knot) groups responses by it.
+  const zones::zone* zone = nullptr;
 };
 
 // Per-thread working memory for respond(): the lookup result and the other buffers the hot
@@ -132,9 +139,13 @@ class responder {
 
   // The allow-transfer list that applies to the zone `origin`.
   const acl& transfer_acl(const dns::name& origin) const noexcept;
+  const acl& transfer_acl(std::span<const std::uint8_t> origin_wire) const noexcept;
 
  private:
   responder_options options_;
+  // CH TXT rdata, encoded once (character-strings of at most 255 octets each).
+  std::vector<std::uint8_t> version_rdata_;
+  std::vector<std::uint8_t> identity_rdata_;
 };
 
 }  // namespace dnskit::nameserver

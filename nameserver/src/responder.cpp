@@ -1,0 +1,398 @@
+// Query processing: from query bytes to response bytes. The rules, and why each answer is the
+// one it is, are listed in responder.hpp; the comments here give the RFC beside each step.
+#include "dnskit/nameserver/responder.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "dnskit/zones/lookup.hpp"
+#include "dnskit/zones/zone_set.hpp"
+#include "responder_message.hpp"
+#include "responder_query.hpp"
+#include "responder_scratch.hpp"
+
+namespace dnskit::nameserver {
+
+namespace {
+
+using detail::message_writer;
+using detail::opt_reply;
+using detail::parse_status;
+using detail::query_view;
+using detail::section;
+
+constexpr std::size_t udp_minimum = 512;  // RFC 1035 §4.2.1, RFC 6891 §6.2.5
+constexpr std::size_t tcp_maximum = 65535;
+constexpr std::uint8_t opcode_notify = 4;
+
+constexpr std::uint16_t type_of(dns::rr_type t) noexcept { return static_cast<std::uint16_t>(t); }
+
+// CH TXT names (RFC 4892 §2.2 and BIND's originals), as lowercase wire names.
+constexpr std::array<std::uint8_t, 14> wire_version_bind = {7, 'v', 'e', 'r', 's', 'i', 'o',
+                                                            'n', 4, 'b', 'i', 'n', 'd', 0};
+constexpr std::array<std::uint8_t, 16> wire_version_server = {
+    7, 'v', 'e', 'r', 's', 'i', 'o', 'n', 6, 's', 'e', 'r', 'v', 'e', 'r', 0};
+constexpr std::array<std::uint8_t, 11> wire_id_server = {2,   'i', 'd', 6,   's', 'e',
+                                                         'r', 'v', 'e', 'r', 0};
+constexpr std::array<std::uint8_t, 15> wire_hostname_bind = {
+    8, 'h', 'o', 's', 't', 'n', 'a', 'm', 'e', 4, 'b', 'i', 'n', 'd', 0};
+
+std::vector<std::uint8_t> txt_rdata(const std::optional<std::string>& text) {
+  std::vector<std::uint8_t> out;
+  if (!text) return out;
+  // TXT rdata: one or more <character-string>s of at most 255 octets (RFC 1035 §3.3.14).
+  std::size_t at = 0;
+  do {
+    const std::size_t n = std::min<std::size_t>(255, text->size() - at);
+    out.push_back(static_cast<std::uint8_t>(n));
+    out.insert(out.end(), text->begin() + static_cast<std::ptrdiff_t>(at),
+               text->begin() + static_cast<std::ptrdiff_t>(at + n));
+    at += n;
+  } while (at < text->size());
+  return out;
+}
+
+bool same_owner(const zones::record_ref& a, const zones::record_ref& b) noexcept {
+  return (a.owner.data() == b.owner.data() && a.owner.size() == b.owner.size()) ||
+         detail::wire_names_equal(a.owner, b.owner);
+}
+
+// End of the RRset starting at `i`: the run of records with the same owner and type.
+std::size_t rrset_end(std::span<const zones::record_ref> recs, std::size_t i) noexcept {
+  std::size_t end = i + 1;
+  while (end < recs.size() && recs[end].type == recs[i].type && same_owner(recs[end], recs[i])) {
+    ++end;
+  }
+  return end;
+}
+
+bool is_dnssec_type(dns::rr_type t) noexcept {
+  return t == dns::rr_type::rrsig || t == dns::rr_type::nsec || t == dns::rr_type::nsec3;
+}
+
+// RFC 4035 §3.1.1, §3.1.3: DNSSEC records go only to clients that set DO, unless they asked for
+// that very type.
+bool keep_record(dns::rr_type t, const query_view& q) noexcept {
+  return q.dnssec_ok || !is_dnssec_type(t) || type_of(t) == q.qtype ||
+         q.qtype == type_of(dns::rr_type::any);
+}
+
+// Adds the records RRset by RRset; when one RRset does not fit, takes it back and returns false
+// (RFC 2181 §9: never a partial RRset).
+bool add_rrsets(message_writer& m, section s, std::span<const zones::record_ref> recs,
+                const query_view& q) noexcept {
+  for (std::size_t i = 0; i < recs.size();) {
+    const std::size_t end = rrset_end(recs, i);
+    if (keep_record(recs[i].type, q)) {
+      const std::size_t mark = m.mark();
+      const auto an = m.count(section::answer), ns = m.count(section::authority),
+                 ar = m.count(section::additional);
+      for (std::size_t j = i; j < end; ++j) {
+        if (!m.add(s, recs[j])) {
+          m.rollback(mark, an, ns, ar);
+          return false;
+        }
+      }
+    }
+    i = end;
+  }
+  return true;
+}
+
+// The additional section: RRsets that do not fit are left out (RFC 2181 §9: no TC for them),
+// except glue below the delegation of a referral, without which the referral cannot be
+// followed (RFC 9471 §3): then the result says so and the caller sets TC.
+bool add_additional(message_writer& m, std::span<const zones::record_ref> recs,
+                    std::span<const std::uint8_t> cut, const query_view& q) noexcept {
+  bool complete = true;
+  for (std::size_t i = 0; i < recs.size();) {
+    const std::size_t end = rrset_end(recs, i);
+    if (keep_record(recs[i].type, q)) {
+      const std::size_t mark = m.mark();
+      const auto an = m.count(section::answer), ns = m.count(section::authority),
+                 ar = m.count(section::additional);
+      for (std::size_t j = i; j < end; ++j) {
+        if (!m.add(section::additional, recs[j])) {
+          m.rollback(mark, an, ns, ar);
+          if (!cut.empty() && detail::wire_name_under(recs[i].owner, cut)) complete = false;
+          break;
+        }
+      }
+    }
+    i = end;
+  }
+  return complete;
+}
+
+// RFC 8482 §4.1: one RRset of the name instead of all of them. The smallest on the wire keeps
+// the answer small (ties: the lowest type, so the choice is stable); DNSSEC types only if there
+// is nothing else. Returns [begin, end) in `recs`.
+std::pair<std::size_t, std::size_t> pick_any_rrset(
+    std::span<const zones::record_ref> recs) noexcept {
+  std::pair<std::size_t, std::size_t> best{0, 0};
+  std::size_t best_size = 0;
+  bool best_dnssec = true;
+  for (std::size_t i = 0; i < recs.size();) {
+    const std::size_t end = rrset_end(recs, i);
+    std::size_t size = 0;
+    for (std::size_t j = i; j < end; ++j) size += 10 + recs[j].rdata.size();
+    const bool dnssec = is_dnssec_type(recs[i].type);
+    const bool better =
+        best.first == best.second || (best_dnssec && !dnssec) ||
+        (dnssec == best_dnssec &&
+         (size < best_size ||
+          (size == best_size && type_of(recs[i].type) < type_of(recs[best.first].type))));
+    if (better) {
+      best = {i, end};
+      best_size = size;
+      best_dnssec = dnssec;
+    }
+    i = end;
+  }
+  return best;
+}
+
+// The RRSIG covers `type` (RFC 4034 §3.1: type covered is the rdata's first field).
+bool rrsig_covers(const zones::record_ref& r, dns::rr_type type) noexcept {
+  return r.type == dns::rr_type::rrsig && r.rdata.size() >= 2 &&
+         ((r.rdata[0] << 8) | r.rdata[1]) == type_of(type);
+}
+
+struct reply_plan {
+  std::span<std::uint8_t> out;
+  std::size_t limit;
+  const query_view& q;
+  opt_reply opt;
+  outcome& result;
+};
+
+// An answer with no records: the header, the question when `with_question`, the OPT when the
+// plan has one.
+void simple_reply(const reply_plan& p, dns::rcode rcode, bool with_question, bool aa = false) {
+  message_writer m(p.out, p.limit, p.q, p.opt);
+  if (with_question) m.question(p.q);
+  const auto code = static_cast<std::uint16_t>(rcode);
+  p.result.rcode = rcode;
+  p.result.size = m.finish(aa, false, static_cast<std::uint8_t>(code & 0x0F));
+}
+
+}  // namespace
+
+responder::responder(responder_options options)
+    : options_(std::move(options)),
+      version_rdata_(txt_rdata(options_.version)),
+      identity_rdata_(txt_rdata(options_.identity)) {
+  options_.max_udp_payload =
+      std::max<std::uint16_t>(options_.max_udp_payload, static_cast<std::uint16_t>(udp_minimum));
+  options_.axfr_message_size =
+      std::max<std::uint16_t>(options_.axfr_message_size, static_cast<std::uint16_t>(udp_minimum));
+}
+
+const acl& responder::transfer_acl(const dns::name& origin) const noexcept {
+  return transfer_acl(origin.wire());
+}
+
+const acl& responder::transfer_acl(std::span<const std::uint8_t> origin_wire) const noexcept {
+  for (const auto& entry : options_.zone_allow_transfer) {
+    if (detail::wire_names_equal(entry.origin.wire(), origin_wire)) return entry.allow;
+  }
+  return options_.allow_transfer;
+}
+
+outcome responder::respond(std::span<const std::uint8_t> query, const request_info& client,
+                           const zones::zone_set& zones, scratch& work,
+                           std::span<std::uint8_t> out) const {
+  outcome result;
+  query_view q;
+  const parse_status status = detail::parse_query(query, q);
+  // Too short for a header, or a response: nothing to answer (and answering responses could
+  // start a loop between two servers). A buffer that cannot hold a header cannot answer either.
+  if (status == parse_status::drop || out.size() < detail::header_size) return result;
+  result.what = outcome::action::reply;
+
+  const bool udp = client.via == transport::udp;
+  std::size_t limit = tcp_maximum;
+  if (udp) {
+    // RFC 6891 §6.2.3/§6.2.5: sizes below 512 mean 512; never more than we are willing to send.
+    limit = q.has_opt && status == parse_status::ok
+                ? std::clamp<std::size_t>(q.udp_size, udp_minimum, options_.max_udp_payload)
+                : udp_minimum;
+  }
+  opt_reply opt;
+  opt.present = q.has_opt && status == parse_status::ok;
+  opt.payload = options_.max_udp_payload;
+  opt.dnssec_ok = q.dnssec_ok;
+  reply_plan plan{out, limit, q, opt, result};
+
+  switch (status) {
+    case parse_status::not_implemented:
+      // RFC 1035 §4.1.1, RFC 8906 §3.1.4: an opcode we do not implement; the header is enough.
+      simple_reply(plan, dns::rcode::notimp, false);
+      return result;
+    case parse_status::bad_question:
+      simple_reply(plan, dns::rcode::formerr, false);
+      return result;
+    case parse_status::bad_records:
+      // The question is fine and is echoed; the OPT could not be trusted, so none is sent.
+      result.has_question = true;
+      result.qtype = static_cast<dns::rr_type>(q.qtype);
+      result.qclass = static_cast<dns::rr_class>(q.qclass);
+      simple_reply(plan, dns::rcode::formerr, true);
+      return result;
+    case parse_status::ok:
+    case parse_status::drop:
+      break;
+  }
+  result.has_question = true;
+  result.qtype = static_cast<dns::rr_type>(q.qtype);
+  result.qclass = static_cast<dns::rr_class>(q.qclass);
+
+  if (q.has_opt && q.edns_version > 0) {
+    // RFC 6891 §6.1.3: BADVERS (16 = extended rcode 1, header rcode 0), OPT with the version we
+    // speak (0), no answer data, no AA.
+    plan.opt.extended_rcode = 1;
+    simple_reply(plan, dns::rcode::noerror, true);
+    result.rcode = dns::rcode::badvers;
+    return result;
+  }
+  if (q.opcode == opcode_notify) {
+    // We are the primary of every zone we serve: a NOTIFY is never wanted (responder.hpp).
+    simple_reply(plan, dns::rcode::refused, true);
+    return result;
+  }
+
+  const auto qclass = static_cast<dns::rr_class>(q.qclass);
+  if (qclass == dns::rr_class::ch) {
+    const bool txt = q.qtype == type_of(dns::rr_type::txt) || q.qtype == type_of(dns::rr_type::any);
+    const std::vector<std::uint8_t>* rdata = nullptr;
+    if (detail::wire_names_equal(q.qname, wire_version_bind) ||
+        detail::wire_names_equal(q.qname, wire_version_server)) {
+      rdata = options_.version ? &version_rdata_ : nullptr;
+    } else if (detail::wire_names_equal(q.qname, wire_id_server) ||
+               detail::wire_names_equal(q.qname, wire_hostname_bind)) {
+      rdata = options_.identity ? &identity_rdata_ : nullptr;
+    }
+    if (!txt || rdata == nullptr) {
+      simple_reply(plan, dns::rcode::refused, true);
+      return result;
+    }
+    message_writer m(out, limit, q, plan.opt);
+    m.question(q);
+    const bool fits = m.add(section::answer, q.qname, dns::rr_type::txt, dns::rr_class::ch, 0,
+                            *rdata);
+    result.truncated = !fits;
+    result.size = m.finish(true, !fits, 0);
+    return result;
+  }
+  if (qclass != dns::rr_class::in && qclass != dns::rr_class::any) {
+    // RFC 8906 §3.1.1: no zones in other classes here.
+    simple_reply(plan, dns::rcode::refused, true);
+    return result;
+  }
+
+  const auto qtype = static_cast<dns::rr_type>(q.qtype);
+  switch (qtype) {
+    case dns::rr_type::axfr:
+    case dns::rr_type::ixfr: {
+      if (qtype == dns::rr_type::axfr && udp) {
+        // RFC 5936 §4.2: AXFR is defined over TCP only; NSD and Knot answer NOTIMP.
+        simple_reply(plan, dns::rcode::notimp, true);
+        return result;
+      }
+      const zones::zone* z = zones.find(q.qname, qclass);
+      if (z == nullptr) {
+        simple_reply(plan, dns::rcode::refused, true);
+        return result;
+      }
+      if (!detail::wire_names_equal(z->origin().wire(), q.qname)) {
+        // A transfer names a zone apex; below it we are not authoritative for a zone.
+        simple_reply(plan, dns::rcode::notauth, true);
+        return result;
+      }
+      result.zone = z;
+      if (!transfer_acl(z->origin().wire()).allows(client)) {
+        simple_reply(plan, dns::rcode::refused, true);  // RFC 5936 §5
+        return result;
+      }
+      if (!udp) {
+        result.what = outcome::action::transfer;
+        return result;
+      }
+      // IXFR over UDP: the current SOA alone tells the client to come back over TCP when it
+      // is behind (RFC 1995 §2).
+      message_writer m(out, limit, q, plan.opt);
+      m.question(q);
+      const bool fits = m.add(section::answer, z->soa());
+      result.truncated = !fits;
+      result.size = m.finish(true, !fits, 0);
+      return result;
+    }
+    case dns::rr_type::opt:
+      simple_reply(plan, dns::rcode::formerr, true);  // RFC 6891 §6.1.1: not a query type
+      return result;
+    case dns::rr_type::tsig:
+    case dns::rr_type::tkey:
+    case dns::rr_type::maila:
+    case dns::rr_type::mailb:
+      simple_reply(plan, dns::rcode::notimp, true);
+      return result;
+    default:
+      break;
+  }
+
+  auto& found = work.get().result;
+  zones::lookup_options lookup_opts;
+  lookup_opts.authority_ns = !options_.minimal_responses;
+  zones::lookup(zones, q.qname, qtype, qclass, found, lookup_opts);
+  if (found.kind == zones::answer_kind::refused) {
+    simple_reply(plan, dns::rcode::refused, true);  // RFC 8906 §7: not our zone
+    return result;
+  }
+  result.zone = found.source;
+  result.rcode = found.rcode;
+
+  message_writer m(out, limit, q, plan.opt);
+  m.question(q);
+  const std::size_t after_question = m.mark();
+  bool tc = false;
+  const bool minimal_any = qtype == dns::rr_type::any && found.kind == zones::answer_kind::answer &&
+                           (udp || options_.minimal_any_tcp);
+  if (minimal_any) {
+    const std::span<const zones::record_ref> answer = found.answer;
+    const auto [begin, end] = pick_any_rrset(answer);
+    bool fits = add_rrsets(m, section::answer, answer.subspan(begin, end - begin), q);
+    // RFC 8482 §4.1: the signatures of the chosen RRset come with it.
+    for (std::size_t i = 0; fits && q.dnssec_ok && i < answer.size(); ++i) {
+      if (rrsig_covers(answer[i], answer[begin].type) && same_owner(answer[i], answer[begin])) {
+        fits = m.add(section::answer, answer[i]);
+      }
+    }
+    if (!fits) {
+      m.rollback(after_question, 0, 0, 0);
+      tc = true;
+    }
+  } else if (!add_rrsets(m, section::answer, found.answer, q) ||
+             !add_rrsets(m, section::authority, found.authority, q)) {
+    // RFC 2181 §9: a required RRset does not fit. As NSD: TC with empty sections, the client
+    // retries over TCP (RFC 7766 §5).
+    m.rollback(after_question, 0, 0, 0);
+    tc = true;
+  } else {
+    std::span<const std::uint8_t> cut;
+    if (found.kind == zones::answer_kind::referral) {
+      for (const auto& r : found.authority) {
+        if (r.type == dns::rr_type::ns) {
+          cut = r.owner;
+          break;
+        }
+      }
+    }
+    tc = !add_additional(m, found.additional, cut, q);
+  }
+  const auto code = static_cast<std::uint16_t>(found.rcode);
+  result.truncated = tc;
+  result.size = m.finish(found.aa, tc, static_cast<std::uint8_t>(code & 0x0F));
+  return result;
+}
+
+}  // namespace dnskit::nameserver

@@ -1,0 +1,114 @@
+// In-place response encoding on top of dns::wire_writer (compression, bounds, rollback).
+#include "responder_message.hpp"
+
+#include <algorithm>
+
+namespace dnskit::nameserver::detail {
+
+namespace {
+
+std::span<std::uint8_t> usable(std::span<std::uint8_t> out, std::size_t limit) noexcept {
+  return out.first(std::min({limit, out.size(), std::size_t{65535}}));
+}
+
+}  // namespace
+
+message_writer::message_writer(std::span<std::uint8_t> out, std::size_t limit,
+                               const query_view& q, const opt_reply& opt) noexcept
+    : out_(usable(out, limit)), writer_(out_), opt_(opt) {
+  if (opt_.present) {
+    // Keep the OPT's room out of reach of the sections; if even the header and the OPT do not
+    // fit, the OPT is left out rather than the header.
+    if (out_.size() >= header_size + opt_record_size) {
+      writer_.limit(out_.size() - opt_record_size);
+    } else {
+      opt_.present = false;
+    }
+  }
+  flags_hi_ = static_cast<std::uint8_t>(0x80 | ((q.opcode & 0x0F) << 3) | (q.rd ? 0x01 : 0x00));
+  cd_ = q.cd;
+  writer_.u16(q.id);
+  writer_.u16(0);  // flags: finish()
+  writer_.u16(0);  // QDCOUNT
+  writer_.u16(0);  // ANCOUNT
+  writer_.u16(0);  // NSCOUNT
+  writer_.u16(0);  // ARCOUNT
+}
+
+bool message_writer::question(const query_view& q) noexcept {
+  const std::size_t before = writer_.size();
+  // Through write_name so later owners compress against it; the bytes are the client's own.
+  writer_.write_name(q.qname, true);
+  writer_.u16(q.qtype);
+  writer_.u16(q.qclass);
+  if (writer_.overflow()) {
+    writer_.rollback(before);
+    return false;
+  }
+  qdcount_ = 1;
+  return true;
+}
+
+void message_writer::rollback(std::size_t mark, std::uint16_t answer, std::uint16_t authority,
+                              std::uint16_t additional) noexcept {
+  writer_.rollback(mark);
+  counts_[0] = answer;
+  counts_[1] = authority;
+  counts_[2] = additional;
+}
+
+bool message_writer::add(section s, const zones::record_ref& r) noexcept {
+  return add(s, r.owner, r.type, r.klass, r.ttl, r.rdata);
+}
+
+bool message_writer::add(section s, std::span<const std::uint8_t> owner, dns::rr_type type,
+                         dns::rr_class klass, std::uint32_t ttl,
+                         std::span<const std::uint8_t> rdata) noexcept {
+  auto& n = counts_[static_cast<int>(s)];
+  if (n == 0xFFFF) return false;
+  const std::size_t before = writer_.size();
+  writer_.write_name(owner, true);
+  writer_.u16(static_cast<std::uint16_t>(type));
+  writer_.u16(static_cast<std::uint16_t>(klass));
+  writer_.u32(ttl);
+  writer_.write_rdata(type, rdata);
+  if (writer_.overflow()) {
+    writer_.rollback(before);
+    return false;
+  }
+  ++n;
+  return true;
+}
+
+std::size_t message_writer::finish(bool aa, bool tc, std::uint8_t rcode_low) noexcept {
+  const std::uint8_t hi =
+      static_cast<std::uint8_t>(flags_hi_ | (aa ? 0x04 : 0x00) | (tc ? 0x02 : 0x00));
+  // RA, Z and AD stay clear: no recursion, Z must be zero, nothing here is validated.
+  const std::uint8_t lo = static_cast<std::uint8_t>((cd_ ? 0x10 : 0x00) | (rcode_low & 0x0F));
+  writer_.patch_u16(2, static_cast<std::uint16_t>((hi << 8) | lo));
+  writer_.patch_u16(4, qdcount_);
+  writer_.patch_u16(6, counts_[0]);
+  writer_.patch_u16(8, counts_[1]);
+  std::uint16_t arcount = counts_[2];
+  std::size_t size = writer_.size();
+  if (opt_.present) {
+    // RFC 6891 §6.1.2-3: owner root, CLASS = our payload size, TTL = extended rcode, version 0,
+    // DO copied (RFC 3225 §3) and the other flag bits zero; no options.
+    dns::wire_writer opt(out_.subspan(size));
+    opt.u8(0);
+    opt.u16(static_cast<std::uint16_t>(dns::rr_type::opt));
+    opt.u16(opt_.payload);
+    opt.u8(opt_.extended_rcode);
+    opt.u8(0);
+    opt.u16(opt_.dnssec_ok ? 0x8000 : 0x0000);
+    opt.u16(0);
+    if (!opt.overflow()) {
+      size += opt.size();
+      ++arcount;
+    }
+  }
+  writer_.patch_u16(10, arcount);
+  return size;
+}
+
+}  // namespace dnskit::nameserver::detail

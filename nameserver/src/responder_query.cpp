@@ -1,0 +1,140 @@
+// Reading queries without allocating: every count is untrusted, every length checked against the
+// bytes that are there, and a loop never runs longer than the data allows.
+#include "responder_query.hpp"
+
+namespace dnskit::nameserver::detail {
+
+namespace {
+
+constexpr std::uint16_t type_opt = 41;
+constexpr std::uint8_t opcode_query = 0;
+constexpr std::uint8_t opcode_notify = 4;
+
+std::uint16_t load_u16(std::span<const std::uint8_t> w, std::size_t at) noexcept {
+  return static_cast<std::uint16_t>((w[at] << 8) | w[at + 1]);
+}
+
+std::uint8_t ascii_lower(std::uint8_t c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + ('a' - 'A')) : c;
+}
+
+// Skips a possibly compressed name starting at `at`; returns the offset after it (as stored),
+// or 0 on a malformed name. Pointers are not followed: a name ends at its first pointer.
+std::size_t skip_name(std::span<const std::uint8_t> w, std::size_t at) noexcept {
+  std::size_t total = 0;
+  while (at < w.size()) {
+    const std::uint8_t len = w[at];
+    if (len == 0) return at + 1;
+    if ((len & 0xC0) == 0xC0) return at + 2 <= w.size() ? at + 2 : 0;
+    if ((len & 0xC0) != 0) return 0;  // 0b01/0b10 label types (RFC 6891 §5)
+    total += len + 1u;
+    if (total > 254) return 0;  // RFC 1035 §3.1: 255 octets with the root label
+    at += len + 1u;
+  }
+  return 0;
+}
+
+// Reads the question's name, which must be uncompressed (a pointer in the first name of a
+// message could only point into the header). Returns the offset after it, or 0.
+std::size_t read_qname(std::span<const std::uint8_t> w, std::size_t at) noexcept {
+  std::size_t total = 0;
+  while (at < w.size()) {
+    const std::uint8_t len = w[at];
+    if (len == 0) return at + 1;
+    if ((len & 0xC0) != 0) return 0;
+    total += len + 1u;
+    if (total > 254) return 0;
+    at += len + 1u;
+  }
+  return 0;
+}
+
+// The OPT rdata is a list of {code, length, data} options that must fill it exactly.
+bool options_well_formed(std::span<const std::uint8_t> rdata) noexcept {
+  std::size_t at = 0;
+  while (at < rdata.size()) {
+    if (rdata.size() - at < 4) return false;
+    const std::size_t len = load_u16(rdata, at + 2);
+    at += 4;
+    if (rdata.size() - at < len) return false;
+    at += len;
+  }
+  return true;
+}
+
+}  // namespace
+
+parse_status parse_query(std::span<const std::uint8_t> w, query_view& q) noexcept {
+  q = query_view{};
+  if (w.size() < header_size) return parse_status::drop;
+  q.id = load_u16(w, 0);
+  q.qr = (w[2] & 0x80) != 0;
+  q.opcode = static_cast<std::uint8_t>((w[2] >> 3) & 0x0F);
+  q.rd = (w[2] & 0x01) != 0;
+  q.cd = (w[3] & 0x10) != 0;
+  q.qdcount = load_u16(w, 4);
+  q.ancount = load_u16(w, 6);
+  q.nscount = load_u16(w, 8);
+  q.arcount = load_u16(w, 10);
+  if (q.qr) return parse_status::drop;
+  if (q.opcode != opcode_query && q.opcode != opcode_notify) return parse_status::not_implemented;
+  if (q.qdcount != 1) return parse_status::bad_question;
+
+  const std::size_t name_end = read_qname(w, header_size);
+  if (name_end == 0 || w.size() - name_end < 4) return parse_status::bad_question;
+  q.qname = w.subspan(header_size, name_end - header_size);
+  q.question = w.subspan(header_size, name_end + 4 - header_size);
+  q.qtype = load_u16(w, name_end);
+  q.qclass = load_u16(w, name_end + 2);
+  q.has_question = true;
+
+  // The other sections: each record is at least 11 bytes, so the loop is bounded by the data
+  // whatever the counts say. Bytes after the last counted record are ignored, as NSD does.
+  std::size_t at = name_end + 4;
+  const std::uint32_t records = std::uint32_t{q.ancount} + q.nscount + q.arcount;
+  const std::uint32_t first_additional = std::uint32_t{q.ancount} + q.nscount;
+  for (std::uint32_t i = 0; i < records; ++i) {
+    const std::size_t owner = at;
+    at = skip_name(w, at);
+    if (at == 0 || w.size() - at < 10) return parse_status::bad_records;
+    const std::uint16_t type = load_u16(w, at);
+    const std::size_t rdlength = load_u16(w, at + 8);
+    const std::size_t rdata = at + 10;
+    if (w.size() - rdata < rdlength) return parse_status::bad_records;
+    if (type == type_opt) {
+      // RFC 6891 §6.1.1: one OPT, in the additional section, owned by the root.
+      if (i < first_additional || q.has_opt || at != owner + 1 || w[owner] != 0) {
+        return parse_status::bad_records;
+      }
+      if (!options_well_formed(w.subspan(rdata, rdlength))) return parse_status::bad_records;
+      q.has_opt = true;
+      q.udp_size = load_u16(w, at + 2);
+      q.edns_version = w[at + 5];
+      q.dnssec_ok = (w[at + 6] & 0x80) != 0;
+    }
+    at = rdata + rdlength;
+  }
+  return parse_status::ok;
+}
+
+bool wire_names_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool wire_name_under(std::span<const std::uint8_t> name,
+                     std::span<const std::uint8_t> ancestor) noexcept {
+  // Walk the labels of `name` until the rest is as long as `ancestor`; the names are well
+  // formed, so label boundaries line up only if the rest is a real suffix.
+  std::size_t at = 0;
+  while (name.size() - at > ancestor.size()) {
+    at += name[at] + 1u;
+    if (at >= name.size()) return false;
+  }
+  return name.size() - at == ancestor.size() && wire_names_equal(name.subspan(at), ancestor);
+}
+
+}  // namespace dnskit::nameserver::detail

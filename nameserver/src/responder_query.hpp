@@ -1,0 +1,51 @@
+#pragma once
+// A bounded, allocation-free reading of a query: the header, the one question (kept as a view
+// of the client's bytes, so it is echoed exactly, 0x20 case included) and the EDNS0 OPT record.
+// Only what answering needs is read; everything else is skipped with bounds checks.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace dnskit::nameserver::detail {
+
+inline constexpr std::size_t header_size = 12;
+
+struct query_view {
+  // Header (RFC 1035 §4.1.1).
+  std::uint16_t id = 0;
+  std::uint8_t opcode = 0;
+  bool qr = false, rd = false, cd = false;
+  std::uint16_t qdcount = 0, ancount = 0, nscount = 0, arcount = 0;
+
+  // The question (valid when has_question).
+  bool has_question = false;
+  std::span<const std::uint8_t> qname;     // uncompressed wire name, the client's case
+  std::span<const std::uint8_t> question;  // qname + qtype + qclass as sent
+  std::uint16_t qtype = 0;
+  std::uint16_t qclass = 0;
+
+  // EDNS0 (RFC 6891 §6.1.2-3), valid when has_opt.
+  bool has_opt = false;
+  std::uint16_t udp_size = 0;
+  std::uint8_t edns_version = 0;
+  bool dnssec_ok = false;
+};
+
+enum class parse_status : std::uint8_t {
+  ok,
+  drop,            // shorter than a header, or QR=1
+  not_implemented, // opcode we do not implement (header read)
+  bad_question,    // QDCOUNT != 1 or the question does not decode: FORMERR, header only
+  bad_records,     // the question is fine, a later record or the OPT is not: FORMERR + question
+};
+
+// Reads `wire`. Opcodes QUERY and NOTIFY are read further, others stop at not_implemented.
+parse_status parse_query(std::span<const std::uint8_t> wire, query_view& out) noexcept;
+
+// Case-insensitive equality of two uncompressed wire names (ASCII only, RFC 4343).
+bool wire_names_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept;
+// True when `name` equals `ancestor` or lies below it (both uncompressed wire names).
+bool wire_name_under(std::span<const std::uint8_t> name,
+                     std::span<const std::uint8_t> ancestor) noexcept;
+
+}  // namespace dnskit::nameserver::detail
