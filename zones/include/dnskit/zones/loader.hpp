@@ -29,7 +29,7 @@ struct load_options {
 };
 
 struct load_result {
-  std::shared_ptr<const zone> zone;      // nullptr when the zone was rejected
+  std::shared_ptr<const zones::zone> zone;  // nullptr when the zone was rejected
   std::vector<diagnostic> diagnostics;  // errors (when rejected) and warnings, in order found
   bool ok() const noexcept { return zone != nullptr; }
 };

@@ -46,7 +46,8 @@ class byte_arena {
 
   // Appends `bytes` (at most chunk_size) and returns its offset.
   std::uint32_t append(std::span<const std::uint8_t> bytes);
-  // Reserves `n` bytes, returns the offset; write them through data().
+  // Reserves `n` bytes, returns the offset; write them through data(). While the first chunk
+  // grows, earlier pointers into it are invalidated (offsets stay valid).
   std::uint32_t allocate(std::size_t n);
   const std::uint8_t* data(std::uint32_t offset) const noexcept {
     return chunks_[offset >> chunk_bits].get() + (offset & (chunk_size - 1));
@@ -54,11 +55,12 @@ class byte_arena {
   std::uint8_t* data(std::uint32_t offset) noexcept {
     return chunks_[offset >> chunk_bits].get() + (offset & (chunk_size - 1));
   }
-  std::size_t memory_usage() const noexcept { return chunks_.size() * std::size_t{chunk_size}; }
+  std::size_t memory_usage() const noexcept;
   std::size_t size() const noexcept { return used_; }
 
  private:
   std::vector<std::unique_ptr<std::uint8_t[]>> chunks_;
+  std::vector<std::uint32_t> capacities_;
   std::uint32_t used_ = 0;  // offset of the next free byte (in the last chunk)
 };
 

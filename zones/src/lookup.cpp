@@ -1,0 +1,358 @@
+// The authoritative lookup, RFC 1034 §4.3.2 step by step (step numbers in the comments):
+//  1. the zone is chosen by the caller (zone_set) or given;
+//  2/3. match down the tree: a zone cut above the name gives a referral (3b), a DNAME above it a
+//       synthesised CNAME (RFC 6672 §3.1), an exact match its data or its CNAME (3a), a missing
+//       name the closest encloser's wildcard (3c, RFC 4592 §3.3.1) or NXDOMAIN;
+//  4. CNAMEs are followed while their targets stay inside the zone (bounded);
+//  6. additional-section addresses for NS, MX and SRV targets inside the zone.
+// Negative answers carry the SOA with TTL min(SOA TTL, MINIMUM) (RFC 2308 §3).
+#include "dnskit/zones/lookup.hpp"
+
+#include <cstring>
+
+#include "zone_names.hpp"
+
+namespace dnskit::zones {
+
+using detail::lower_copy;
+
+const char* to_string(answer_kind k) noexcept {
+  switch (k) {
+    case answer_kind::answer: return "answer";
+    case answer_kind::cname: return "cname";
+    case answer_kind::nodata: return "nodata";
+    case answer_kind::nxdomain: return "nxdomain";
+    case answer_kind::referral: return "referral";
+    case answer_kind::yxdomain: return "yxdomain";
+    case answer_kind::refused: return "refused";
+  }
+  return "?";
+}
+
+lookup_result::lookup_result() {
+  answer.reserve(32);
+  authority.reserve(16);
+  additional.reserve(32);
+}
+
+void lookup_result::clear() noexcept {
+  rcode = dns::rcode::noerror;
+  aa = false;
+  kind = answer_kind::refused;
+  source = nullptr;
+  answer.clear();
+  authority.clear();
+  additional.clear();
+  scratch_used_ = 0;
+}
+
+std::span<const std::uint8_t> lookup_result::keep(std::span<const std::uint8_t> bytes) noexcept {
+  if (bytes.size() > scratch_size - scratch_used_) return {};
+  std::uint8_t* at = scratch_.data() + scratch_used_;
+  if (!bytes.empty()) std::memcpy(at, bytes.data(), bytes.size());
+  scratch_used_ += bytes.size();
+  return {at, bytes.size()};
+}
+
+namespace {
+
+using node_id = zone::node_id;
+using bytes = std::span<const std::uint8_t>;
+
+class resolver {
+ public:
+  resolver(const zone& z, dns::rr_type qtype, lookup_result& out, const lookup_options& opt)
+      : z_(z), qtype_(qtype), out_(out), opt_(opt) {}
+
+  void run(bytes qname);
+
+ private:
+  enum class step { done, follow };
+
+  // The current name of the chain: its case as received (for synthesised owners) and lowered.
+  bool set_name(bytes wire) noexcept {
+    if (wire.empty() || wire.size() > 255) return false;
+    owner_ = wire;
+    lower_copy(wire, lower_);
+    lower_size_ = wire.size();
+    return true;
+  }
+  bytes lower() const noexcept { return {lower_, lower_size_}; }
+
+  void add_rrset(std::vector<record_ref>& section, node_id id, const detail::rrset& s,
+                 bytes owner) {
+    for (std::size_t i = 0; i < s.count; ++i) {
+      record_ref r = z_.record(id, s, i);
+      if (!owner.empty()) r.owner = owner;
+      section.push_back(r);
+    }
+  }
+
+  // Remembers a node whose addresses go in the additional section (step 6), once.
+  void want_addresses(bytes target, bool allow_glue) noexcept {
+    if (target.size() <= 1 || target.size() > 255) return;
+    std::uint8_t low[255];
+    lower_copy(target, low);
+    const bytes key(low, target.size());
+    if (!detail::is_at_or_below(key, z_.node_key(z_.apex()))) return;
+    const node_id id = z_.find(key);
+    if (id == zone::no_node) return;
+    const std::uint8_t flags = z_.node_at(id).flags;
+    if (flags & detail::node_below_dname) return;
+    // Below a cut the addresses are glue: only for NS targets (RFC 1034 §4.2.1).
+    if ((flags & detail::node_below_delegation) && !allow_glue) return;
+    for (std::size_t i = 0; i < extra_count_; ++i)
+      if (extra_[i] == id) return;
+    if (extra_count_ < max_extra) extra_[extra_count_++] = id;
+  }
+
+  void want_targets_of(const record_ref& r) noexcept {
+    const int off = detail::target_offset(static_cast<std::uint16_t>(r.type));
+    if (off < 0 || r.type == dns::rr_type::cname || r.type == dns::rr_type::dname ||
+        r.type == dns::rr_type::ptr)
+      return;
+    want_addresses(detail::embedded_name(r.rdata, static_cast<std::size_t>(off)),
+                   r.type == dns::rr_type::ns);
+  }
+
+  void emit_additional() {
+    // All A records first, then all AAAA, as NSD orders them.
+    for (const dns::rr_type t : {dns::rr_type::a, dns::rr_type::aaaa})
+      for (std::size_t i = 0; i < extra_count_; ++i)
+        if (const detail::rrset* s = z_.find_rrset(extra_[i], t))
+          add_rrset(out_.additional, extra_[i], *s, {});
+  }
+
+  void finish_positive(answer_kind kind) {
+    out_.kind = kind;
+    out_.rcode = dns::rcode::noerror;
+    for (const record_ref& r : out_.answer) want_targets_of(r);
+    if (opt_.authority_ns && !apex_ns_in_answer_) {
+      if (const detail::rrset* ns = z_.find_rrset(z_.apex(), dns::rr_type::ns)) {
+        add_rrset(out_.authority, z_.apex(), *ns, {});
+        for (std::size_t i = 0; i < ns->count; ++i) want_targets_of(z_.record(z_.apex(), *ns, i));
+      }
+    }
+    emit_additional();
+  }
+
+  void finish_negative(answer_kind kind) {
+    out_.kind = kind;
+    out_.rcode = kind == answer_kind::nxdomain ? dns::rcode::nxdomain : dns::rcode::noerror;
+    record_ref soa = z_.soa();
+    if (!soa.owner.empty()) {
+      soa.ttl = z_.negative_ttl();
+      out_.authority.push_back(soa);
+    }
+  }
+
+  // RFC 1034 §4.3.2 step 3b: a referral to the child zone at `cut`.
+  void referral(node_id cut) {
+    out_.kind = answer_kind::referral;
+    out_.rcode = dns::rcode::noerror;
+    // Earlier CNAMEs in the answer are ours to vouch for; the referral itself is not.
+    out_.aa = !out_.answer.empty();
+    const detail::rrset* ns = z_.find_rrset(cut, dns::rr_type::ns);
+    if (ns == nullptr) return;
+    add_rrset(out_.authority, cut, *ns, {});
+    for (std::size_t i = 0; i < ns->count; ++i) want_targets_of(z_.record(cut, *ns, i));
+    emit_additional();
+  }
+
+  // The highest delegation or DNAME owner among `from` and its ancestors, if any; `from` itself
+  // counts only when `include_self`. Nodes above a cut hide everything below them.
+  node_id blocking_ancestor(node_id from, bool include_self) const noexcept {
+    node_id found = zone::no_node;
+    for (node_id p = include_self ? from : z_.node_at(from).parent; p != zone::no_node;
+         p = z_.node_at(p).parent) {
+      if (z_.node_at(p).flags & (detail::node_delegation | detail::node_dname)) found = p;
+    }
+    return found;
+  }
+
+  step follow_cname(bytes target);
+  step dname(node_id owner_node);
+  step at_node(node_id id, bool synthesised);
+  step once();
+
+  const zone& z_;
+  dns::rr_type qtype_;
+  lookup_result& out_;
+  const lookup_options& opt_;
+  bytes owner_;
+  std::uint8_t lower_[255];
+  std::size_t lower_size_ = 0;
+  bool apex_ns_in_answer_ = false;
+  static constexpr std::size_t max_extra = 64;
+  node_id extra_[max_extra];
+  std::size_t extra_count_ = 0;
+};
+
+// Step 3a's "change QNAME to the canonical name ... and go back to step 1", inside this zone.
+resolver::step resolver::follow_cname(bytes target) {
+  if (qtype_ == dns::rr_type::cname) {  // the CNAME is the answer
+    finish_positive(answer_kind::answer);
+    return step::done;
+  }
+  std::uint8_t low[255];
+  if (target.empty() || target.size() > sizeof low) {
+    finish_positive(answer_kind::cname);
+    return step::done;
+  }
+  lower_copy(target, low);
+  if (!detail::is_at_or_below(bytes(low, target.size()), z_.node_key(z_.apex()))) {
+    finish_positive(answer_kind::cname);  // the zone's edge: the resolver goes on from here
+    return step::done;
+  }
+  set_name(target);
+  return step::follow;
+}
+
+// RFC 6672 §3.1: the DNAME, then a CNAME from the current name to its substitution.
+resolver::step resolver::dname(node_id owner_node) {
+  const detail::rrset* d = z_.find_rrset(owner_node, dns::rr_type::dname);
+  if (d == nullptr || d->count == 0) return step::done;
+  const record_ref rec = z_.record(owner_node, *d, 0);
+  out_.answer.push_back(rec);
+  const std::size_t prefix = owner_.size() - z_.node_at(owner_node).key_size;
+  if (prefix + rec.rdata.size() > 255) {
+    // RFC 6672 §2.2: the substituted name would be too long.
+    out_.kind = answer_kind::yxdomain;
+    out_.rcode = dns::rcode::yxdomain;
+    return step::done;
+  }
+  std::uint8_t buf[255];
+  std::memcpy(buf, owner_.data(), prefix);
+  std::memcpy(buf + prefix, rec.rdata.data(), rec.rdata.size());
+  const bytes target = out_.keep(bytes(buf, prefix + rec.rdata.size()));
+  // RFC 6672 §3.1: the synthesised CNAME has the DNAME's TTL.
+  out_.answer.push_back(record_ref{owner_, dns::rr_type::cname, z_.klass(), rec.ttl, target});
+  return follow_cname(target);
+}
+
+// The data at an existing node (`synthesised`: the source of a wildcard, owner = current name).
+resolver::step resolver::at_node(node_id id, bool synthesised) {
+  const bytes owner = synthesised ? owner_ : bytes{};
+  if (qtype_ == dns::rr_type::any) {
+    if (z_.node_at(id).rrset_count == 0) {
+      finish_negative(answer_kind::nodata);
+      return step::done;
+    }
+    for (const detail::rrset& s : z_.rrsets(id)) add_rrset(out_.answer, id, s, owner);
+    apex_ns_in_answer_ = id == z_.apex();
+    finish_positive(answer_kind::answer);
+    return step::done;
+  }
+  if (const detail::rrset* s = z_.find_rrset(id, qtype_)) {
+    add_rrset(out_.answer, id, *s, owner);
+    apex_ns_in_answer_ = id == z_.apex() && qtype_ == dns::rr_type::ns;
+    finish_positive(answer_kind::answer);
+    return step::done;
+  }
+  if (const detail::rrset* c = z_.find_rrset(id, dns::rr_type::cname); c && c->count != 0) {
+    record_ref r = z_.record(id, *c, 0);
+    if (synthesised) r.owner = owner_;
+    out_.answer.push_back(r);
+    return follow_cname(r.rdata);
+  }
+  finish_negative(answer_kind::nodata);
+  return step::done;
+}
+
+resolver::step resolver::once() {
+  const node_id exact = z_.find(lower());
+  if (exact != zone::no_node) {
+    const detail::node& n = z_.node_at(exact);
+    if (n.flags & (detail::node_below_delegation | detail::node_below_dname)) {
+      const node_id b = blocking_ancestor(exact, false);
+      if (b != zone::no_node) {
+        if (z_.node_at(b).flags & detail::node_delegation) {
+          referral(b);
+          return step::done;
+        }
+        return dname(b);
+      }
+    }
+    if ((n.flags & detail::node_delegation) && qtype_ != dns::rr_type::ds) {
+      referral(exact);
+      return step::done;
+    }
+    // DS at a cut is the parent's data (RFC 4035 §3.1.4.1): answered here like any type.
+    return at_node(exact, false);
+  }
+
+  // The closest encloser (RFC 4592 §3.3.1): the apex at worst, since the name is in the zone.
+  bytes p = lower();
+  node_id enc = zone::no_node;
+  while (enc == zone::no_node && p.size() > z_.node_at(z_.apex()).key_size) {
+    p = detail::parent_of(p);
+    enc = z_.find(p);
+  }
+  if (enc == zone::no_node) enc = z_.apex();
+  const node_id b = blocking_ancestor(enc, true);
+  if (b != zone::no_node) {
+    if (z_.node_at(b).flags & detail::node_delegation) {
+      referral(b);
+      return step::done;
+    }
+    return dname(b);
+  }
+  if (z_.node_at(enc).flags & detail::node_wildcard_parent) {
+    std::uint8_t star[255];
+    if (p.size() + 2 <= sizeof star) {
+      star[0] = 1;
+      star[1] = '*';
+      std::memcpy(star + 2, p.data(), p.size());
+      const node_id source = z_.find(bytes(star, p.size() + 2));
+      if (source != zone::no_node) return at_node(source, true);  // RFC 4592 §3.3.1 step 2
+    }
+  }
+  finish_negative(answer_kind::nxdomain);
+  return step::done;
+}
+
+void resolver::run(bytes qname) {
+  out_.source = &z_;
+  out_.aa = true;
+  const bytes kept = out_.keep(qname);
+  set_name(kept);
+  for (unsigned i = 0; i <= opt_.max_chain; ++i) {
+    if (once() == step::done) return;
+  }
+  // Too many steps (a loop or a very long chain): give what was found, as the chain so far.
+  finish_positive(answer_kind::cname);
+}
+
+}  // namespace
+
+void lookup(const zone& z, std::span<const std::uint8_t> qname, dns::rr_type qtype,
+            dns::rr_class qclass, lookup_result& out, const lookup_options& options) noexcept {
+  out.clear();
+  out.kind = answer_kind::refused;
+  out.rcode = dns::rcode::refused;
+  if (qname.empty() || qname.size() > 255) return;
+  if (qclass != z.klass() && qclass != dns::rr_class::any) return;
+  std::uint8_t low[255];
+  lower_copy(qname, low);
+  if (!detail::is_at_or_below(bytes(low, qname.size()), z.node_key(z.apex()))) return;
+  resolver r(z, qtype, out, options);
+  r.run(qname);
+}
+
+void lookup(const zone_set& zones, std::span<const std::uint8_t> qname, dns::rr_type qtype,
+            dns::rr_class qclass, lookup_result& out, const lookup_options& options) noexcept {
+  const zone* z = zones.find(qname, qclass);
+  if (z != nullptr && qtype == dns::rr_type::ds && qname.size() == z->origin().wire_size()) {
+    // DS at a child's apex belongs to the parent zone when we also serve it (RFC 4035 §3.1.4.1).
+    if (const zone* parent = zones.find_parent(*z)) z = parent;
+  }
+  if (z == nullptr) {
+    out.clear();
+    out.kind = answer_kind::refused;
+    out.rcode = dns::rcode::refused;
+    return;
+  }
+  lookup(*z, qname, qtype, qclass, out, options);
+}
+
+}  // namespace dnskit::zones

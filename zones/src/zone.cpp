@@ -1,0 +1,166 @@
+// zones::zone: read access to the frozen zone data, and the zone transfer cursor.
+#include "dnskit/zones/zone.hpp"
+
+#include <cstring>
+
+#include "zone_names.hpp"
+
+namespace dnskit::zones {
+
+namespace detail {
+
+std::uint32_t byte_arena::allocate(std::size_t n) {
+  // Items never straddle chunks, so an offset plus a length always stays inside one chunk.
+  if (n > chunk_size) n = chunk_size;
+  std::size_t index = used_ >> chunk_bits;
+  std::uint32_t in_chunk = used_ & (chunk_size - 1);
+  if (index < chunks_.size() && in_chunk + n > chunk_size) {
+    used_ = static_cast<std::uint32_t>(++index) << chunk_bits;
+    in_chunk = 0;
+  }
+  if (index >= chunks_.size()) {
+    // A small zone should not cost a whole chunk: the first chunk starts small and doubles.
+    const std::uint32_t first = chunks_.empty() ? 4096 : chunk_size;
+    chunks_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(first));
+    capacities_.push_back(first);
+  }
+  std::uint32_t& cap = capacities_[index];
+  if (in_chunk + n > cap) {
+    std::uint32_t grown = cap;
+    while (grown < in_chunk + n) grown *= 2;
+    auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(grown);
+    std::memcpy(bigger.get(), chunks_[index].get(), in_chunk);
+    chunks_[index] = std::move(bigger);
+    cap = grown;
+  }
+  const std::uint32_t at = used_;
+  used_ += static_cast<std::uint32_t>(n);
+  return at;
+}
+
+std::size_t byte_arena::memory_usage() const noexcept {
+  std::size_t total = 0;
+  for (const std::uint32_t c : capacities_) total += c;
+  return total;
+}
+
+std::uint32_t byte_arena::append(std::span<const std::uint8_t> bytes) {
+  const std::uint32_t at = allocate(bytes.size());
+  if (!bytes.empty()) std::memcpy(data(at), bytes.data(), bytes.size());
+  return at;
+}
+
+}  // namespace detail
+
+dns::record record_ref::to_record() const {
+  dns::record r;
+  std::error_code ec;
+  r.owner = dns::name::from_wire(owner, ec);
+  r.type = type;
+  r.klass = klass;
+  r.ttl = ttl;
+  r.rdata.assign(rdata.begin(), rdata.end());
+  return r;
+}
+
+std::size_t zone::memory_usage() const noexcept {
+  return sizeof(zone) + names_.memory_usage() + rdata_.memory_usage() +
+         nodes_.capacity() * sizeof(detail::node) + rrsets_.capacity() * sizeof(detail::rrset) +
+         rdata_offsets_.capacity() * sizeof(std::uint32_t) +
+         table_.capacity() * sizeof(std::uint32_t);
+}
+
+record_ref zone::soa() const noexcept {
+  if (soa_ == nullptr) return {};
+  return record(apex_, *soa_, 0);
+}
+
+zone::node_id zone::find(std::span<const std::uint8_t> lower_wire) const noexcept {
+  if (table_.empty() || lower_wire.empty()) return no_node;
+  std::uint32_t slot = detail::name_hash(lower_wire) & table_mask_;
+  for (;;) {
+    const std::uint32_t id = table_[slot];
+    if (id == no_node) return no_node;
+    const detail::node& n = nodes_[id];
+    if (n.key_size == lower_wire.size() &&
+        std::memcmp(names_.data(n.key), lower_wire.data(), lower_wire.size()) == 0)
+      return id;
+    slot = (slot + 1) & table_mask_;
+  }
+}
+
+zone::node_id zone::find(const dns::name& n) const noexcept {
+  std::uint8_t buf[dns::name::max_wire_size];
+  const auto w = n.wire();
+  if (w.size() > sizeof buf) return no_node;
+  detail::lower_copy(w, buf);
+  return find(std::span<const std::uint8_t>(buf, w.size()));
+}
+
+std::span<const std::uint8_t> zone::node_key(node_id id) const noexcept {
+  const detail::node& n = nodes_[id];
+  return {names_.data(n.key), n.key_size};
+}
+
+std::span<const std::uint8_t> zone::node_name(node_id id) const noexcept {
+  const detail::node& n = nodes_[id];
+  return {names_.data(n.wire), n.key_size};
+}
+
+std::span<const detail::rrset> zone::rrsets(node_id id) const noexcept {
+  const detail::node& n = nodes_[id];
+  return {rrsets_.data() + n.first_rrset, n.rrset_count};
+}
+
+const detail::rrset* zone::find_rrset(node_id id, dns::rr_type type) const noexcept {
+  for (const detail::rrset& s : rrsets(id))
+    if (s.type == type) return &s;
+  return nullptr;
+}
+
+std::span<const std::uint8_t> zone::rdata(const detail::rrset& set, std::size_t i) const noexcept {
+  const std::uint8_t* p = rdata_.data(rdata_offsets_[set.first_rdata + i]);
+  const std::size_t len = (std::size_t{p[0]} << 8) | p[1];
+  return {p + 2, len};
+}
+
+record_ref zone::record(node_id id, const detail::rrset& set, std::size_t i) const noexcept {
+  return record_ref{node_name(id), set.type, klass_, set.ttl, rdata(set, i)};
+}
+
+bool zone::cursor::next(record_ref& out) noexcept {
+  const zone& z = *zone_;
+  if (!soa_done_) {
+    soa_done_ = true;
+    if (z.soa_ != nullptr) {
+      out = z.soa();
+      return true;
+    }
+  }
+  while (node_ < z.nodes_.size()) {
+    const auto sets = z.rrsets(node_);
+    while (rrset_ < sets.size()) {
+      const detail::rrset& s = sets[rrset_];
+      if (&s != z.soa_ && item_ < s.count) {
+        out = z.record(node_, s, item_++);
+        return true;
+      }
+      ++rrset_;
+      item_ = 0;
+    }
+    ++node_;
+    rrset_ = 0;
+  }
+  return false;
+}
+
+std::vector<dns::record> zone::to_records() const {
+  std::vector<dns::record> out;
+  out.reserve(record_count_);
+  auto c = records();
+  record_ref r;
+  while (c.next(r)) out.push_back(r.to_record());
+  return out;
+}
+
+}  // namespace dnskit::zones

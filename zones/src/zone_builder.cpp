@@ -1,0 +1,433 @@
+// zones::zone_builder: stages records in compact arenas, groups them into nodes and RRsets,
+// runs the checks and freezes the result into a zones::zone.
+//
+// Build cost is linear: owner names are interned in a hash table as they arrive (consecutive
+// records usually share their owner, which is compared first), empty non-terminals are the
+// suffixes of stored names (they reuse the same bytes), records are grouped by a counting sort on
+// their node and a small stable sort on type.
+#include "dnskit/zones/zone_builder.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <string>
+
+#include "zone_build_context.hpp"
+#include "zone_names.hpp"
+
+namespace dnskit::zones {
+
+namespace detail {
+
+build_context::build_context(dns::name o, check_options c) : origin(std::move(o)), checks(c) {
+  const auto w = origin.wire();
+  origin_key.resize(w.size());
+  lower_copy(w, origin_key.data());
+  table.assign(1024, zone::no_node);
+  table_mask = 1023;
+}
+
+std::uint32_t build_context::find(std::span<const std::uint8_t> lower) const noexcept {
+  return find(lower, name_hash(lower));
+}
+
+std::uint32_t build_context::find(std::span<const std::uint8_t> lower,
+                                  std::uint32_t hash) const noexcept {
+  std::uint32_t slot = hash & table_mask;
+  for (;;) {
+    const std::uint32_t id = table[slot];
+    if (id == zone::no_node) return id;
+    const node& n = nodes[id];
+    if (hashes[id] == hash && n.key_size == lower.size() &&
+        std::memcmp(names.data(n.key), lower.data(), lower.size()) == 0)
+      return id;
+    slot = (slot + 1) & table_mask;
+  }
+}
+
+std::uint32_t build_context::insert_node(std::uint32_t key, std::uint32_t wire, std::size_t size,
+                                         std::uint32_t hash) {
+  if ((nodes.size() + 1) * 2 > table.size()) {
+    // Grow the table (load stays at most 1/2, so probes stay short).
+    table.assign(table.size() * 2, zone::no_node);
+    table_mask = static_cast<std::uint32_t>(table.size() - 1);
+    for (std::uint32_t id = 0; id < nodes.size(); ++id) {
+      std::uint32_t slot = hashes[id] & table_mask;
+      while (table[slot] != zone::no_node) slot = (slot + 1) & table_mask;
+      table[slot] = id;
+    }
+  }
+  const auto id = static_cast<std::uint32_t>(nodes.size());
+  node n;
+  n.key = key;
+  n.wire = wire;
+  n.key_size = static_cast<std::uint8_t>(size);
+  n.parent = zone::no_node;
+  nodes.push_back(n);
+  hashes.push_back(hash);
+  std::uint32_t slot = hash & table_mask;
+  while (table[slot] != zone::no_node) slot = (slot + 1) & table_mask;
+  table[slot] = id;
+  return id;
+}
+
+void build_context::report(bool error, const staged_record* r, std::string message) {
+  if (error) ++errors;
+  if (out == nullptr) return;
+  if (reported >= checks.max_diagnostics) {
+    ++suppressed;
+    return;
+  }
+  ++reported;
+  diagnostic d;
+  if (r != nullptr) {
+    d.file = files.empty() ? std::string() : files[r->file];
+    d.line = r->line;
+    d.column = r->column;
+  } else {
+    d.file = files.empty() ? std::string() : files.front();
+  }
+  d.message = std::move(message);
+  d.is_error = error;
+  out->push_back(std::move(d));
+}
+
+std::string build_context::text_of(std::span<const std::uint8_t> wire) {
+  std::string s;
+  std::size_t off = 0;
+  if (wire.size() <= 1) return ".";
+  while (off < wire.size() && wire[off] != 0) {
+    const std::size_t len = wire[off];
+    if (!s.empty()) s += '.';
+    for (std::size_t i = 1; i <= len && off + i < wire.size(); ++i) {
+      const auto c = static_cast<unsigned char>(wire[off + i]);
+      if (c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' || c == ';' || c == '@' ||
+          c == '$') {
+        s += '\\';
+        s += static_cast<char>(c);
+      } else if (c <= 0x20 || c >= 0x7f) {
+        char buf[5];
+        buf[0] = '\\';
+        buf[1] = static_cast<char>('0' + c / 100);
+        buf[2] = static_cast<char>('0' + c / 10 % 10);
+        buf[3] = static_cast<char>('0' + c % 10);
+        buf[4] = 0;
+        s += buf;
+      } else {
+        s += static_cast<char>(c);
+      }
+    }
+    off += 1 + len;
+  }
+  return s;
+}
+
+namespace {
+
+bool first_label_is_star(std::span<const std::uint8_t> w) noexcept {
+  return w.size() >= 2 && w[0] == 1 && w[1] == '*';
+}
+
+std::string class_text(dns::rr_class c) { return dns::to_string(c); }
+
+}  // namespace
+
+}  // namespace detail
+
+struct zone_builder::impl {
+  impl(dns::name origin, check_options checks) : ctx(std::move(origin), checks) {}
+  detail::build_context ctx;
+  std::string last_file;
+  std::uint16_t last_file_index = 0;
+
+  void group();
+  void compute_flags();
+  std::shared_ptr<const zone> freeze();
+};
+
+zone_builder::zone_builder(dns::name origin, check_options checks)
+    : impl_(std::make_unique<impl>(std::move(origin), checks)) {}
+zone_builder::~zone_builder() = default;
+
+std::size_t zone_builder::size() const noexcept { return impl_->ctx.records.size(); }
+
+void zone_builder::add(const dns::record& r, const record_location& where) {
+  detail::build_context& ctx = impl_->ctx;
+  const auto w = r.owner.wire();
+  std::uint8_t lower[dns::name::max_wire_size];
+  if (w.empty() || w.size() > sizeof lower) return;  // dns::name guarantees 1..255
+  detail::lower_copy(w, lower);
+  const std::span<const std::uint8_t> key(lower, w.size());
+
+  // Intern the owner. Zone files list a name's records together, so try the last one first.
+  std::uint32_t id = ctx.last_name;
+  if (id == zone::no_node || ctx.nodes[id].key_size != key.size() ||
+      std::memcmp(ctx.names.data(ctx.nodes[id].key), lower, key.size()) != 0) {
+    const std::uint32_t h = detail::name_hash(key);
+    id = ctx.find(key, h);
+    if (id == zone::no_node) {
+      const std::uint32_t key_off = ctx.names.append(key);
+      const std::uint32_t wire_off =
+          std::memcmp(lower, w.data(), w.size()) == 0 ? key_off : ctx.names.append(w);
+      id = ctx.insert_node(key_off, wire_off, key.size(), h);
+    }
+    ctx.last_name = id;
+  }
+
+  // The file name is usually the same as the previous record's.
+  if (!where.file.empty() && (ctx.files.empty() || where.file != impl_->last_file)) {
+    auto it = std::find(ctx.files.begin(), ctx.files.end(), where.file);
+    if (it == ctx.files.end() && ctx.files.size() < std::numeric_limits<std::uint16_t>::max()) {
+      ctx.files.emplace_back(where.file);
+      it = ctx.files.end() - 1;
+    }
+    if (it != ctx.files.end()) {
+      impl_->last_file = *it;
+      impl_->last_file_index = static_cast<std::uint16_t>(it - ctx.files.begin());
+    }
+  }
+
+  const std::size_t len = std::min<std::size_t>(r.rdata.size(), 0xffff);
+  const std::uint32_t at = ctx.rdata.allocate(len + 2);
+  std::uint8_t* p = ctx.rdata.data(at);
+  p[0] = static_cast<std::uint8_t>(len >> 8);
+  p[1] = static_cast<std::uint8_t>(len);
+  if (len != 0) std::memcpy(p + 2, r.rdata.data(), len);
+
+  detail::staged_record s;
+  s.name = id;
+  s.rdata = at;
+  s.ttl = r.ttl;
+  s.line = where.line;
+  s.column = where.column;
+  s.type = r.type;
+  s.klass = r.klass;
+  s.file = impl_->last_file_index;
+  ctx.records.push_back(s);
+}
+
+// Groups the staged records into nodes (adding empty non-terminals) and RRsets.
+void zone_builder::impl::group() {
+  using detail::staged_record;
+  auto& c = ctx;
+  const std::size_t staged_names = c.nodes.size();
+
+  // The apex exists even when no record names it (the SOA/NS checks then report it).
+  {
+    const std::span<const std::uint8_t> key(c.origin_key);
+    const std::uint32_t h = detail::name_hash(key);
+    c.apex = c.find(key, h);
+    if (c.apex == zone::no_node) {
+      const std::uint32_t off = c.names.append(key);
+      const std::uint32_t wire = c.names.append(c.origin.wire());
+      c.apex = c.insert_node(off, wire, key.size(), h);
+    }
+  }
+
+  // The zone's class is the apex SOA's (else the first record's).
+  bool class_found = false;
+  for (const staged_record& r : c.records) {
+    if (r.name == c.apex && r.type == dns::rr_type::soa) {
+      c.klass = r.klass;
+      class_found = true;
+      break;
+    }
+  }
+  if (!class_found && !c.records.empty()) c.klass = c.records.front().klass;
+
+  // Names outside the origin; every other name gets its chain of parents up to the apex, the
+  // missing ones being empty non-terminals that reuse the child's suffix bytes.
+  std::vector<std::uint8_t> outside(staged_names, 0);
+  const std::span<const std::uint8_t> origin_key(c.origin_key);
+  for (std::uint32_t id = 0; id < staged_names; ++id) {
+    if (id == c.apex) continue;
+    if (!detail::is_at_or_below(c.key_of(id), origin_key)) {
+      outside[id] = 1;
+      continue;
+    }
+    std::uint32_t child = id;
+    while (child != c.apex && c.nodes[child].parent == zone::no_node) {
+      const detail::node cn = c.nodes[child];
+      const std::uint32_t skip = 1u + *c.names.data(cn.key);
+      const std::span<const std::uint8_t> pkey(c.names.data(cn.key + skip), cn.key_size - skip);
+      const std::uint32_t h = detail::name_hash(pkey);
+      std::uint32_t parent = c.find(pkey, h);
+      if (parent == zone::no_node) {
+        parent = c.insert_node(cn.key + skip, cn.wire + skip, pkey.size(), h);
+        outside.push_back(0);
+      }
+      c.nodes[child].parent = parent;
+      child = parent;
+    }
+  }
+
+  // Records that cannot be part of the zone are reported once each and dropped.
+  for (staged_record& r : c.records) {
+    if (outside[r.name]) {
+      r.dropped = 1;
+      c.report(true, &r, "out-of-zone data (" + detail::build_context::text_of(c.wire_of(r.name)) + ")");
+    } else if (r.klass != c.klass) {
+      r.dropped = 1;
+      c.report(true, &r, "class " + detail::class_text(r.klass) + " differs from the zone's class " +
+                             detail::class_text(c.klass));
+    }
+  }
+
+  // Counting sort of record indices by node, then a stable sort by type within each node.
+  const std::size_t node_count = c.nodes.size();
+  std::vector<std::uint32_t> start(node_count + 1, 0);
+  for (const staged_record& r : c.records)
+    if (!r.dropped) ++start[r.name + 1];
+  for (std::size_t i = 0; i < node_count; ++i) start[i + 1] += start[i];
+  std::vector<std::uint32_t> order(start[node_count]);
+  {
+    std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+    for (std::uint32_t i = 0; i < c.records.size(); ++i)
+      if (!c.records[i].dropped) order[fill[c.records[i].name]++] = i;
+  }
+
+  c.rrsets.clear();
+  c.rrsets.reserve(c.nodes.size());
+  c.rdata_offsets.reserve(order.size());
+  c.record_of.reserve(order.size());
+  const auto by_type = [&](std::uint32_t a, std::uint32_t b) {
+    return static_cast<std::uint16_t>(c.records[a].type) <
+           static_cast<std::uint16_t>(c.records[b].type);
+  };
+  for (std::uint32_t id = 0; id < node_count; ++id) {
+    detail::node& n = c.nodes[id];
+    n.first_rrset = static_cast<std::uint32_t>(c.rrsets.size());
+    n.rrset_count = 0;
+    const auto first = order.begin() + start[id];
+    const auto last = order.begin() + start[id + 1];
+    if (last - first > 1) std::stable_sort(first, last, by_type);
+    for (auto it = first; it != last;) {
+      const dns::rr_type type = c.records[*it].type;
+      auto end = it;
+      while (end != last && c.records[*end].type == type) ++end;
+      detail::rrset set;
+      set.type = type;
+      set.ttl = c.records[*it].ttl;
+      set.first_rdata = static_cast<std::uint32_t>(c.rdata_offsets.size());
+      bool ttl_warned = false;
+      for (auto r = it; r != end; ++r) {
+        const staged_record& rec = c.records[*r];
+        const auto data = c.rdata_of(rec);
+        // RFC 2181 §5: an RRset holds no duplicates; BIND drops them silently.
+        bool duplicate = false;
+        for (std::uint32_t k = 0; k < set.count && !duplicate; ++k) {
+          const auto other = c.rdata_at(set, k);
+          duplicate = other.size() == data.size() &&
+                      std::memcmp(other.data(), data.data(), data.size()) == 0;
+        }
+        if (duplicate) continue;
+        if (rec.ttl != set.ttl && !ttl_warned && c.checks.warn_ttl_mismatch) {
+          // RFC 2181 §5.2: one TTL per RRset; like BIND, keep the first record's.
+          c.report(false, &rec, "TTL set to prior TTL (" + std::to_string(set.ttl) + ")");
+          ttl_warned = true;
+        }
+        if (set.count == 0xffff) break;
+        c.rdata_offsets.push_back(rec.rdata);
+        c.record_of.push_back(*r);
+        ++set.count;
+      }
+      c.record_count += set.count;
+      c.rrsets.push_back(set);
+      if (n.rrset_count < 0xffff) ++n.rrset_count;
+      it = end;
+    }
+  }
+}
+
+// Delegations, DNAMEs, wildcards, and what lies below them.
+void zone_builder::impl::compute_flags() {
+  auto& c = ctx;
+  for (std::uint32_t id = 0; id < c.nodes.size(); ++id) {
+    detail::node& n = c.nodes[id];
+    std::uint8_t f = 0;
+    const bool star = detail::first_label_is_star(c.key_of(id));
+    if (star) f |= detail::node_wildcard;
+    for (std::uint32_t i = 0; i < n.rrset_count; ++i) {
+      switch (c.rrsets[n.first_rrset + i].type) {
+        // RFC 4592 §4.2: an NS RRset at a wildcard does not make a delegation.
+        case dns::rr_type::ns:
+          if (id != c.apex && !star) f |= detail::node_delegation;
+          break;
+        case dns::rr_type::dname: f |= detail::node_dname; break;
+        case dns::rr_type::cname: f |= detail::node_has_cname; break;
+        default: break;
+      }
+    }
+    n.flags = f;
+  }
+  for (std::uint32_t id = 0; id < c.nodes.size(); ++id) {
+    if ((c.nodes[id].flags & detail::node_wildcard) && c.nodes[id].parent != zone::no_node)
+      c.nodes[c.nodes[id].parent].flags |= detail::node_wildcard_parent;
+    std::uint8_t below = 0;
+    for (std::uint32_t p = c.nodes[id].parent; p != zone::no_node; p = c.nodes[p].parent) {
+      if (c.nodes[p].flags & detail::node_delegation) below |= detail::node_below_delegation;
+      if (c.nodes[p].flags & detail::node_dname) below |= detail::node_below_dname;
+    }
+    c.nodes[id].flags |= below;
+  }
+}
+
+std::shared_ptr<const zone> zone_builder::impl::freeze() {
+  auto& c = ctx;
+  std::shared_ptr<zone> z(new zone());
+  z->origin_ = c.origin;
+  z->klass_ = c.klass;
+  z->record_count_ = c.record_count;
+  z->apex_ = c.apex;
+  z->names_ = std::move(c.names);
+  z->rdata_ = std::move(c.rdata);
+  z->nodes_ = std::move(c.nodes);
+  z->rrsets_ = std::move(c.rrsets);
+  z->rdata_offsets_ = std::move(c.rdata_offsets);
+  z->table_ = std::move(c.table);
+  z->table_mask_ = c.table_mask;
+  z->nodes_.shrink_to_fit();
+  z->rrsets_.shrink_to_fit();
+  z->rdata_offsets_.shrink_to_fit();
+  z->soa_ = z->find_rrset(z->apex_, dns::rr_type::soa);
+  if (z->soa_ != nullptr) {
+    // SOA rdata: MNAME, RNAME, then SERIAL REFRESH RETRY EXPIRE MINIMUM (RFC 1035 §3.3.13).
+    const auto rd = z->rdata(*z->soa_, 0);
+    const auto m = detail::embedded_name(rd, 0);
+    const auto r = detail::embedded_name(rd, m.size());
+    const std::size_t at = m.size() + r.size();
+    if (!m.empty() && !r.empty() && rd.size() >= at + 20) {
+      const auto u32 = [&](std::size_t o) {
+        return (std::uint32_t{rd[o]} << 24) | (std::uint32_t{rd[o + 1]} << 16) |
+               (std::uint32_t{rd[o + 2]} << 8) | rd[o + 3];
+      };
+      z->serial_ = u32(at);
+      z->negative_ttl_ = std::min(z->soa_->ttl, u32(at + 16));  // RFC 2308 §3
+    }
+  }
+  return z;
+}
+
+std::shared_ptr<const zone> zone_builder::build(std::vector<diagnostic>& diagnostics) {
+  auto& c = impl_->ctx;
+  c.out = &diagnostics;
+  if (c.files.empty()) c.files.emplace_back();
+  impl_->group();
+  impl_->compute_flags();
+  detail::run_checks(c);
+  if (c.suppressed != 0) {
+    diagnostic d;
+    d.file = c.files.front();
+    d.message = std::to_string(c.suppressed) + " more diagnostics not shown";
+    d.is_error = c.errors != 0;
+    diagnostics.push_back(std::move(d));
+  }
+  // Locations and staging tables are not needed any more.
+  c.records = {};
+  c.record_of = {};
+  c.hashes = {};
+  if (c.errors != 0) return nullptr;
+  return impl_->freeze();
+}
+
+}  // namespace dnskit::zones
