@@ -1,0 +1,425 @@
+#include "dnskit/dns/name.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "dnskit/dns/errc.hpp"
+#include "name_wire.hpp"
+#include "text_util.hpp"
+
+namespace dnskit::dns {
+namespace {
+
+// A name of 255 octets has at most 127 labels plus the root; every compression hop but the last
+// must lead to at least one more label, so more hops than that can only be an attack.
+constexpr int max_pointer_hops = 128;
+
+// Offsets of the labels of a valid uncompressed name; returns the label count (root excluded).
+std::size_t label_offsets(std::span<const std::uint8_t> wire, std::array<std::uint8_t, 128>& out) noexcept {
+  std::size_t count = 0;
+  std::size_t pos = 0;
+  while (pos < wire.size() && wire[pos] != 0 && count < out.size()) {
+    out[count++] = static_cast<std::uint8_t>(pos);
+    pos += 1 + wire[pos];
+  }
+  return count;
+}
+
+bool needs_backslash(std::uint8_t c) noexcept {
+  // The characters with a meaning in master files (RFC 1035 §5.1), escaped as BIND does.
+  switch (c) {
+    case '.': case '\\': case '"': case '(': case ')': case ';': case '@': case '$':
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
+  h ^= v;
+  h *= 0x9E3779B97F4A7C15ULL;
+  return h ^ (h >> 29);
+}
+
+}  // namespace
+
+namespace detail {
+
+std::error_code label_type_error(std::uint8_t length_octet) noexcept {
+  // 0b01xxxxxx is what a 64..127-octet label would look like, and is otherwise the obsolete
+  // extended label type (RFC 6891 §5); report it as an over-long label. 0b10 is reserved.
+  if ((length_octet & 0xC0) == 0x40) return errc::label_too_long;
+  if ((length_octet & 0xC0) == 0x80) return errc::bad_label_type;
+  return errc::bad_pointer;
+}
+
+std::size_t name_extent(std::span<const std::uint8_t> data, std::error_code& ec) noexcept {
+  std::size_t pos = 0;
+  for (;;) {
+    if (pos >= data.size()) {
+      ec = errc::short_read;
+      return 0;
+    }
+    std::uint8_t len = data[pos];
+    if (len > name::max_label_size) {
+      ec = label_type_error(len);
+      return 0;
+    }
+    if (pos + 1 + len > name::max_wire_size) {
+      ec = errc::name_too_long;
+      return 0;
+    }
+    pos += 1 + len;
+    if (len == 0) return pos;
+  }
+}
+
+}  // namespace detail
+
+name::name() : wire_(1, '\0') {}
+
+name name::from_text(std::string_view text, const name& origin, std::error_code& ec) {
+  ec.clear();
+  if (text == "@") return origin;
+  if (text == ".") return name{};
+  if (text.empty()) {
+    ec = errc::empty_label;
+    return {};
+  }
+  // Labels are built in place: buf[label_start] receives the length once the label ends.
+  std::array<std::uint8_t, max_wire_size + 1> buf;
+  std::size_t pos = 1;
+  std::size_t label_start = 0;
+  bool absolute = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.') {
+      std::size_t len = pos - label_start - 1;
+      if (len == 0) {
+        ec = errc::empty_label;
+        return {};
+      }
+      buf[label_start] = static_cast<std::uint8_t>(len);
+      if (i + 1 == text.size()) {
+        absolute = true;
+        break;
+      }
+      label_start = pos;
+      if (pos >= max_wire_size) {
+        ec = errc::name_too_long;
+        return {};
+      }
+      ++pos;
+      continue;
+    }
+    std::uint8_t byte = static_cast<std::uint8_t>(c);
+    if (c == '\\') {
+      if (++i >= text.size()) {
+        ec = errc::bad_escape;
+        return {};
+      }
+      if (detail::is_digit(text[i])) {
+        if (i + 2 >= text.size() || !detail::is_digit(text[i + 1]) || !detail::is_digit(text[i + 2])) {
+          ec = errc::bad_escape;
+          return {};
+        }
+        int v = (text[i] - '0') * 100 + (text[i + 1] - '0') * 10 + (text[i + 2] - '0');
+        if (v > 255) {
+          ec = errc::bad_escape;
+          return {};
+        }
+        byte = static_cast<std::uint8_t>(v);
+        i += 2;
+      } else {
+        byte = static_cast<std::uint8_t>(text[i]);
+      }
+    }
+    if (pos - label_start - 1 >= max_label_size) {
+      ec = errc::label_too_long;
+      return {};
+    }
+    if (pos >= max_wire_size) {
+      ec = errc::name_too_long;
+      return {};
+    }
+    buf[pos++] = byte;
+  }
+  name result;
+  if (absolute) {
+    if (pos + 1 > max_wire_size) {
+      ec = errc::name_too_long;
+      return {};
+    }
+    buf[pos++] = 0;
+    result.wire_.assign(reinterpret_cast<const char*>(buf.data()), pos);
+    return result;
+  }
+  buf[label_start] = static_cast<std::uint8_t>(pos - label_start - 1);
+  if (pos + origin.wire_.size() > max_wire_size) {
+    ec = errc::name_too_long;
+    return {};
+  }
+  result.wire_.reserve(pos + origin.wire_.size());
+  result.wire_.assign(reinterpret_cast<const char*>(buf.data()), pos);
+  result.wire_ += origin.wire_;
+  return result;
+}
+
+name name::from_text(std::string_view text, std::error_code& ec) {
+  return from_text(text, name{}, ec);
+}
+
+name name::from_text(std::string_view text) {
+  std::error_code ec;
+  name n = from_text(text, name{}, ec);
+  if (ec) throw std::system_error(ec, "bad domain name '" + std::string(text) + "'");
+  return n;
+}
+
+name name::from_wire(std::span<const std::uint8_t> wire, std::error_code& ec) {
+  ec.clear();
+  std::size_t size = detail::name_extent(wire, ec);
+  if (ec) return {};
+  if (size != wire.size()) {
+    ec = errc::trailing_data;
+    return {};
+  }
+  name result;
+  result.wire_.assign(reinterpret_cast<const char*>(wire.data()), size);
+  return result;
+}
+
+name name::read(std::span<const std::uint8_t> message, std::size_t& offset, std::error_code& ec) {
+  ec.clear();
+  std::array<std::uint8_t, max_wire_size> buf;
+  std::size_t len = 0;
+  std::size_t pos = offset;
+  // Start of the label sequence being read: a pointer must lead strictly before it (so every
+  // hop goes backwards and loops, self and forward pointers are impossible).
+  std::size_t sequence_start = offset;
+  std::size_t end = 0;  // where the name ends in place (set at the first pointer or the root)
+  bool jumped = false;
+  int hops = 0;
+  const std::uint8_t* data = message.data();
+  const std::size_t size = message.size();
+  for (;;) {
+    if (pos >= size) {
+      ec = errc::short_read;
+      return {};
+    }
+    std::uint8_t b = data[pos];
+    if (b == 0) {
+      buf[len++] = 0;  // fits: every label check below leaves room for the root
+      if (!jumped) end = pos + 1;
+      break;
+    }
+    if (b <= max_label_size) {
+      if (pos + 1 + b > size) {
+        ec = errc::short_read;
+        return {};
+      }
+      if (len + 1 + b + 1 > max_wire_size) {
+        ec = errc::name_too_long;
+        return {};
+      }
+      std::memcpy(buf.data() + len, data + pos, 1 + std::size_t{b});
+      len += 1 + std::size_t{b};
+      pos += 1 + std::size_t{b};
+      continue;
+    }
+    if ((b & 0xC0) != 0xC0) {
+      ec = detail::label_type_error(b);
+      return {};
+    }
+    if (pos + 1 >= size) {
+      ec = errc::short_read;
+      return {};
+    }
+    std::size_t target = (std::size_t{b & 0x3Fu} << 8) | data[pos + 1];
+    if (target >= sequence_start) {
+      ec = errc::bad_pointer;
+      return {};
+    }
+    if (++hops > max_pointer_hops) {
+      ec = errc::too_many_pointers;
+      return {};
+    }
+    if (!jumped) {
+      end = pos + 2;
+      jumped = true;
+    }
+    pos = sequence_start = target;
+  }
+  offset = end;
+  name result;
+  result.wire_.assign(reinterpret_cast<const char*>(buf.data()), len);
+  return result;
+}
+
+void name::append_text(std::string& out) const {
+  if (is_root()) {
+    out.push_back('.');
+    return;
+  }
+  const auto* w = reinterpret_cast<const std::uint8_t*>(wire_.data());
+  std::size_t pos = 0;
+  while (w[pos] != 0) {
+    std::size_t len = w[pos];
+    for (std::size_t i = pos + 1; i <= pos + len; ++i) {
+      std::uint8_t c = w[i];
+      if (c <= 0x20 || c >= 0x7F) {
+        out.push_back('\\');
+        out.push_back(static_cast<char>('0' + c / 100));
+        out.push_back(static_cast<char>('0' + c / 10 % 10));
+        out.push_back(static_cast<char>('0' + c % 10));
+      } else {
+        if (needs_backslash(c)) out.push_back('\\');
+        out.push_back(static_cast<char>(c));
+      }
+    }
+    out.push_back('.');
+    pos += len + 1;
+  }
+}
+
+std::string name::to_text() const {
+  std::string out;
+  out.reserve(wire_.size() + 1);
+  append_text(out);
+  return out;
+}
+
+std::span<const std::uint8_t> name::wire() const noexcept { return detail::as_bytes(wire_); }
+
+std::size_t name::label_count() const noexcept {
+  std::size_t count = 0;
+  std::size_t pos = 0;
+  while (static_cast<std::uint8_t>(wire_[pos]) != 0) {
+    pos += 1 + static_cast<std::uint8_t>(wire_[pos]);
+    ++count;
+  }
+  return count;
+}
+
+std::string_view name::label(std::size_t i) const noexcept {
+  std::size_t pos = 0;
+  for (;;) {
+    auto len = static_cast<std::uint8_t>(wire_[pos]);
+    if (len == 0) return {};
+    if (i-- == 0) return std::string_view(wire_).substr(pos + 1, len);
+    pos += 1 + len;
+  }
+}
+
+bool name::is_wildcard() const noexcept { return wire_.size() >= 2 && wire_[0] == 1 && wire_[1] == '*'; }
+
+bool name::is_subdomain_of(const name& ancestor) const noexcept {
+  if (ancestor.wire_.size() > wire_.size()) return false;
+  std::size_t skip = wire_.size() - ancestor.wire_.size();
+  std::size_t pos = 0;
+  while (pos < skip) pos += 1 + static_cast<std::uint8_t>(wire_[pos]);
+  if (pos != skip) return false;  // the suffix does not start on a label boundary
+  return detail::iequal_bytes(reinterpret_cast<const std::uint8_t*>(wire_.data()) + skip,
+                              reinterpret_cast<const std::uint8_t*>(ancestor.wire_.data()),
+                              ancestor.wire_.size());
+}
+
+name name::strip_left(std::size_t n) const {
+  std::size_t pos = 0;
+  while (n-- > 0 && wire_[pos] != 0) pos += 1 + static_cast<std::uint8_t>(wire_[pos]);
+  name result;
+  result.wire_.assign(wire_, pos, std::string::npos);
+  return result;
+}
+
+name name::prepend(std::string_view label, std::error_code& ec) const {
+  ec.clear();
+  if (label.empty()) {
+    ec = errc::empty_label;
+    return {};
+  }
+  if (label.size() > max_label_size) {
+    ec = errc::label_too_long;
+    return {};
+  }
+  if (wire_.size() + 1 + label.size() > max_wire_size) {
+    ec = errc::name_too_long;
+    return {};
+  }
+  name result;
+  result.wire_.reserve(wire_.size() + 1 + label.size());
+  result.wire_.assign(1, static_cast<char>(label.size()));
+  result.wire_ += label;
+  result.wire_ += wire_;
+  return result;
+}
+
+name name::concat(const name& suffix, std::error_code& ec) const {
+  ec.clear();
+  std::size_t size = wire_.size() - 1 + suffix.wire_.size();
+  if (size > max_wire_size) {
+    ec = errc::name_too_long;
+    return {};
+  }
+  name result;
+  result.wire_.reserve(size);
+  result.wire_.assign(wire_, 0, wire_.size() - 1);
+  result.wire_ += suffix.wire_;
+  return result;
+}
+
+name name::lowercase() const {
+  name result = *this;
+  for (char& c : result.wire_) c = static_cast<char>(detail::lower(static_cast<std::uint8_t>(c)));
+  return result;
+}
+
+bool operator==(const name& a, const name& b) noexcept {
+  // Length octets are below 64, so lowering them is harmless and the whole wire form can be
+  // compared at once.
+  return a.wire_.size() == b.wire_.size() &&
+         detail::iequal_bytes(reinterpret_cast<const std::uint8_t*>(a.wire_.data()),
+                              reinterpret_cast<const std::uint8_t*>(b.wire_.data()), a.wire_.size());
+}
+
+std::strong_ordering operator<=>(const name& a, const name& b) noexcept {
+  return canonical_compare(a.wire(), b.wire());
+}
+
+std::size_t name::hash() const noexcept {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(wire_.data());
+  std::size_t n = wire_.size();
+  std::uint64_t h = 0xCBF29CE484222325ULL ^ n;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) h = mix(h, detail::lower8(detail::load8(p + i)));
+  std::uint64_t tail = 0;
+  for (std::size_t k = 0; i + k < n; ++k) tail |= std::uint64_t{detail::lower(p[i + k])} << (8 * k);
+  h = mix(h, tail);
+  h ^= h >> 32;
+  return static_cast<std::size_t>(h);
+}
+
+std::strong_ordering canonical_compare(std::span<const std::uint8_t> a,
+                                       std::span<const std::uint8_t> b) noexcept {
+  // RFC 4034 §6.1: compare label by label starting from the rightmost; each label as a string
+  // of lowercased octets where a shorter label that is a prefix of the other sorts first; a
+  // name with fewer labels sorts first when all its labels match.
+  std::array<std::uint8_t, 128> la, lb;
+  std::size_t na = label_offsets(a, la);
+  std::size_t nb = label_offsets(b, lb);
+  while (na > 0 && nb > 0) {
+    const std::uint8_t* pa = a.data() + la[--na];
+    const std::uint8_t* pb = b.data() + lb[--nb];
+    std::size_t lena = pa[0], lenb = pb[0];
+    std::size_t common = std::min(lena, lenb);
+    for (std::size_t i = 1; i <= common; ++i) {
+      std::uint8_t ca = detail::lower(pa[i]), cb = detail::lower(pb[i]);
+      if (ca != cb) return ca <=> cb;
+    }
+    if (lena != lenb) return lena <=> lenb;
+  }
+  return na <=> nb;
+}
+
+}  // namespace dnskit::dns
