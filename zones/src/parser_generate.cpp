@@ -152,19 +152,36 @@ void parser_core::handle_generate(const entry& e, file_context& file) {
     return;
   }
 
-  // Expanded texts live in `texts`; `expanded` holds tokens pointing into them.
+  // Expanded texts live in `texts`; `expanded` holds tokens pointing into them. As BIND does,
+  // a quoted field is expanded and then read again as presentation text, so
+  // `MX "10 mail$"` gives two fields and `TXT "a $"` two strings.
   std::vector<std::string> texts(t.size() - 2);
-  std::vector<token> expanded(t.begin() + 3, t.end());
+  std::vector<token> expanded;
+  std::vector<dns::text_token> pieces;
   const dns::name saved_owner = rec_.owner;
   for (std::uint64_t v = start; v <= stop; v += step) {
     const char* why = nullptr;
+    expanded.clear();
     for (std::size_t k = 2; k < t.size(); ++k) {
-      if (!expand(t[k].text, static_cast<std::int64_t>(v), texts[k - 2], why)) {
+      std::string& text = texts[k - 2];
+      if (!expand(t[k].text, static_cast<std::int64_t>(v), text, why)) {
         error(file, t[k].line, t[k].column, "bad $GENERATE template " + show(t[k].text) + ": " + why);
         rec_.owner = saved_owner;
         return;
       }
-      if (k >= 3) expanded[k - 3].text = texts[k - 2];
+      if (k < 3) continue;
+      if (!t[k].quoted) {
+        expanded.push_back(token{text, t[k].line, t[k].column, false});
+        continue;
+      }
+      pieces.clear();
+      if (dns::tokenize(text, pieces)) {
+        error(file, t[k].line, t[k].column, "bad $GENERATE template " + show(t[k].text) + ": unbalanced quotes");
+        rec_.owner = saved_owner;
+        return;
+      }
+      for (const auto& piece : pieces)
+        expanded.push_back(token{piece.text, t[k].line, t[k].column, piece.quoted});
     }
     std::error_code ec;
     if (!(ec = name_to_wire(texts[0], file.origin, wire_))) rec_.owner = dns::name::from_wire(wire_.view(), ec);

@@ -152,8 +152,11 @@ bool lookup_class(std::string_view text, dns::rr_class& out) noexcept {
     return out = dns::rr_class::in, true;
   // A type mnemonic is never a class; only look further for what may be one.
   if (text.size() < 2) return false;
-  if (const auto c = dns::rr_class_from_string(text)) return out = *c, true;
-  return false;
+  // NONE and ANY only appear in queries and updates (RFC 2136), never in zone data.
+  const auto c = dns::rr_class_from_string(text);
+  if (!c || *c == dns::rr_class::none || *c == dns::rr_class::any) return false;
+  out = *c;
+  return true;
 }
 
 namespace {
