@@ -306,7 +306,8 @@ void append_question(std::string& out, const question& q) {
   line.end();
 }
 
-void append_record(std::string& out, const record& r) {
+// `bare`: print nothing in the rdata column (see append_section).
+void append_record(std::string& out, const record& r, bool bare = false) {
   line_writer line(out);
   line.text(r.owner.to_text());
   line.align(ttl_column);
@@ -316,16 +317,25 @@ void append_record(std::string& out, const record& r) {
   line.align(type_column);
   line.text(to_string(r.type));
   line.align(rdata_column);
-  line.text(rdata_to_text(r.type, r.rdata));
+  if (!bare) line.text(rdata_to_text(r.type, r.rdata));
   line.end();
 }
 
-void append_section(std::string& out, std::string_view title, const std::vector<record>& rrs) {
+enum class update_role { none, prerequisite, update };
+
+void append_section(std::string& out, std::string_view title, const std::vector<record>& rrs,
+                    update_role role = update_role::none) {
   if (rrs.empty()) return;
   out += ";; ";
   out += title;
   out += " SECTION:\n";
-  for (const auto& r : rrs) append_record(out, r);
+  for (const auto& r : rrs) {
+    // RFC 2136 §2.4/§2.5: in UPDATE messages, class ANY (and NONE among the prerequisites)
+    // with empty rdata means "any data" or "delete"; dig prints no rdata for them.
+    const bool meta_class = r.klass == rr_class::any ||
+                            (role == update_role::prerequisite && r.klass == rr_class::none);
+    append_record(out, r, role != update_role::none && meta_class && r.rdata.empty());
+  }
   out += '\n';
 }
 
@@ -351,13 +361,20 @@ std::string to_dig_text(const message& m) {
   out += ", ADDITIONAL: " + std::to_string(additional);
   out += "\n\n";
   if (m.opt) append_opt_pseudosection(out, *m.opt);
+  // RFC 2136 §2: an UPDATE message names its sections zone, prerequisite, update, additional.
+  const bool update = h.op == opcode::update;
   if (!m.questions.empty()) {
-    out += ";; QUESTION SECTION:\n";
+    out += update ? ";; ZONE SECTION:\n" : ";; QUESTION SECTION:\n";
     for (const auto& q : m.questions) append_question(out, q);
     out += '\n';
   }
-  append_section(out, "ANSWER", m.answer);
-  append_section(out, "AUTHORITY", m.authority);
+  if (update) {
+    append_section(out, "PREREQUISITE", m.answer, update_role::prerequisite);
+    append_section(out, "UPDATE", m.authority, update_role::update);
+  } else {
+    append_section(out, "ANSWER", m.answer);
+    append_section(out, "AUTHORITY", m.authority);
+  }
   append_section(out, "ADDITIONAL", m.additional);
   return out;
 }
