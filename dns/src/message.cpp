@@ -104,32 +104,13 @@ std::error_code parse_opt(const record& rec, edns& out) {
 
 enum class section_id { answer, authority, additional };
 
-// RFC 2136 §2.4-2.5: in UPDATE messages, class ANY or NONE with RDLENGTH 0 stands for "any
-// data" (prerequisites) or "delete" (updates), whatever the type's rdata layout.
-std::error_code read_update_record(wire_reader& r, record& out) {
-  wire_reader probe = r;
-  record rec;
-  rec.owner = probe.read_name();
-  rec.type = static_cast<rr_type>(probe.u16());
-  rec.klass = static_cast<rr_class>(probe.u16());
-  rec.ttl = probe.u32();
-  const std::uint16_t rdlength = probe.u16();
-  if (!probe.error() && rdlength == 0 &&
-      (rec.klass == rr_class::any || rec.klass == rr_class::none)) {
-    r = probe;
-    out = std::move(rec);
-    return {};
-  }
-  return read_record(r, out);
-}
-
-std::error_code read_section(wire_reader& r, std::size_t count, section_id section, bool update,
+// (Empty rdata of class ANY/NONE, RFC 2136 §2.4-2.5, is read_record's business.)
+std::error_code read_section(wire_reader& r, std::size_t count, section_id section,
                              std::vector<record>& out, std::optional<edns>& opt) {
   reserve_untrusted(out, count, r.remaining(), min_record_size);
   for (std::size_t i = 0; i < count; ++i) {
     record rec;
-    const bool meta = update && section != section_id::additional;
-    if (auto ec = meta ? read_update_record(r, rec) : read_record(r, rec)) return ec;
+    if (auto ec = read_record(r, rec)) return ec;
     if (rec.type != rr_type::opt) {
       out.push_back(std::move(rec));
       continue;
@@ -257,16 +238,11 @@ std::error_code decode(std::span<const std::uint8_t> wire, message& out,
     if (r.error()) return r.error();
     out.questions.push_back(std::move(q));
   }
-  const bool update = out.hdr.op == opcode::update;
-  if (auto ec = read_section(r, counts.an, section_id::answer, update, out.answer, out.opt)) {
+  if (auto ec = read_section(r, counts.an, section_id::answer, out.answer, out.opt)) return ec;
+  if (auto ec = read_section(r, counts.ns, section_id::authority, out.authority, out.opt)) {
     return ec;
   }
-  if (auto ec =
-          read_section(r, counts.ns, section_id::authority, update, out.authority, out.opt)) {
-    return ec;
-  }
-  if (auto ec =
-          read_section(r, counts.ar, section_id::additional, update, out.additional, out.opt)) {
+  if (auto ec = read_section(r, counts.ar, section_id::additional, out.additional, out.opt)) {
     return ec;
   }
   if (!r.at_end()) return errc::trailing_data;

@@ -83,8 +83,8 @@ struct decode_limits {
 // too_many_records (counts above `limits`), the name errors (bad_pointer, too_many_pointers,
 // label_too_long, name_too_long, bad_label_type), bad_rdata (rdata not matching its type, or a
 // malformed OPT option list), opt_not_in_additional, multiple_opt, bad_opt_owner, trailing_data.
-// In UPDATE messages (RFC 2136 §2.4-2.5) a prerequisite or update record of class ANY or NONE
-// may have empty rdata whatever its type.
+// A record of class ANY or NONE may have empty rdata whatever its type (UPDATE prerequisites
+// and deletions, RFC 2136 §2.4-2.5).
 std::error_code decode(std::span<const std::uint8_t> wire, message& out,
                        const decode_limits& limits = {});
 
