@@ -1,16 +1,18 @@
 #include "lexer.hpp"
 
-namespace dnskit::zones::detail {
+#include <array>
 
-void lexer::push(entry& out, std::string_view text, std::uint32_t line, std::uint32_t column,
-                 bool quoted) {
-  if (out.tokens.size() >= max_tokens) {
-    fail(out, "too many fields in one record", line, column);
-    return;
-  }
-  if (out.tokens.empty()) out.blank_owner = column != 1 || quoted;
-  out.tokens.push_back(token{text, line, column, quoted});
-}
+namespace dnskit::zones::detail {
+namespace {
+
+// Bytes that end an unquoted token, plus the escape character (handled apart).
+constexpr auto ends_plain = [] {
+  std::array<bool, 256> t{};
+  for (const char c : {' ', '\t', '\r', '\n', ';', '(', ')', '\\'}) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
+}  // namespace
 
 bool lexer::next(entry& out) {
   out.tokens.clear();
@@ -99,21 +101,18 @@ bool lexer::next(entry& out) {
         const std::uint32_t line = line_;
         const std::uint32_t column = column_of(p_);
         const char* start = p_;
-        while (p_ != end_) {
-          const char q = *p_;
-          if (q == ' ' || q == '\t' || q == '\r' || q == '\n' || q == ';' || q == '(' ||
-              q == ')')
-            break;
-          if (q == '\\') {
-            ++p_;
-            if (p_ == end_) break;
-            if (*p_ == '\n') {
-              ++p_;
-              newline();
-              continue;
-            }
-          }
+        for (;;) {
+          while (p_ != end_ && !ends_plain[static_cast<unsigned char>(*p_)]) ++p_;
+          if (p_ == end_ || *p_ != '\\') break;
+          // An escape: the next byte belongs to the token whatever it is (`\ `, `\;`, `\(`).
           ++p_;
+          if (p_ == end_) break;
+          if (*p_ == '\n') {
+            ++p_;
+            newline();
+          } else {
+            ++p_;
+          }
         }
         push(out, std::string_view(start, static_cast<std::size_t>(p_ - start)), line, column,
              false);

@@ -60,7 +60,14 @@ class lexer {
     }
   }
   void push(entry& out, std::string_view text, std::uint32_t line, std::uint32_t column,
-            bool quoted);
+            bool quoted) {
+    if (out.tokens.size() >= max_tokens) {
+      fail(out, "too many fields in one record", line, column);
+      return;
+    }
+    if (out.tokens.empty()) out.blank_owner = column != 1 || quoted;
+    out.tokens.push_back(token{text, line, column, quoted});
+  }
 
   const char* p_;
   const char* end_;

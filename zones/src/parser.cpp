@@ -124,6 +124,8 @@ bool parser_core::handle_record(std::span<const token> tokens, std::size_t first
   std::uint32_t ttl = 0;
   dns::rr_class klass = class_;
   // RFC 1035 §5.1: [<TTL>] [<class>] <type> or [<class>] [<TTL>] <type>.
+  dns::rr_type type{};
+  bool have_type = false;
   while (i < tokens.size() && i < first + 2) {
     const token& t = tokens[i];
     if (t.quoted || t.text.empty()) break;
@@ -137,6 +139,12 @@ bool parser_core::handle_record(std::span<const token> tokens, std::size_t first
       ++i;
       continue;
     }
+    // No mnemonic is both a type and a class (ANY aside, which lookup_class refuses), so the
+    // common types can be tried first.
+    if (lookup_type(t.text, type)) {
+      have_type = true;
+      break;
+    }
     if (!have_class && lookup_class(t.text, klass)) {
       have_class = true;
       ++i;
@@ -149,8 +157,7 @@ bool parser_core::handle_record(std::span<const token> tokens, std::size_t first
     return false;
   }
   const token& type_token = tokens[i];
-  dns::rr_type type{};
-  if (type_token.quoted || !lookup_type(type_token.text, type)) {
+  if (!have_type && (type_token.quoted || !lookup_type(type_token.text, type))) {
     error(file, type_token.line, type_token.column, "unknown type " + show(type_token.text));
     return false;
   }

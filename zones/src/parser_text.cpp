@@ -122,12 +122,14 @@ std::error_code name_to_wire(std::string_view text, const dns::name& origin, wir
 bool lookup_type(std::string_view text, dns::rr_type& out) noexcept {
   using dns::rr_type;
   switch (text.size()) {
-    case 1:
-      if (lower(text[0]) == 'a') return out = rr_type::a, true;
-      break;
     case 2:
+      // "IN" is the commonest token here and never a type: skip the table search.
+      if (lower(text[0]) == 'i' && lower(text[1]) == 'n') return false;
       if (iequal(text, "ns")) return out = rr_type::ns, true;
       if (iequal(text, "mx")) return out = rr_type::mx, true;
+      break;
+    case 1:
+      if (lower(text[0]) == 'a') return out = rr_type::a, true;
       break;
     case 3:
       if (iequal(text, "txt")) return out = rr_type::txt, true;
