@@ -1,0 +1,111 @@
+// Cross-check with BIND: the records the parser reads equal those named-compilezone writes for
+// the same file, compared as sets of canonical lines (each side's rdata read back through
+// dns::rdata_from_text, so only the data counts, not how each tool prints it). Skipped when
+// named-compilezone (Debian's bind9-utils) is not installed. `-i none`: no integrity checks,
+// hence no name lookups through the system resolver.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "dnskit/dns/rdata.hpp"
+#include "parser_test_util.hpp"
+
+using namespace dnskit;
+
+namespace {
+
+bool have_named_compilezone() {
+  return std::system("command -v named-compilezone >/dev/null 2>&1") == 0;  // NOLINT
+}
+
+std::string lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return s;
+}
+
+// "owner ttl class type rdata" in dnskit's own printing, lowercased.
+std::string canonical(const dns::record& r) { return lower(r.to_text()); }
+
+std::set<std::string> from_bind(const std::string& origin, const std::string& file) {
+  const std::string cmd = "named-compilezone -i none -f text -F text -o - '" + origin + "' '" +
+                          file + "' 2>/dev/null";
+  std::FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  REQUIRE(::pclose(pipe) == 0);
+
+  std::set<std::string> lines;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string owner, ttl, klass, type;
+    if (!(fields >> owner >> ttl >> klass >> type)) continue;
+    std::string rdata;
+    std::getline(fields, rdata);
+    dns::record r;
+    r.owner = dns::name::from_text(owner);
+    r.ttl = static_cast<std::uint32_t>(std::stoul(ttl));
+    r.klass = *dns::rr_class_from_string(klass);
+    const auto t = dns::rr_type_from_string(type);
+    INFO(line);
+    REQUIRE(t);
+    r.type = *t;
+    REQUIRE_FALSE(dns::rdata_from_text(r.type, rdata, dns::name(), r.rdata));
+    lines.insert(canonical(r));
+  }
+  return lines;
+}
+
+std::set<std::string> from_parser(const std::string& origin, const std::string& file) {
+  zones::parse_options o;
+  o.origin = dns::name::from_text(origin);
+  std::set<std::string> lines;
+  const auto result = zones::parse_file(file, o, [&](const dns::record& r) { lines.insert(canonical(r)); });
+  for (const auto& d : result.diagnostics) UNSCOPED_INFO(d.to_string());
+  REQUIRE(result.ok());
+  return lines;
+}
+
+void compare(const std::string& origin, const std::string& file) {
+  const auto ours = from_parser(origin, file);
+  const auto bind = from_bind(origin, file);
+  std::set<std::string> only_ours, only_bind;
+  for (const auto& l : ours)
+    if (!bind.count(l)) only_ours.insert(l);
+  for (const auto& l : bind)
+    if (!ours.count(l)) only_bind.insert(l);
+  for (const auto& l : only_ours) UNSCOPED_INFO("only dnskit: " << l);
+  for (const auto& l : only_bind) UNSCOPED_INFO("only BIND:   " << l);
+  CHECK(only_ours.empty());
+  CHECK(only_bind.empty());
+  CHECK(ours.size() > 5);
+}
+
+}  // namespace
+
+TEST_CASE("the parser reads what named-compilezone reads", "[unit][parser][crosscheck]") {
+  if (!have_named_compilezone()) {
+    WARN("named-compilezone not installed: cross-check skipped");
+    return;
+  }
+  SECTION("a zone using most of the syntax") {
+    compare("cross.test.", std::string(DNSKIT_TEST_DATA_DIR) + "/parser/crosscheck.zone");
+  }
+  SECTION("the bundled example zone") {
+    const std::string file = std::string(DNSKIT_SOURCE_DIR) + "/zones/examples/example.test.zone";
+    if (!std::filesystem::exists(file)) {
+      WARN("zones/examples/example.test.zone not present: skipped");
+      return;
+    }
+    compare("example.test.", file);
+  }
+}
