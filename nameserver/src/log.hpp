@@ -22,6 +22,11 @@ inline bool enabled(level l) noexcept { return static_cast<int>(l) <= static_cas
 // Writes "nameserver: <level>: <text>\n" (info lines omit the level word).
 void write(level l, std::string_view text) noexcept;
 
+// Writes regardless of the level (the `ready` line, which scripts wait for).
+template <typename... Args>
+void always(fmt::format_string<Args...> f, Args&&... args) {
+  write(level::info, fmt::format(f, std::forward<Args>(args)...));
+}
 template <typename... Args>
 void error(fmt::format_string<Args...> f, Args&&... args) {
   if (enabled(level::error)) write(level::error, fmt::format(f, std::forward<Args>(args)...));

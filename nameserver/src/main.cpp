@@ -1,7 +1,142 @@
 // nameserver: the authoritative DNS server (DESIGN.md §4).
+//
+//   nameserver [--config FILE] [--listen ADDR:PORT]... [--zone [ORIGIN=]FILE]... [--threads N]
+//              [--allow-transfer CIDR]... [--notify ADDR:PORT]... [--log-level LEVEL]
+//              [--query-log] [--check]
+//
+// Exit status: 0 after a clean stop (SIGINT/SIGTERM) or a clean --check; 1 for a usage error,
+// a zone that does not load, a listener that cannot be opened, or --check finding errors.
 #include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
 
-int main() {
-  std::fputs("nameserver: not ready yet\n", stderr);
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "dnskit/nameserver/config.hpp"
+#include "dnskit/nameserver/server.hpp"
+#include "dnskit/zones/loader.hpp"
+
+#ifndef DNSKIT_VERSION
+#define DNSKIT_VERSION "unknown"
+#endif
+
+namespace ns = dnskit::nameserver;
+
+namespace {
+
+int fail(const std::string& message) {
+  std::fputs(fmt::format("nameserver: error: {}\n", message).c_str(), stderr);
   return 1;
+}
+
+// --check: load and check every zone, print each problem as file:line:column.
+int check(const ns::server_config& config) {
+  if (config.zones.empty()) return fail("--check: no zones given (use --zone or --config)");
+  std::vector<dnskit::zones::zone_spec> specs;
+  for (const auto& z : config.zones) {
+    std::error_code ec;
+    dnskit::zones::zone_spec spec;
+    spec.origin = dnskit::dns::name::from_text(z.origin, ec);
+    if (ec) return fail(fmt::format("zone '{}': bad origin: {}", z.origin, ec.message()));
+    spec.file = z.file;
+    specs.push_back(std::move(spec));
+  }
+  return dnskit::zones::check_zones(specs, std::cout) ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  CLI::App app{"Authoritative DNS name server (UDP and TCP, AXFR, NOTIFY).", "nameserver"};
+  app.set_version_flag("--version", "nameserver (dnskit) " DNSKIT_VERSION);
+  app.footer(
+      "Without --listen: 127.0.0.1:53 and [::1]:53 (port 53 needs privileges; try --listen "
+      "127.0.0.1:5300).\n"
+      "--zone FILE takes the origin from the file name without \".zone\" (example.test.zone -> "
+      "example.test.);\nwrite --zone ORIGIN=FILE otherwise. Flags override the --config file.\n"
+      "Signals: SIGHUP reloads every zone, SIGINT/SIGTERM stop.");
+
+  std::string config_file;
+  std::vector<std::string> listen, zones, allow_transfer, notify;
+  unsigned threads = 0;
+  std::string log_level;
+  bool query_log = false;
+  bool check_only = false;
+  unsigned edns_udp_size = 0;
+  unsigned tcp_idle_ms = 0;
+  unsigned tcp_max_connections = 0;
+  std::string identity, version_text;
+
+  app.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
+  app.add_option("--listen", listen, "address and port to serve on, ADDR:PORT or [IPV6]:PORT "
+                                     "(repeatable; port 0 picks a free port)")
+      ->take_all();
+  app.add_option("--zone", zones, "zone to serve, [ORIGIN=]FILE (repeatable)")->take_all();
+  app.add_option("--threads", threads, "worker threads (default: one per core)")
+      ->check(CLI::Range(1u, 1024u));
+  app.add_option("--allow-transfer", allow_transfer,
+                 "CIDR prefix allowed to transfer zones by AXFR (repeatable; default: loopback)")
+      ->take_all();
+  app.add_option("--notify", notify,
+                 "secondary ADDR:PORT to send NOTIFY when a zone changes (repeatable)")
+      ->take_all();
+  app.add_option("--log-level", log_level, "error, warning, info (default) or debug")
+      ->check(CLI::IsMember({"error", "warning", "warn", "info", "debug"}));
+  app.add_flag("--query-log", query_log, "log every query (client, name, type, rcode, size, time)");
+  app.add_flag("--check", check_only, "check the zones, print problems as file:line:column, exit");
+  app.add_option("--edns-udp-size", edns_udp_size, "largest UDP answer (default 1232)")
+      ->check(CLI::Range(512u, 65535u));
+  app.add_option("--tcp-idle-timeout", tcp_idle_ms, "TCP idle timeout in milliseconds (default 10000)")
+      ->check(CLI::Range(100u, 3600000u));
+  app.add_option("--tcp-max-connections", tcp_max_connections,
+                 "simultaneous TCP connections (default 1000)")
+      ->check(CLI::Range(1u, 1000000u));
+  app.add_option("--identity", identity, "answer for CH TXT id.server (default: refuse)");
+  app.add_option("--server-version", version_text, "answer for CH TXT version.bind (default: refuse)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fputs(fmt::format("nameserver: error: {}\nRun with --help for more information.\n",
+                           e.what()).c_str(), stderr);
+    return 1;
+  }
+
+  ns::server_config config;
+  std::string error;
+  if (!config_file.empty() && !ns::load_config_file(config_file, config, error)) return fail(error);
+  if (!listen.empty()) config.listen = listen;
+  if (!zones.empty()) {
+    config.zones.clear();
+    for (const auto& z : zones) {
+      ns::zone_config zone;
+      if (!ns::parse_zone_argument(z, zone, error)) return fail(error);
+      config.zones.push_back(std::move(zone));
+    }
+  }
+  if (threads != 0) config.threads = threads;
+  if (!allow_transfer.empty()) config.allow_transfer = allow_transfer;
+  if (!notify.empty()) config.notify = notify;
+  if (!log_level.empty()) config.log_level = log_level;
+  if (query_log) config.query_log = true;
+  if (edns_udp_size != 0) config.edns_udp_size = static_cast<std::uint16_t>(edns_udp_size);
+  if (tcp_idle_ms != 0) config.tcp_idle_timeout = std::chrono::milliseconds(tcp_idle_ms);
+  if (tcp_max_connections != 0) config.tcp_max_connections = tcp_max_connections;
+  if (!identity.empty()) config.identity_text = identity;
+  if (!version_text.empty()) config.version_text = version_text;
+
+  if (!ns::validate(config, error)) return fail(error);
+  if (check_only) return check(config);
+
+  ns::server server(std::move(config));
+  if (!server.start(error)) return fail(error);
+  server.run();
+  return 0;
+} catch (const std::exception& e) {
+  return fail(e.what());
 }

@@ -1,0 +1,86 @@
+#pragma once
+// The name server's settings (DESIGN.md §4): what the command line and the TOML config file
+// (`--config FILE`) both describe. The file is read first; flags given on the command line then
+// replace the file's value of the same setting (a repeatable flag replaces the whole list).
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace dnskit::nameserver {
+
+// "ADDR:PORT" as written by the operator: "127.0.0.1:53", "[::1]:53", "[fe80::1%lo]:5300".
+struct endpoint_spec {
+  std::string address;  // without brackets
+  std::uint16_t port = 0;
+  bool ipv6 = false;
+
+  // "127.0.0.1:53" or "[::1]:53".
+  std::string to_string() const;
+  friend bool operator==(const endpoint_spec&, const endpoint_spec&) = default;
+};
+
+// Parses "ADDR:PORT" (IPv6 in brackets). The address must be a numeric IPv4 or IPv6 address
+// (no host names: a server does not resolve names to decide where to listen). Returns false and
+// sets `error` to a short explanation otherwise.
+bool parse_endpoint(std::string_view text, endpoint_spec& out, std::string& error);
+
+struct zone_config {
+  std::string origin;              // absolute, e.g. "example.test."
+  std::filesystem::path file;
+  // Per-zone lists; std::nullopt means "use the server-wide list".
+  std::optional<std::vector<std::string>> allow_transfer;  // CIDR prefixes
+  std::optional<std::vector<std::string>> notify;          // "ADDR:PORT"
+};
+
+struct server_config {
+  std::vector<std::string> listen;  // "ADDR:PORT"; empty: 127.0.0.1:53 and [::1]:53
+  unsigned threads = 0;             // 0: one per core
+  std::vector<zone_config> zones;
+  std::vector<std::string> allow_transfer;  // CIDR prefixes; empty: loopback only
+  std::vector<std::string> notify;          // "ADDR:PORT" of secondaries to NOTIFY on change
+  std::string log_level = "info";           // error | warning | info | debug
+  bool query_log = false;
+  // EDNS0 (RFC 6891 §6.2.5): the largest UDP answer we send; 1232 avoids fragmentation.
+  std::uint16_t edns_udp_size = 1232;
+  // RFC 7766 §6.2.3: idle connections are closed after this, sooner under pressure.
+  std::chrono::milliseconds tcp_idle_timeout{10'000};
+  // Simultaneous TCP connections (over all threads); at the limit the oldest idle one goes.
+  unsigned tcp_max_connections = 1000;
+  // CH TXT version.bind / id.server answers; empty: REFUSED.
+  std::string version_text;
+  std::string identity_text;
+};
+
+// The default listeners: 127.0.0.1:53 and [::1]:53.
+std::vector<std::string> default_listen();
+
+// The origin a `--zone FILE` without ORIGIN= gets: the file name without a trailing ".zone"
+// (Knot's and NSD's convention of naming zone files after their zone), made absolute. Returns
+// an empty string when the file name gives nothing usable (then ORIGIN= is required).
+std::string origin_from_file_name(const std::filesystem::path& file);
+
+// Parses a `--zone [ORIGIN=]FILE` argument.
+bool parse_zone_argument(std::string_view text, zone_config& out, std::string& error);
+
+// Reads a TOML config file into `out` (keeping values the file does not mention):
+//   [server]  listen = ["127.0.0.1:5300"], threads = 2, allow-transfer = ["127.0.0.0/8"],
+//             notify = ["127.0.0.1:5301"], log-level = "info", query-log = false,
+//             edns-udp-size = 1232, tcp-idle-timeout-ms = 10000, tcp-max-connections = 1000,
+//             version = "dnskit", identity = "ns1"
+//   [[zone]]  origin = "example.test.", file = "example.test.zone",
+//             allow-transfer = [...], notify = [...]
+// Relative zone file paths are taken relative to the config file's directory. Unknown keys are
+// errors (a typo must not silently change behaviour). Returns false with a one-line `error`
+// ("FILE:LINE:COLUMN: message" when the place is known).
+bool load_config_file(const std::filesystem::path& path, server_config& out, std::string& error);
+
+// Checks what can be checked without touching the network or zone files: endpoints parse,
+// threads in range, zones have an origin and a file, no zone given twice. One-line `error`.
+bool validate(const server_config& config, std::string& error);
+
+}  // namespace dnskit::nameserver

@@ -1,0 +1,355 @@
+#include "dnskit/nameserver/config.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include <fmt/core.h>
+#include <toml++/toml.h>
+
+#include "dnskit/dns/name.hpp"
+
+namespace dnskit::nameserver {
+namespace {
+
+bool parse_port(std::string_view text, std::uint16_t& port) {
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty() || value > 65535) {
+    return false;
+  }
+  port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+bool is_ipv4(const std::string& a) {
+  in_addr v4{};
+  return inet_pton(AF_INET, a.c_str(), &v4) == 1;
+}
+
+bool is_ipv6(const std::string& a) {
+  // A zone index ("%lo") is allowed for link-local addresses; inet_pton does not take it.
+  std::string plain = a.substr(0, a.find('%'));
+  in6_addr v6{};
+  return inet_pton(AF_INET6, plain.c_str(), &v6) == 1;
+}
+
+std::string place(const toml::source_region& where) {
+  if (where.begin.line == 0) return {};
+  return fmt::format(":{}:{}", where.begin.line, where.begin.column);
+}
+
+// Reads an array of strings (or one string) from a TOML node.
+bool string_list(const toml::node& node, std::vector<std::string>& out, std::string_view key,
+                 const std::string& file, std::string& error) {
+  out.clear();
+  if (auto s = node.value<std::string>(); s && node.is_string()) {
+    out.push_back(*s);
+    return true;
+  }
+  const toml::array* array = node.as_array();
+  if (array == nullptr) {
+    error = fmt::format("{}{}: '{}' must be a string or an array of strings", file,
+                        place(node.source()), key);
+    return false;
+  }
+  for (const toml::node& item : *array) {
+    auto s = item.value<std::string>();
+    if (!s || !item.is_string()) {
+      error = fmt::format("{}{}: '{}' must hold strings", file, place(item.source()), key);
+      return false;
+    }
+    out.push_back(*s);
+  }
+  return true;
+}
+
+template <typename T>
+bool integer(const toml::node& node, T& out, std::int64_t low, std::int64_t high,
+             std::string_view key, const std::string& file, std::string& error) {
+  auto v = node.value<std::int64_t>();
+  if (!v || !node.is_integer() || *v < low || *v > high) {
+    error = fmt::format("{}{}: '{}' must be an integer from {} to {}", file, place(node.source()),
+                        key, low, high);
+    return false;
+  }
+  out = static_cast<T>(*v);
+  return true;
+}
+
+bool boolean(const toml::node& node, bool& out, std::string_view key, const std::string& file,
+             std::string& error) {
+  auto v = node.value<bool>();
+  if (!v || !node.is_boolean()) {
+    error = fmt::format("{}{}: '{}' must be true or false", file, place(node.source()), key);
+    return false;
+  }
+  out = *v;
+  return true;
+}
+
+bool text(const toml::node& node, std::string& out, std::string_view key, const std::string& file,
+          std::string& error) {
+  auto v = node.value<std::string>();
+  if (!v || !node.is_string()) {
+    error = fmt::format("{}{}: '{}' must be a string", file, place(node.source()), key);
+    return false;
+  }
+  out = *v;
+  return true;
+}
+
+bool read_server(const toml::table& table, server_config& out, const std::string& file,
+                 std::string& error) {
+  for (const auto& [key_node, node] : table) {
+    std::string_view key = key_node.str();
+    bool ok = true;
+    if (key == "listen") ok = string_list(node, out.listen, key, file, error);
+    else if (key == "threads") ok = integer(node, out.threads, 0, 1024, key, file, error);
+    else if (key == "allow-transfer") ok = string_list(node, out.allow_transfer, key, file, error);
+    else if (key == "notify") ok = string_list(node, out.notify, key, file, error);
+    else if (key == "log-level") ok = text(node, out.log_level, key, file, error);
+    else if (key == "query-log") ok = boolean(node, out.query_log, key, file, error);
+    else if (key == "edns-udp-size") ok = integer(node, out.edns_udp_size, 512, 65535, key, file, error);
+    else if (key == "tcp-idle-timeout-ms") {
+      std::int64_t ms = 0;
+      ok = integer(node, ms, 100, 3'600'000, key, file, error);
+      out.tcp_idle_timeout = std::chrono::milliseconds(ms);
+    } else if (key == "tcp-max-connections") {
+      ok = integer(node, out.tcp_max_connections, 1, 1'000'000, key, file, error);
+    } else if (key == "version") ok = text(node, out.version_text, key, file, error);
+    else if (key == "identity") ok = text(node, out.identity_text, key, file, error);
+    else {
+      error = fmt::format("{}{}: unknown key '{}' in [server]", file, place(key_node.source()), key);
+      return false;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool read_zone(const toml::table& table, zone_config& zone, const std::filesystem::path& base,
+               const std::string& file, std::string& error) {
+  for (const auto& [key_node, node] : table) {
+    std::string_view key = key_node.str();
+    bool ok = true;
+    if (key == "origin") ok = text(node, zone.origin, key, file, error);
+    else if (key == "file") {
+      std::string path;
+      ok = text(node, path, key, file, error);
+      zone.file = std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : base / path;
+    } else if (key == "allow-transfer") {
+      zone.allow_transfer.emplace();
+      ok = string_list(node, *zone.allow_transfer, key, file, error);
+    } else if (key == "notify") {
+      zone.notify.emplace();
+      ok = string_list(node, *zone.notify, key, file, error);
+    } else {
+      error = fmt::format("{}{}: unknown key '{}' in [[zone]]", file, place(key_node.source()), key);
+      return false;
+    }
+    if (!ok) return false;
+  }
+  if (zone.file.empty()) {
+    error = fmt::format("{}{}: [[zone]] needs a 'file'", file, place(table.source()));
+    return false;
+  }
+  if (zone.origin.empty()) zone.origin = origin_from_file_name(zone.file);
+  if (zone.origin.empty()) {
+    error = fmt::format("{}{}: [[zone]] needs an 'origin'", file, place(table.source()));
+    return false;
+  }
+  if (zone.origin.back() != '.') zone.origin += '.';
+  return true;
+}
+
+}  // namespace
+
+std::string endpoint_spec::to_string() const {
+  return ipv6 ? fmt::format("[{}]:{}", address, port) : fmt::format("{}:{}", address, port);
+}
+
+bool parse_endpoint(std::string_view text, endpoint_spec& out, std::string& error) {
+  endpoint_spec result;
+  std::string_view port_text;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      error = fmt::format("'{}': expected [IPV6]:PORT", text);
+      return false;
+    }
+    result.address = std::string(text.substr(1, close - 1));
+    result.ipv6 = true;
+    port_text = text.substr(close + 2);
+    if (!is_ipv6(result.address)) {
+      error = fmt::format("'{}': '{}' is not an IPv6 address", text, result.address);
+      return false;
+    }
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+      error = fmt::format("'{}': expected ADDRESS:PORT (IPv6 as [ADDRESS]:PORT)", text);
+      return false;
+    }
+    result.address = std::string(text.substr(0, colon));
+    port_text = text.substr(colon + 1);
+    if (!is_ipv4(result.address)) {
+      error = is_ipv6(result.address)
+                  ? fmt::format("'{}': write IPv6 addresses in brackets, [ADDRESS]:PORT", text)
+                  : fmt::format("'{}': '{}' is not an IPv4 address", text, result.address);
+      return false;
+    }
+  }
+  if (!parse_port(port_text, result.port)) {
+    error = fmt::format("'{}': bad port '{}' (0-65535)", text, port_text);
+    return false;
+  }
+  out = std::move(result);
+  return true;
+}
+
+std::vector<std::string> default_listen() { return {"127.0.0.1:53", "[::1]:53"}; }
+
+std::string origin_from_file_name(const std::filesystem::path& file) {
+  std::string base = file.filename().string();
+  constexpr std::string_view suffix = ".zone";
+  if (base.size() > suffix.size() && base.ends_with(suffix)) {
+    base.resize(base.size() - suffix.size());
+  }
+  if (base.empty() || base == "." || base == "..") return {};
+  if (base.back() != '.') base += '.';
+  std::error_code ec;
+  dns::name::from_text(base, ec);
+  return ec ? std::string{} : base;
+}
+
+bool parse_zone_argument(std::string_view text, zone_config& out, std::string& error) {
+  zone_config zone;
+  // ORIGIN=FILE; a file name may itself hold '=' only when an origin is given first.
+  auto eq = text.find('=');
+  if (eq != std::string_view::npos) {
+    zone.origin = std::string(text.substr(0, eq));
+    zone.file = std::string(text.substr(eq + 1));
+  } else {
+    zone.file = std::string(text);
+  }
+  if (zone.file.empty()) {
+    error = fmt::format("--zone '{}': no file name", text);
+    return false;
+  }
+  if (zone.origin.empty()) {
+    zone.origin = origin_from_file_name(zone.file);
+    if (zone.origin.empty()) {
+      error = fmt::format("--zone '{}': cannot tell the zone's origin from the file name; "
+                          "write --zone ORIGIN=FILE", text);
+      return false;
+    }
+  }
+  if (zone.origin.back() != '.') zone.origin += '.';
+  std::error_code ec;
+  dns::name::from_text(zone.origin, ec);
+  if (ec) {
+    error = fmt::format("--zone '{}': bad origin '{}': {}", text, zone.origin, ec.message());
+    return false;
+  }
+  out = std::move(zone);
+  return true;
+}
+
+bool load_config_file(const std::filesystem::path& path, server_config& out, std::string& error) {
+  const std::string file = path.string();
+  toml::table root;
+  try {
+    root = toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source();
+    error = fmt::format("{}{}: {}", file, place(where), e.description());
+    return false;
+  } catch (const std::exception& e) {
+    error = fmt::format("{}: {}", file, e.what());
+    return false;
+  }
+  const std::filesystem::path base = path.parent_path();
+  for (const auto& [key_node, node] : root) {
+    std::string_view key = key_node.str();
+    if (key == "server") {
+      const toml::table* table = node.as_table();
+      if (table == nullptr) {
+        error = fmt::format("{}{}: 'server' must be a table", file, place(node.source()));
+        return false;
+      }
+      if (!read_server(*table, out, file, error)) return false;
+    } else if (key == "zone") {
+      const toml::array* array = node.as_array();
+      if (array == nullptr) {
+        error = fmt::format("{}{}: write zones as [[zone]] tables", file, place(node.source()));
+        return false;
+      }
+      for (const toml::node& item : *array) {
+        const toml::table* table = item.as_table();
+        if (table == nullptr) {
+          error = fmt::format("{}{}: write zones as [[zone]] tables", file, place(item.source()));
+          return false;
+        }
+        zone_config zone;
+        if (!read_zone(*table, zone, base, file, error)) return false;
+        out.zones.push_back(std::move(zone));
+      }
+    } else {
+      error = fmt::format("{}{}: unknown section '{}' (expected [server] or [[zone]])", file,
+                          place(key_node.source()), key);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool validate(const server_config& config, std::string& error) {
+  endpoint_spec ep;
+  for (const auto& l : config.listen) {
+    if (!parse_endpoint(l, ep, error)) {
+      error = "listen " + error;
+      return false;
+    }
+  }
+  for (const auto& n : config.notify) {
+    if (!parse_endpoint(n, ep, error)) {
+      error = "notify " + error;
+      return false;
+    }
+  }
+  if (config.threads > 1024) {
+    error = fmt::format("threads: {} is too many (at most 1024)", config.threads);
+    return false;
+  }
+  std::set<dns::name> seen;
+  for (const auto& z : config.zones) {
+    std::error_code ec;
+    dns::name origin = dns::name::from_text(z.origin, ec);
+    if (ec) {
+      error = fmt::format("zone '{}': bad origin: {}", z.origin, ec.message());
+      return false;
+    }
+    if (z.file.empty()) {
+      error = fmt::format("zone '{}': no file", z.origin);
+      return false;
+    }
+    if (!seen.insert(origin).second) {
+      error = fmt::format("zone '{}' is given twice", z.origin);
+      return false;
+    }
+    if (z.notify) {
+      for (const auto& n : *z.notify) {
+        if (!parse_endpoint(n, ep, error)) {
+          error = fmt::format("zone '{}': notify {}", z.origin, error);
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace dnskit::nameserver

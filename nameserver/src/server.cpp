@@ -1,0 +1,285 @@
+#include "dnskit/nameserver/server.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "dnskit/nameserver/acl.hpp"
+#include "dnskit/nameserver/responder.hpp"
+#include "listener_socket.hpp"
+#include "log.hpp"
+#include "notify_sender.hpp"
+#include "reload_zones.hpp"
+#include "server_asio.hpp"
+#include "server_context.hpp"
+#include "server_worker.hpp"
+
+namespace dnskit::nameserver {
+namespace {
+
+// How long a graceful stop may take before the workers are stopped outright.
+constexpr auto stop_deadline = std::chrono::seconds(5);
+
+bool make_responder_options(const server_config& config, responder_options& out,
+                            std::string& error) {
+  out.max_udp_payload = config.edns_udp_size;
+  if (!config.version_text.empty()) out.version = config.version_text;
+  if (!config.identity_text.empty()) out.identity = config.identity_text;
+  if (!config.allow_transfer.empty()) {
+    if (!acl::parse(config.allow_transfer, out.allow_transfer, error)) {
+      error = "allow-transfer: " + error;
+      return false;
+    }
+  }
+  for (const zone_config& z : config.zones) {
+    if (!z.allow_transfer) continue;
+    zone_transfer_acl entry;
+    std::error_code ec;
+    entry.origin = dns::name::from_text(z.origin, ec);
+    if (ec) {
+      error = fmt::format("zone '{}': bad origin", z.origin);
+      return false;
+    }
+    if (!acl::parse(*z.allow_transfer, entry.allow, error)) {
+      error = fmt::format("zone '{}': allow-transfer: {}", z.origin, error);
+      return false;
+    }
+    out.zone_allow_transfer.push_back(std::move(entry));
+  }
+  return true;
+}
+
+}  // namespace
+
+struct server::impl {
+  server_config config;
+  std::vector<endpoint_spec> bound;
+  std::unique_ptr<server_context> context;
+  std::vector<std::unique_ptr<server_worker>> workers;
+  asio::io_context control{1};
+  asio::executor_work_guard<asio::io_context::executor_type> control_work =
+      asio::make_work_guard(control);
+  std::optional<asio::signal_set> signals;
+  notify_sender notifier{control};
+  zone_load_report last_load;
+  bool stopping = false;
+
+  explicit impl(server_config c) : config(std::move(c)) {}
+
+  std::vector<endpoint_spec> notify_targets(const zone_config& z) const {
+    std::vector<endpoint_spec> out;
+    std::string ignored;
+    for (const std::string& t : z.notify ? *z.notify : config.notify) {
+      endpoint_spec ep;
+      if (parse_endpoint(t, ep, ignored)) out.push_back(ep);
+    }
+    return out;
+  }
+
+  void wait_signal() {
+    signals->async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      if (signal == SIGHUP) {
+        do_reload();
+        wait_signal();
+      } else {
+        log::info("signal {}: stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+        do_stop();
+      }
+    });
+  }
+
+  void do_stop() {
+    if (stopping) return;
+    stopping = true;
+    if (signals) {
+      boost::system::error_code ignored;
+      signals->cancel(ignored);
+    }
+    notifier.cancel();
+    for (auto& w : workers) w->stop();
+    control_work.reset();
+  }
+
+  void do_reload() {
+    if (stopping) return;
+    log::info("reloading {} zone(s)", config.zones.size());
+    zone_load_report report = load_zones(config.zones, context->zones.load().get());
+    context->zones.publish(report.set);
+    for (auto& w : workers) w->zones_changed();
+    for (const zone_load_status& s : report.zones) {
+      if (!s.config) continue;
+      if (!s.loaded) {
+        if (s.zone) {
+          log::error("zone {}: reload failed, still serving serial {}", s.config->origin,
+                     s.zone->serial());
+        } else {
+          log::error("zone {}: reload failed, not served", s.config->origin);
+        }
+        continue;
+      }
+      if (s.old_serial && *s.old_serial == s.zone->serial()) {
+        log::info("zone {}: reloaded, serial {} unchanged", s.config->origin, s.zone->serial());
+        continue;
+      }
+      if (s.old_serial) {
+        log::info("zone {}: reloaded, serial {} -> {}, {} records", s.config->origin,
+                  *s.old_serial, s.zone->serial(), s.zone->record_count());
+      } else {
+        log::info("zone {}: loaded, serial {}, {} records", s.config->origin, s.zone->serial(),
+                  s.zone->record_count());
+      }
+      // RFC 1996 §3.5: tell the secondaries the zone changed.
+      notifier.notify(s.zone->origin(), s.zone->serial(), notify_targets(*s.config));
+    }
+    last_load = std::move(report);
+  }
+};
+
+server::server(server_config config) : impl_(std::make_unique<impl>(std::move(config))) {}
+
+server::~server() {
+  // run() joined the workers; when it never ran, nothing was started.
+}
+
+bool server::start(std::string& error) {
+  impl& s = *impl_;
+  if (!validate(s.config, error)) return false;
+  log::level level{};
+  if (!log::parse_level(s.config.log_level, level)) {
+    error = fmt::format("unknown log level '{}' (error, warning, info, debug)", s.config.log_level);
+    return false;
+  }
+  log::set_level(level);
+
+  responder_options options;
+  if (!make_responder_options(s.config, options, error)) return false;
+  transport_settings transport;
+  transport.tcp_idle_timeout = s.config.tcp_idle_timeout;
+  transport.tcp_max_connections = s.config.tcp_max_connections;
+  transport.udp_max_response = std::max<std::uint16_t>(512, s.config.edns_udp_size);
+  transport.query_log = s.config.query_log;
+  s.context = std::make_unique<server_context>(std::move(options), transport);
+
+  // Zones first: a broken zone must stop the start before any port is taken.
+  zone_load_report report = load_zones(s.config.zones, nullptr);
+  if (report.failed > 0) {
+    for (const auto& z : report.zones) {
+      if (!z.loaded) {
+        error = fmt::format("zone {} ({}) not loaded: see the errors above", z.config->origin,
+                            z.config->file.string());
+        return false;
+      }
+    }
+  }
+  s.context->zones.publish(report.set);
+
+  unsigned threads = s.config.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned per_worker = (s.config.tcp_max_connections + threads - 1) / threads;
+  for (unsigned i = 0; i < threads; ++i) {
+    s.workers.push_back(std::make_unique<server_worker>(*s.context, i, per_worker));
+  }
+
+  const std::vector<std::string> listen = s.config.listen.empty() ? default_listen() : s.config.listen;
+  for (const std::string& text : listen) {
+    endpoint_spec spec;
+    if (!parse_endpoint(text, spec, error)) return false;
+    std::uint16_t port = 0;
+    if (auto ec = probe_port(spec, port)) {
+      error = bind_error_text(spec, ec);
+      return false;
+    }
+    const auto address = asio::ip::make_address(spec.address);
+    const bool shared = threads > 1;
+    for (auto& w : s.workers) {
+      asio::ip::udp::socket udp(w->io());
+      if (auto ec = open_udp(udp, {address, port}, shared)) {
+        error = bind_error_text({spec.address, port, spec.ipv6}, ec);
+        return false;
+      }
+      asio::ip::tcp::acceptor tcp(w->io());
+      if (auto ec = open_tcp(tcp, {address, port}, shared)) {
+        error = bind_error_text({spec.address, port, spec.ipv6}, ec);
+        return false;
+      }
+      w->add_udp(std::move(udp));
+      w->add_tcp(std::move(tcp));
+    }
+    spec.port = port;
+    s.bound.push_back(spec);
+  }
+
+  for (const auto& z : report.zones) {
+    log::info("zone {} serial {}, {} records, from {}", z.config->origin, z.zone->serial(),
+              z.zone->record_count(), z.config->file.string());
+  }
+  s.last_load = std::move(report);
+  return true;
+}
+
+std::vector<endpoint_spec> server::listening() const { return impl_->bound; }
+
+void server::run(bool install_signal_handlers) {
+  impl& s = *impl_;
+  if (install_signal_handlers) {
+    s.signals.emplace(s.control, SIGINT, SIGTERM, SIGHUP);
+    s.wait_signal();
+  }
+  std::string where;
+  for (const auto& b : s.bound) where += " " + b.to_string();
+  log::info("listening on udp+tcp{} with {} thread(s), {} zone(s)", where, s.workers.size(),
+            s.config.zones.size());
+  log::always("ready{}", where);
+
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::size_t finished = 0;
+  std::vector<std::thread> threads;
+  for (auto& w : s.workers) {
+    threads.emplace_back([&, worker = w.get()] {
+      worker->run();
+      std::lock_guard lock(mutex);
+      ++finished;
+      cv.notify_all();
+    });
+  }
+  // Secondaries learn about the zones we start with (as NSD and Knot notify at start).
+  for (const auto& z : s.last_load.zones) {
+    if (z.zone) s.notifier.notify(z.zone->origin(), z.zone->serial(), s.notify_targets(*z.config));
+  }
+
+  for (;;) {
+    try {
+      s.control.run();
+      break;
+    } catch (const std::exception& e) {
+      log::error("control: {}", e.what());
+    }
+  }
+
+  {
+    std::unique_lock lock(mutex);
+    if (!cv.wait_for(lock, stop_deadline, [&] { return finished == threads.size(); })) {
+      log::warning("stop: answers still in flight after {} s; closing", stop_deadline.count());
+      for (auto& w : s.workers) w->io().stop();
+    }
+  }
+  for (auto& t : threads) t.join();
+  log::info("stopped");
+}
+
+void server::stop() {
+  asio::post(impl_->control, [s = impl_.get()] { s->do_stop(); });
+}
+
+void server::reload() {
+  asio::post(impl_->control, [s = impl_.get()] { s->do_reload(); });
+}
+
+}  // namespace dnskit::nameserver

@@ -1,0 +1,80 @@
+#pragma once
+// What every worker thread shares: the query processor (immutable after start), the current
+// zone set (swapped whole on reload) and the transport settings.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "dnskit/nameserver/responder.hpp"
+#include "dnskit/zones/zone_set.hpp"
+
+namespace dnskit::nameserver {
+
+// The current zone set. Readers do not take the lock per query: each worker keeps its own
+// shared_ptr (zone_view) and only reloads it when the generation number moved, which happens
+// once per SIGHUP. A query therefore runs against one whole set, old or new, never a mix.
+class zone_store {
+ public:
+  void publish(std::shared_ptr<const zones::zone_set> set) {
+    {
+      std::lock_guard lock(mutex_);
+      current_ = std::move(set);
+    }
+    generation_.fetch_add(1, std::memory_order_release);
+  }
+  std::shared_ptr<const zones::zone_set> load() const {
+    std::lock_guard lock(mutex_);
+    return current_;
+  }
+  std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const zones::zone_set> current_ = std::make_shared<const zones::zone_set>();
+  std::atomic<std::uint64_t> generation_{1};
+};
+
+// One worker's cached copy of the current set.
+class zone_view {
+ public:
+  explicit zone_view(const zone_store& store) : store_(store) { refresh(); }
+
+  // Picks up a newer set if one was published (an atomic load when nothing changed).
+  void refresh() {
+    const std::uint64_t g = store_.generation();
+    if (g != generation_) {
+      current_ = store_.load();
+      generation_ = g;
+    }
+  }
+  const zones::zone_set& get() const noexcept { return *current_; }
+  const std::shared_ptr<const zones::zone_set>& shared() const noexcept { return current_; }
+
+ private:
+  const zone_store& store_;
+  std::uint64_t generation_ = 0;
+  std::shared_ptr<const zones::zone_set> current_;
+};
+
+struct transport_settings {
+  std::chrono::milliseconds tcp_idle_timeout{10'000};
+  unsigned tcp_max_connections = 1000;  // over all workers
+  // Bytes of answers a TCP connection may have waiting to be written before the server stops
+  // reading more queries from it (RFC 7766 §6.2.1: a slow reader only slows itself down).
+  std::size_t tcp_max_pending_output = 128 * 1024;
+  std::uint16_t udp_max_response = 1232;
+  bool query_log = false;
+};
+
+struct server_context {
+  responder query_processor;
+  zone_store zones;
+  transport_settings transport;
+
+  server_context(responder_options options, transport_settings t)
+      : query_processor(std::move(options)), transport(t) {}
+};
+
+}  // namespace dnskit::nameserver

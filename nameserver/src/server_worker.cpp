@@ -1,0 +1,146 @@
+#include "server_worker.hpp"
+
+#include <algorithm>
+#include <arpa/inet.h>
+
+#include "log.hpp"
+#include "server_query_log.hpp"
+#include "tcp_connection.hpp"
+#include "tcp_listener.hpp"
+#include "udp_listener.hpp"
+
+namespace dnskit::nameserver {
+
+server_worker::server_worker(server_context& context, unsigned index, unsigned max_connections)
+    : context_(context),
+      index_(index),
+      max_connections_(std::max(1u, max_connections)),
+      zones_(context.zones),
+      tcp_answer_(65535),
+      sweep_timer_(io_) {}
+
+server_worker::~server_worker() {
+  // Connections still open (a forced stop) are unlinked before the members go away.
+  while (oldest_ != nullptr) oldest_->close();
+}
+
+void server_worker::add_udp(asio::ip::udp::socket socket) {
+  udp_.push_back(std::make_unique<udp_listener>(*this, std::move(socket)));
+}
+
+void server_worker::add_tcp(asio::ip::tcp::acceptor acceptor) {
+  tcp_.push_back(std::make_shared<tcp_listener>(*this, std::move(acceptor)));
+}
+
+void server_worker::run() {
+  for (auto& u : udp_) u->start();
+  for (auto& t : tcp_) t->start();
+  arm_sweep();
+  for (;;) {
+    try {
+      io_.run();
+      return;
+    } catch (const std::exception& e) {
+      // A handler threw (out of memory, most likely): log it and keep serving.
+      log::error("worker {}: {}", index_, e.what());
+    }
+  }
+}
+
+void server_worker::stop() {
+  asio::post(io_, [this] {
+    if (stopping_) return;
+    stopping_ = true;
+    for (auto& u : udp_) u->close();
+    for (auto& t : tcp_) t->close();
+    sweep_timer_.cancel();
+    // Every connection answers what it has received, then closes (finish() may close it at
+    // once, which unlinks it: walk from a saved pointer).
+    for (tcp_connection* c = oldest_; c != nullptr;) {
+      tcp_connection* next = c->newer;
+      c->finish();
+      c = next;
+    }
+  });
+}
+
+void server_worker::zones_changed() {
+  asio::post(io_, [this] { zones_.refresh(); });
+}
+
+outcome server_worker::process(std::span<const std::uint8_t> query, const request_info& client,
+                               std::span<std::uint8_t> out) {
+  if (!context_.transport.query_log) {
+    return context_.query_processor.respond(query, client, zones_.get(), scratch_, out);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const outcome result = context_.query_processor.respond(query, client, zones_.get(), scratch_, out);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  log_query(query, client, result, elapsed);
+  return result;
+}
+
+void server_worker::connection_opened(tcp_connection* c) {
+  c->older = newest_;
+  c->newer = nullptr;
+  if (newest_ != nullptr) newest_->newer = c;
+  newest_ = c;
+  if (oldest_ == nullptr) oldest_ = c;
+  ++connection_count_;
+}
+
+void server_worker::connection_closed(tcp_connection* c) {
+  if (c->older != nullptr) c->older->newer = c->newer;
+  else if (oldest_ == c) oldest_ = c->newer;
+  else return;  // not linked
+  if (c->newer != nullptr) c->newer->older = c->older;
+  else newest_ = c->older;
+  c->older = c->newer = nullptr;
+  --connection_count_;
+}
+
+void server_worker::connection_active(tcp_connection* c) {
+  if (newest_ == c) return;
+  // Unlink and append at the newest end.
+  if (c->older != nullptr) c->older->newer = c->newer;
+  else oldest_ = c->newer;
+  if (c->newer != nullptr) c->newer->older = c->older;
+  c->older = newest_;
+  c->newer = nullptr;
+  if (newest_ != nullptr) newest_->newer = c;
+  newest_ = c;
+  if (oldest_ == nullptr) oldest_ = c;
+}
+
+void server_worker::make_room_for_connection() {
+  // RFC 7766 §6.2.2: at the limit, close the connection idle the longest, so a flood of new
+  // connections ages out old ones instead of locking every new client out.
+  while (connection_count_ >= max_connections_ && oldest_ != nullptr) {
+    log::debug("tcp connection limit ({}) reached: closing the least recently active one",
+               max_connections_);
+    oldest_->close();
+  }
+}
+
+void server_worker::arm_sweep() {
+  const auto timeout = context_.transport.tcp_idle_timeout;
+  const auto period = std::clamp<std::chrono::milliseconds>(timeout / 4, std::chrono::milliseconds(50),
+                                                             std::chrono::milliseconds(1000));
+  sweep_timer_.expires_after(period);
+  sweep_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    sweep();
+    arm_sweep();
+  });
+}
+
+void server_worker::sweep() {
+  auto timeout = context_.transport.tcp_idle_timeout;
+  // Under pressure (over three quarters of the allowed connections) idle clients get a quarter
+  // of the usual time (RFC 7766 §6.2.3 lets servers shorten the timeout under load).
+  if (connection_count_ * 4 >= std::size_t{max_connections_} * 3) timeout /= 4;
+  const auto cutoff = std::chrono::steady_clock::now() - timeout;
+  while (oldest_ != nullptr && oldest_->last_active() < cutoff) oldest_->close();
+}
+
+}  // namespace dnskit::nameserver
