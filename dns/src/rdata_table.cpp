@@ -41,6 +41,8 @@ constexpr row table[] = {
     make(rr_type::afsdb, {f::u16, f::name_in_only}),                       // RFC 1183
     make(rr_type::x25, {f::string}),                                       // RFC 1183
     make(rr_type::rt, {f::u16, f::name_in_only}),                          // RFC 1183
+    make(rr_type::sig, {f::type, f::u8, f::u8, f::u32, f::time, f::time, f::u16, f::name_in_only, f::base64}),  // RFC 2535
+    make(rr_type::key, {f::u16, f::u8, f::u8, f::base64}),                 // RFC 2535
     make(rr_type::px, {f::u16, f::name_in_only, f::name_in_only}),         // RFC 2163
     make(rr_type::aaaa, {f::ipv6}),
     make(rr_type::srv, {f::u16, f::u16, f::u16, f::name_in_only}),         // RFC 2782
