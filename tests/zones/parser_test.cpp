@@ -205,6 +205,7 @@ TEST_CASE("errors carry file:line:column and the offending token", "[unit][parse
   CHECK(one("a..b 1 A 192.0.2.1\n").rfind("t.zone:1:1: error: bad owner name 'a..b'", 0) == 0);
   CHECK(one("x 1 ANY \\# 0\n") == "t.zone:1:5: error: type 'ANY' cannot appear in zone data");
   CHECK(one("x 1 \"A\" 192.0.2.1\n") == "t.zone:1:5: error: unknown type 'A'");
+  CHECK(one("\"x\" 1 A 192.0.2.1\n") == "t.zone:1:1: error: an owner name cannot be quoted");
 }
 
 TEST_CASE("unprintable bytes in messages are escaped and long tokens cut", "[unit][parser]") {

@@ -65,7 +65,7 @@ class lexer {
       fail(out, "too many fields in one record", line, column);
       return;
     }
-    if (out.tokens.empty()) out.blank_owner = column != 1 || quoted;
+    if (out.tokens.empty()) out.blank_owner = column != 1;
     out.tokens.push_back(token{text, line, column, quoted});
   }
 

@@ -97,6 +97,10 @@ void parser_core::handle_entry(const entry& e, file_context& file) {
     handle_record(e.tokens, 0, e, file);
     return;
   }
+  if (first.quoted) {
+    error(file, first.line, first.column, "an owner name cannot be quoted");
+    return;
+  }
   if (!file.has_owner || first.text != owner_text_ || !(owner_origin_ == file.origin)) {
     if (const auto ec = name_to_wire(first.text, file.origin, wire_)) {
       error(file, first.line, first.column, "bad owner name " + show(first.text) + ": " + ec.message());
