@@ -1,0 +1,355 @@
+#include "core.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace dnskit::resolver::detail {
+namespace {
+
+void throw_error(error_code ec, const char* what) { throw boost::system::system_error(ec, what); }
+
+void init_library() {
+  // Once per process and never cleaned up: ares_library_cleanup while another resolver
+  // (perhaps in another thread) still lives would pull the ground from under it.
+  static const int status = ares_library_init(ARES_LIB_INIT_ALL);
+  if (status != ARES_SUCCESS) throw_error(from_ares_status(status), "ares_library_init");
+}
+
+// ares_set_servers_ports wants a linked list of nodes.
+void set_servers(ares_channel channel, const std::vector<server_address>& servers) {
+  std::vector<ares_addr_port_node> nodes(servers.size());
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    ares_addr_port_node& n = nodes[i];
+    std::memset(&n, 0, sizeof n);
+    n.next = i + 1 < servers.size() ? &nodes[i + 1] : nullptr;
+    const auto& a = servers[i].address;
+    if (a.is_v4()) {
+      n.family = AF_INET;
+      const auto bytes = a.to_v4().to_bytes();
+      std::memcpy(&n.addr.addr4, bytes.data(), bytes.size());
+    } else {
+      n.family = AF_INET6;
+      const auto bytes = a.to_v6().to_bytes();
+      std::memcpy(&n.addr.addr6, bytes.data(), bytes.size());
+    }
+    n.udp_port = servers[i].port;
+    n.tcp_port = servers[i].port;
+  }
+  const int status = ares_set_servers_ports(channel, nodes.empty() ? nullptr : nodes.data());
+  if (status != ARES_SUCCESS) throw_error(from_ares_status(status), "ares_set_servers_ports");
+}
+
+}  // namespace
+
+core::core(const executor_type& ex, const options& opts) : ex_(ex), opts_(opts), timer_(ex) {
+  if (const auto ec = opts_.validate()) throw_error(ec, "dnskit::resolver options");
+  init_library();
+
+  ares_options o;
+  std::memset(&o, 0, sizeof o);
+  int mask = ARES_OPT_FLAGS | ARES_OPT_SOCK_STATE_CB;
+  // NOCHECKRESP: REFUSED and SERVFAIL answers come back to us as messages instead of making
+  // c-ares try the next server and end with ECONNREFUSED (what a lookup tool must print).
+  o.flags = ARES_FLAG_NOCHECKRESP;
+  if (opts_.tcp_only) o.flags |= ARES_FLAG_USEVC;
+  if (opts_.no_recursion) o.flags |= ARES_FLAG_NORECURSE;
+  if (opts_.edns_payload_size > 0) {
+    o.flags |= ARES_FLAG_EDNS;
+    o.ednspsz = opts_.edns_payload_size;
+    mask |= ARES_OPT_EDNSPSZ;
+  }
+  o.sock_state_cb = &core::on_sock_state;
+  o.sock_state_cb_data = this;
+  if (opts_.timeout) {
+    o.timeout = static_cast<int>(opts_.timeout->count());
+    mask |= ARES_OPT_TIMEOUTMS;
+  }
+  if (opts_.tries) {
+    o.tries = *opts_.tries;
+    mask |= ARES_OPT_TRIES;
+  }
+  if (opts_.ndots) {
+    o.ndots = *opts_.ndots;
+    mask |= ARES_OPT_NDOTS;
+  }
+  if (opts_.rotate) mask |= *opts_.rotate ? ARES_OPT_ROTATE : ARES_OPT_NOROTATE;
+  std::vector<std::string> domains;
+  std::vector<char*> domain_ptrs;
+  if (opts_.search_domains) {
+    domains = *opts_.search_domains;
+    for (auto& d : domains) domain_ptrs.push_back(d.data());
+    o.domains = domain_ptrs.data();
+    o.ndomains = static_cast<int>(domain_ptrs.size());
+    mask |= ARES_OPT_DOMAINS;
+  }
+  // "b": DNS only; "fb": the hosts file, then DNS (resolv.conf's `lookup file bind`).
+  char lookups_dns[] = "b";
+  char lookups_hosts[] = "fb";
+  o.lookups = opts_.hosts_file ? lookups_hosts : lookups_dns;
+  mask |= ARES_OPT_LOOKUPS;
+  std::string resolv_conf;
+  if (opts_.resolv_conf) {
+    resolv_conf = *opts_.resolv_conf;
+    o.resolvconf_path = resolv_conf.data();
+    mask |= ARES_OPT_RESOLVCONF;
+  }
+  // Recorded for completeness; with our own socket functions c-ares leaves socket options to
+  // us, and socket_io.cpp applies these sizes.
+  if (opts_.socket_receive_buffer > 0) {
+    o.socket_receive_buffer_size = opts_.socket_receive_buffer;
+    mask |= ARES_OPT_SOCK_RCVBUF;
+  }
+  if (opts_.socket_send_buffer > 0) {
+    o.socket_send_buffer_size = opts_.socket_send_buffer;
+    mask |= ARES_OPT_SOCK_SNDBUF;
+  }
+
+  const int status = ares_init_options(&channel_, &o, mask);
+  if (status != ARES_SUCCESS) {
+    channel_ = nullptr;
+    throw_error(from_ares_status(status), "ares_init_options");
+  }
+  ares_set_socket_functions(channel_, &socket_functions(), this);
+  try {
+    if (!opts_.servers.empty()) set_servers(channel_, opts_.servers);
+  } catch (...) {
+    ares_destroy(channel_);
+    channel_ = nullptr;
+    throw;
+  }
+
+  // The search list and ndots in effect (given, or read from resolv.conf), for async_query's
+  // own search.
+  ares_options saved;
+  int saved_mask = 0;
+  if (ares_save_options(channel_, &saved, &saved_mask) == ARES_SUCCESS) {
+    for (int i = 0; i < saved.ndomains; ++i) search_domains_.emplace_back(saved.domains[i]);
+    ndots_ = saved.ndots;
+    ares_destroy_options(&saved);
+  }
+}
+
+core::~core() { shutdown(); }
+
+void core::shutdown() {
+  if (!channel_) return;
+  abort_all(boost::asio::error::operation_aborted);
+  queue_.clear();
+  // ares_destroy ends every request with ARES_EDESTRUCTION (each operation is done already,
+  // so the callbacks only drop their references) and reports each open socket with
+  // sock_state_cb(fd, 0, 0) before closing it.
+  draining_ = true;
+  ares_channel channel = channel_;
+  ares_destroy(channel);
+  channel_ = nullptr;
+  for (auto& [fd, s] : sockets_) s->descriptor.release();
+  sockets_.clear();
+  timer_.cancel();
+  timer_armed_ = false;
+}
+
+void core::cancel_all() {
+  if (!channel_) return;
+  abort_all(boost::asio::error::operation_aborted);
+  queue_.clear();
+  draining_ = true;
+  ares_cancel(channel_);
+  draining_ = false;
+}
+
+void core::abort_all(error_code ec) {
+  while (list_hook* h = live_.front()) {
+    op_ref keep(h->self);
+    h->self->abort(ec);
+  }
+}
+
+options core::effective_options() const {
+  options out = opts_;
+  if (!channel_) return out;
+  ares_options saved;
+  int mask = 0;
+  if (ares_save_options(channel_, &saved, &mask) == ARES_SUCCESS) {
+    out.timeout = std::chrono::milliseconds(saved.timeout);  // milliseconds since 1.7.5
+    out.tries = saved.tries;
+    out.ndots = saved.ndots;
+    out.rotate = (mask & ARES_OPT_ROTATE) != 0;
+    std::vector<std::string> domains;
+    for (int i = 0; i < saved.ndomains; ++i) domains.emplace_back(saved.domains[i]);
+    out.search_domains = std::move(domains);
+    ares_destroy_options(&saved);
+  }
+  ares_addr_port_node* servers = nullptr;
+  if (ares_get_servers_ports(channel_, &servers) == ARES_SUCCESS) {
+    out.servers.clear();
+    for (ares_addr_port_node* n = servers; n; n = n->next) {
+      server_address s;
+      if (n->family == AF_INET) {
+        boost::asio::ip::address_v4::bytes_type b;
+        std::memcpy(b.data(), &n->addr.addr4, b.size());
+        s.address = boost::asio::ip::address_v4(b);
+      } else {
+        boost::asio::ip::address_v6::bytes_type b;
+        std::memcpy(b.data(), &n->addr.addr6, b.size());
+        s.address = boost::asio::ip::address_v6(b);
+      }
+      s.port = static_cast<std::uint16_t>(n->udp_port != 0 ? n->udp_port : 53);
+      out.servers.push_back(s);
+    }
+    ares_free_data(servers);
+  }
+  return out;
+}
+
+void core::launch(op_ref op, std::chrono::milliseconds deadline,
+                  const std::optional<cancel_token>& token) {
+  if (!channel_) {
+    op->abort(boost::asio::error::operation_aborted);
+    return;
+  }
+  live_.push_back(op->live_hook);
+  op->arm(deadline, token);
+  if (op->done()) return;
+  queue_.push_back(std::move(op));
+  pump();
+}
+
+void core::pump() {
+  if (pumping_) return;
+  pumping_ = true;
+  const std::size_t limit = opts_.max_in_flight;
+  while (!queue_.empty() && channel_ && (limit == 0 || in_flight_ < limit)) {
+    op_ref op = std::move(queue_.front());
+    queue_.pop_front();
+    if (!op->done()) op->start();
+  }
+  pumping_ = false;
+}
+
+void core::request_started() noexcept {
+  ++in_flight_;
+  schedule_timer_update();
+}
+
+// --- sockets -----------------------------------------------------------------------------------
+
+void core::on_sock_state(void* data, ares_socket_t fd, int readable, int writable) {
+  static_cast<core*>(data)->sock_state(fd, readable != 0, writable != 0);
+}
+
+void core::sock_state(int fd, bool readable, bool writable) {
+  if (!readable && !writable) {
+    // c-ares closes the fd right after this: stop watching it without closing it. release()
+    // deregisters it from the reactor and completes pending waits with operation_aborted;
+    // their handlers find the generation gone (the fd number may come back for a new socket).
+    const auto it = sockets_.find(fd);
+    if (it == sockets_.end()) return;
+    it->second->descriptor.release();
+    sockets_.erase(it);
+    return;
+  }
+  auto& slot = sockets_[fd];
+  if (!slot) {
+    slot = std::make_unique<watched_socket>(ex_);
+    boost::system::error_code ec;
+    slot->descriptor.assign(fd, ec);
+    if (ec) {
+      // Cannot watch it: c-ares's timeouts still end its queries.
+      sockets_.erase(fd);
+      return;
+    }
+    slot->generation = next_generation_++;
+  }
+  slot->want_read = readable;
+  slot->want_write = writable;
+  arm(fd, *slot);
+}
+
+void core::arm(int fd, watched_socket& s) {
+  // Re-armed from inside the handler, before control returns to the reactor: readiness that
+  // arrives after c-ares read up to EAGAIN is a new edge the reactor reports to this wait.
+  if (s.want_read && !s.reading) {
+    s.reading = true;
+    s.descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                            [self = shared_from_this(), fd, gen = s.generation](
+                                const boost::system::error_code& ec) { self->on_ready(fd, gen, false, ec); });
+  }
+  if (s.want_write && !s.writing) {
+    s.writing = true;
+    s.descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_write,
+                            [self = shared_from_this(), fd, gen = s.generation](
+                                const boost::system::error_code& ec) { self->on_ready(fd, gen, true, ec); });
+  }
+}
+
+void core::on_ready(int fd, std::uint64_t generation, bool write, const boost::system::error_code& ec) {
+  auto it = sockets_.find(fd);
+  if (it == sockets_.end() || it->second->generation != generation) return;  // closed meanwhile
+  watched_socket& s = *it->second;
+  (write ? s.writing : s.reading) = false;
+  if (ec == boost::asio::error::operation_aborted || !channel_) return;
+  const bool wanted = write ? s.want_write : s.want_read;
+  if (wanted || ec) {
+    ares_process_fd(channel_, write ? ARES_SOCKET_BAD : fd, write ? fd : ARES_SOCKET_BAD);
+  }
+  if (!channel_) return;
+  // c-ares may have closed the socket (and even opened another under the same number).
+  it = sockets_.find(fd);
+  if (!ec && it != sockets_.end() && it->second->generation == generation) arm(fd, *it->second);
+  update_timer();
+  pump();
+}
+
+// --- the timer ---------------------------------------------------------------------------------
+
+void core::schedule_timer_update() {
+  if (!timer_armed_) {
+    update_timer();
+    return;
+  }
+  // Coalesced: a burst of new queries costs one ares_timeout() scan, not one each.
+  if (timer_update_posted_) return;
+  timer_update_posted_ = true;
+  boost::asio::post(ex_, [self = shared_from_this()] {
+    self->timer_update_posted_ = false;
+    if (!self->closed()) self->update_timer();
+  });
+}
+
+void core::update_timer() {
+  timeval tv;
+  const timeval* left = ares_timeout(channel_, nullptr, &tv);
+  if (left == nullptr) return;  // nothing to time; a wait still pending fires harmlessly
+  const auto at = std::chrono::steady_clock::now() + std::chrono::seconds(left->tv_sec) +
+                  std::chrono::microseconds(left->tv_usec);
+  if (timer_armed_ && timer_at_ <= at) return;  // fires early at worst: c-ares just re-checks
+  timer_armed_ = true;
+  timer_at_ = at;
+  timer_.expires_at(at);  // a pending wait completes with operation_aborted
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) { self->on_timer(ec); });
+}
+
+void core::on_timer(const boost::system::error_code& ec) {
+  if (ec == boost::asio::error::operation_aborted || !channel_) return;
+  timer_armed_ = false;
+  // Read what is waiting before c-ares judges timeouts: an answer already in a socket buffer
+  // must not count as lost (and readiness consumed by another thread running the reactor,
+  // with a strand executor, is caught up here).
+  std::vector<std::pair<int, std::uint64_t>> readable;
+  for (const auto& [fd, s] : sockets_) {
+    // Not a TCP socket still connecting (it wants writing): reading it would look like a failure.
+    if (s->want_read && !s->want_write) readable.emplace_back(fd, s->generation);
+  }
+  for (const auto& [fd, gen] : readable) {
+    const auto it = sockets_.find(fd);
+    if (it != sockets_.end() && it->second->generation == gen) ares_process_fd(channel_, fd, ARES_SOCKET_BAD);
+  }
+  ares_process_fd(channel_, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+  update_timer();
+  pump();
+}
+
+}  // namespace dnskit::resolver::detail

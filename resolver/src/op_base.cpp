@@ -1,0 +1,47 @@
+#include "op_base.hpp"
+
+#include "core.hpp"
+
+namespace dnskit::resolver::detail {
+
+void cancel_state::cancel() {
+  cancelled = true;
+  // Each abort unlinks the operation from this list.
+  while (list_hook* h = ops.front()) {
+    op_ref keep(h->self);
+    h->self->abort(boost::asio::error::operation_aborted);
+  }
+}
+
+void op_base::arm(std::chrono::milliseconds deadline, const std::optional<cancel_token>& token) {
+  if (token) {
+    if (token->cancelled()) {
+      abort(boost::asio::error::operation_aborted);
+      return;
+    }
+    token_ = token->state();
+    token_->ops.push_back(token_hook);
+  }
+  if (deadline.count() > 0) {
+    deadline_.emplace(owner_->executor(), deadline);
+    // The handler holds a reference: the operation outlives a timer that fired just before
+    // c-ares completed it.
+    deadline_->async_wait([self = op_ref(this)](const boost::system::error_code& ec) {
+      if (!ec && !self->done()) self->abort(errc::timeout);
+    });
+  }
+}
+
+bool op_base::mark_done() noexcept {
+  if (done_) return false;
+  done_ = true;
+  owner_->unlink(*this);
+  if (token_) {
+    token_->ops.erase(token_hook);
+    token_.reset();
+  }
+  if (deadline_) deadline_->cancel();
+  return true;
+}
+
+}  // namespace dnskit::resolver::detail

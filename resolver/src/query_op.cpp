@@ -1,0 +1,143 @@
+#include "query_op.hpp"
+
+#include <ares.h>
+
+#include <limits>
+#include <string>
+
+#include "core.hpp"
+#include "dnskit/resolver/observer.hpp"
+
+namespace dnskit::resolver::detail {
+
+query_op::query_op(core& owner, std::vector<dns::name> candidates, const query_params& params,
+                   completion<dns::message> handler)
+    : op_base(owner), candidates_(std::move(candidates)), params_(params), handler_(std::move(handler)) {}
+
+void query_op::send_current() {
+  const dns::name& qname = candidates_[index_];
+  // ID 0: ares_send puts a fresh random ID of its own into its copy of the query.
+  dns::message query =
+      dns::make_query(0, qname, params_.type, params_.qclass, params_.recursion_desired, params_.edns);
+  query.hdr.cd = params_.checking_disabled;
+  const std::vector<std::uint8_t> wire = dns::encode(query);
+
+  core& c = owner();
+  if (observer* w = c.watcher()) {
+    query_event ev;
+    ev.question = {qname, params_.type, params_.qclass};
+    ev.payload_size = params_.edns ? params_.edns->udp_payload_size : 0;
+    ev.recursion_desired = params_.recursion_desired;
+    ev.time = std::chrono::steady_clock::now();
+    w->on_query_start(ev);
+  }
+  c.request_started();
+  // The reference given to c-ares comes back in on_answer, called exactly once (answer,
+  // timeout, ares_cancel, ares_destroy), possibly before ares_send returns.
+  ares_send(c.channel(), wire.data(), static_cast<int>(wire.size()), &query_op::on_answer,
+            op_ref(this).detach());
+}
+
+void query_op::on_answer(void* arg, int status, int timeouts, unsigned char* abuf, int alen) {
+  const op_ref self = op_ref::adopt(static_cast<op_base*>(arg));
+  auto& op = static_cast<query_op&>(*self.get());
+  std::span<const std::uint8_t> answer;
+  if (abuf != nullptr && alen > 0) answer = {abuf, static_cast<std::size_t>(alen)};
+  op.answered(status, timeouts, answer);
+}
+
+void query_op::answered(int status, int timeouts, std::span<const std::uint8_t> answer) {
+  core& c = owner();
+  c.request_finished();
+
+  error_code ec;
+  dns::message msg;
+  if (status != ARES_SUCCESS) {
+    ec = from_ares_status(status);
+  } else if (dns::decode(answer, msg)) {
+    ec = errc::bad_response;
+    msg = dns::message{};
+  } else {
+    ec = from_rcode(msg.rcode());
+    // NOERROR with an empty answer section: the name exists, the type does not (RFC 2308 §2.2).
+    if (!ec && msg.answer.empty()) ec = errc::nodata;
+  }
+
+  if (observer* w = c.watcher()) {
+    query_event ev;
+    ev.question = {candidates_[index_], params_.type, params_.qclass};
+    ev.payload_size = params_.edns ? params_.edns->udp_payload_size : 0;
+    ev.recursion_desired = params_.recursion_desired;
+    ev.time = std::chrono::steady_clock::now();
+    ev.result = ec;
+    ev.response_size = answer.size();
+    ev.timeouts = timeouts;
+    w->on_query_end(ev);
+  }
+
+  if (done()) return;  // completed already (deadline, cancel): the late answer is absorbed
+
+  const bool not_here = ec == errc::nxdomain || ec == errc::nodata;
+  if (not_here && index_ + 1 < candidates_.size() && !c.draining() && !c.closed()) {
+    if (ec == errc::nodata && !nodata_) nodata_ = std::move(msg);
+    ++index_;
+    send_current();
+    return;
+  }
+  // As res_search: the name existed under some suffix, so "no data" says more than the last
+  // candidate's NXDOMAIN.
+  if (ec == errc::nxdomain && nodata_) {
+    ec = errc::nodata;
+    msg = std::move(*nodata_);
+  }
+  complete(ec, std::move(msg));
+}
+
+void query_op::complete(error_code ec, dns::message m) {
+  if (!mark_done()) return;
+  handler_.post(ec, std::move(m));
+}
+
+std::vector<dns::name> search_candidates(std::string_view text, bool search,
+                                         const std::vector<std::string>& domains, int ndots,
+                                         error_code& ec) {
+  ec = {};
+  std::vector<dns::name> out;
+  std::error_code nec;
+  if (text.empty()) {
+    ec = errc::bad_name;
+    return out;
+  }
+  const bool absolute = text.back() == '.' && !(text.size() >= 2 && text[text.size() - 2] == '\\');
+  dns::name as_is = dns::name::from_text(text, nec);  // relative text is completed with the root
+  if (nec) {
+    ec = errc::bad_name;
+    return out;
+  }
+  if (!search || absolute) {
+    out.push_back(std::move(as_is));
+    return out;
+  }
+  // Dots between labels (escaped dots are part of a label).
+  int dots = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == '.') {
+      ++dots;
+    }
+  }
+  const bool as_is_first = dots >= ndots;
+  if (as_is_first) out.push_back(as_is);
+  for (const auto& domain : domains) {
+    const dns::name origin = dns::name::from_text(domain, nec);
+    if (nec) continue;  // a search domain that is not a name is skipped, as c-ares does
+    dns::name candidate = dns::name::from_text(text, origin, nec);
+    if (nec) continue;  // too long under this suffix
+    out.push_back(std::move(candidate));
+  }
+  if (!as_is_first) out.push_back(std::move(as_is));
+  return out;
+}
+
+}  // namespace dnskit::resolver::detail

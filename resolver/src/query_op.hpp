@@ -1,0 +1,52 @@
+#pragma once
+// async_query's operation: one question, sent with ares_send (the query bytes are dnskit's own,
+// so class, RD, EDNS and the DO/CD bits are per query), possibly several times along the
+// search list; the raw answer is decoded by dns::decode.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "dnskit/dns/message.hpp"
+#include "dnskit/resolver/detail/completion.hpp"
+#include "op_base.hpp"
+
+namespace dnskit::resolver::detail {
+
+struct query_params {
+  dns::rr_type type = dns::rr_type::a;
+  dns::rr_class qclass = dns::rr_class::in;
+  bool recursion_desired = true;
+  bool checking_disabled = false;
+  std::optional<dns::edns> edns;
+};
+
+class query_op final : public op_base {
+ public:
+  query_op(core& owner, std::vector<dns::name> candidates, const query_params& params,
+           completion<dns::message> handler);
+
+  void start() override { send_current(); }
+  void abort(error_code ec) override { complete(ec, dns::message{}); }
+
+ private:
+  static void on_answer(void* arg, int status, int timeouts, unsigned char* abuf, int alen);
+  void send_current();
+  void answered(int status, int timeouts, std::span<const std::uint8_t> answer);
+  void complete(error_code ec, dns::message m);
+
+  std::vector<dns::name> candidates_;  // names to ask in order (search list applied)
+  std::size_t index_ = 0;
+  query_params params_;
+  std::optional<dns::message> nodata_;  // a NODATA seen along the search list
+  completion<dns::message> handler_;
+};
+
+// The names async_query asks for `text`: one absolute name without search, else c-ares's
+// (and res_search's) order: as-is first when it has at least ndots dots, then each search
+// domain, as-is last otherwise. A trailing dot means absolute. Errors: errc::bad_name.
+std::vector<dns::name> search_candidates(std::string_view text, bool search,
+                                         const std::vector<std::string>& domains, int ndots,
+                                         error_code& ec);
+
+}  // namespace dnskit::resolver::detail

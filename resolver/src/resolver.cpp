@@ -1,0 +1,104 @@
+#include "dnskit/resolver/resolver.hpp"
+
+#include "core.hpp"
+#include "dnskit/dns/rdata.hpp"
+#include "query_op.hpp"
+#include "resolve_op.hpp"
+
+namespace dnskit::resolver {
+
+resolver::resolver(const executor_type& ex, const options& opts)
+    : executor_(ex), core_(std::make_shared<detail::core>(ex, opts)) {}
+
+resolver::~resolver() {
+  if (core_) core_->shutdown();
+}
+
+resolver::resolver(resolver&& other) noexcept : executor_(other.executor_), core_(std::move(other.core_)) {}
+
+resolver& resolver::operator=(resolver&& other) noexcept {
+  if (this != &other) {
+    if (core_) core_->shutdown();
+    executor_ = other.executor_;
+    core_ = std::move(other.core_);
+  }
+  return *this;
+}
+
+resolver::executor_type resolver::get_executor() const noexcept { return executor_; }
+
+options resolver::effective_options() const { return core_ ? core_->effective_options() : options{}; }
+
+std::size_t resolver::pending() const noexcept { return core_ ? core_->pending() : 0; }
+
+void resolver::cancel() {
+  if (core_) core_->cancel_all();
+}
+
+void resolver::start_query(std::string name, dns::rr_type type, const query_options& opts,
+                           query_completion done) {
+  if (!core_ || core_->closed()) {
+    done.post(boost::asio::error::operation_aborted, {});
+    return;
+  }
+  error_code ec;
+  auto candidates =
+      detail::search_candidates(name, opts.search, core_->search_domains(), core_->ndots(), ec);
+  if (ec) {
+    done.post(ec, {});
+    return;
+  }
+  detail::query_params params;
+  params.type = type;
+  params.qclass = opts.qclass;
+  params.recursion_desired = opts.recursion_desired.value_or(!core_->opts().no_recursion);
+  params.checking_disabled = opts.checking_disabled;
+  const std::uint16_t size = opts.edns_payload_size.value_or(core_->opts().edns_payload_size);
+  if (size > 0 || opts.dnssec_ok) {
+    dns::edns e;
+    // RFC 6891 §6.2.5: values below 512 are treated as 512.
+    e.udp_payload_size = size == 0 ? 1232 : std::max<std::uint16_t>(size, 512);
+    e.dnssec_ok = opts.dnssec_ok;
+    params.edns = e;
+  }
+  auto* op = new detail::query_op(*core_, std::move(candidates), params, std::move(done));
+  core_->launch(detail::op_ref(op), opts.deadline, opts.cancel);
+}
+
+void resolver::start_resolve(std::string host, const resolve_options& opts, resolve_completion done) {
+  if (!core_ || core_->closed()) {
+    done.post(boost::asio::error::operation_aborted, {});
+    return;
+  }
+  if (host.empty() || host.find('\0') != std::string::npos) {
+    done.post(errc::bad_name, {});
+    return;
+  }
+  auto* op = new detail::resolve_op(*core_, std::move(host), opts.family, std::move(done));
+  core_->launch(detail::op_ref(op), opts.deadline, opts.cancel);
+}
+
+void resolver::start_reverse(const boost::asio::ip::address& address, const query_options& opts,
+                             reverse_completion done) {
+  query_options o = opts;
+  o.search = false;
+  // The PTR names are extracted on the resolver's executor, then handed to the caller's
+  // handler on its own executor.
+  auto extract = [done = std::move(done)](error_code ec, dns::message m) mutable {
+    std::vector<std::string> names;
+    for (const auto& rec : m.answer) {
+      if (rec.type != dns::rr_type::ptr) continue;
+      if (auto n = dns::rdata_name(rec.rdata)) {
+        std::string text = n->to_text();
+        if (text.size() > 1 && text.back() == '.') text.pop_back();
+        names.push_back(std::move(text));
+      }
+    }
+    if (!ec && names.empty()) ec = errc::nodata;
+    done.post(ec, std::move(names));
+  };
+  start_query(reverse_name(address).to_text(), dns::rr_type::ptr, o,
+              query_completion(std::move(extract), executor_));
+}
+
+}  // namespace dnskit::resolver

@@ -1,0 +1,177 @@
+// The socket functions c-ares uses (ares_set_socket_functions): thin system calls, plus the
+// observer's view of each step. c-ares reads errno after a failed call, so every function
+// returns with the errno of its system call, whatever the observer did meanwhile.
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "core.hpp"
+#include "dnskit/resolver/observer.hpp"
+
+namespace dnskit::resolver::detail {
+namespace {
+
+socket_address to_socket_address(const sockaddr* sa) {
+  socket_address out;
+  if (sa == nullptr) return out;
+  if (sa->sa_family == AF_INET) {
+    sockaddr_in in;
+    std::memcpy(&in, sa, sizeof in);
+    boost::asio::ip::address_v4::bytes_type b;
+    std::memcpy(b.data(), &in.sin_addr, b.size());
+    out.address = boost::asio::ip::address_v4(b);
+    out.port = ntohs(in.sin_port);
+  } else if (sa->sa_family == AF_INET6) {
+    sockaddr_in6 in6;
+    std::memcpy(&in6, sa, sizeof in6);
+    boost::asio::ip::address_v6::bytes_type b;
+    std::memcpy(b.data(), &in6.sin6_addr, b.size());
+    out.address = boost::asio::ip::address_v6(b, in6.sin6_scope_id);
+    out.port = ntohs(in6.sin6_port);
+  }
+  return out;
+}
+
+socket_address local_address(int fd) {
+  sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return {};
+  return to_socket_address(reinterpret_cast<const sockaddr*>(&ss));
+}
+
+socket_event make_event(core& c, int fd) {
+  socket_event ev;
+  ev.fd = fd;
+  ev.time = std::chrono::steady_clock::now();
+  if (const auto it = c.socket_infos.find(fd); it != c.socket_infos.end()) {
+    ev.proto = it->second.proto;
+    ev.local = it->second.local;
+    ev.remote = it->second.remote;
+  }
+  return ev;
+}
+
+bool would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK || e == EINTR; }
+
+ares_socket_t open_socket(int domain, int type, int protocol, void* data) {
+  auto& c = *static_cast<core*>(data);
+  const int fd = ::socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  if (fd < 0) return ARES_SOCKET_BAD;
+  const int saved = errno;
+  // c-ares configures only sockets it creates itself, so the buffer sizes are set here.
+  if (const int size = c.opts().socket_receive_buffer; size > 0) {
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  }
+  if (const int size = c.opts().socket_send_buffer; size > 0) {
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  }
+  const bool tcp = type == SOCK_STREAM;
+  if (tcp) {
+    // A query is one small write: no reason to wait for Nagle's algorithm (RFC 7766 §6.2.1).
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+  core::socket_info info;
+  info.proto = tcp ? transport::tcp : transport::udp;
+  c.socket_infos[fd] = info;
+  if (observer* w = c.watcher()) w->on_open(make_event(c, fd));
+  errno = saved;
+  return fd;
+}
+
+int close_socket(ares_socket_t fd, void* data) {
+  auto& c = *static_cast<core*>(data);
+  if (observer* w = c.watcher()) w->on_close(make_event(c, fd));
+  c.socket_infos.erase(fd);
+  return ::close(fd);
+}
+
+int connect_socket(ares_socket_t fd, const sockaddr* addr, ares_socklen_t len, void* data) {
+  auto& c = *static_cast<core*>(data);
+  const int rc = ::connect(fd, addr, len);
+  const int saved = errno;
+  auto& info = c.socket_infos[fd];
+  info.remote = to_socket_address(addr);
+  // UDP is bound by connect(); TCP is bound once the SYN is on its way (EINPROGRESS).
+  info.local = local_address(fd);
+  if (observer* w = c.watcher()) {
+    socket_event ev = make_event(c, fd);
+    if (rc != 0 && saved != EINPROGRESS) ev.error = error_code(saved, boost::system::system_category());
+    w->on_connect(ev);
+  }
+  errno = saved;
+  return rc;
+}
+
+ares_ssize_t recv_from(ares_socket_t fd, void* buffer, std::size_t size, int flags, sockaddr* from,
+                       ares_socklen_t* from_len, void* data) {
+  auto& c = *static_cast<core*>(data);
+  const ssize_t n = ::recvfrom(fd, buffer, size, flags, from, from_len);
+  if (observer* w = c.watcher()) {
+    const int saved = errno;
+    if (n >= 0 || !would_block(saved)) {
+      socket_event ev = make_event(c, fd);
+      if (from != nullptr && n >= 0) ev.remote = to_socket_address(from);
+      if (n >= 0) {
+        ev.bytes = static_cast<std::size_t>(n);
+        ev.data = {static_cast<const std::uint8_t*>(buffer), ev.bytes};
+      } else {
+        ev.error = error_code(saved, boost::system::system_category());
+      }
+      w->on_receive(ev);
+    }
+    errno = saved;
+  }
+  return n;
+}
+
+ares_ssize_t send_vector(ares_socket_t fd, const iovec* vec, int count, void* data) {
+  auto& c = *static_cast<core*>(data);
+  msghdr msg;
+  std::memset(&msg, 0, sizeof msg);
+  msg.msg_iov = const_cast<iovec*>(vec);
+  msg.msg_iovlen = static_cast<std::size_t>(count);
+  // MSG_NOSIGNAL: a TCP peer that went away is an error to report, not a SIGPIPE.
+  const ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+  if (observer* w = c.watcher()) {
+    const int saved = errno;
+    if (n >= 0 || !would_block(saved)) {
+      socket_event ev = make_event(c, fd);
+      std::vector<std::uint8_t> bytes;
+      if (n >= 0) {
+        // What was actually written: the first n bytes of the vector.
+        std::size_t left = static_cast<std::size_t>(n);
+        for (int i = 0; i < count && left > 0; ++i) {
+          const std::size_t take = std::min(left, vec[i].iov_len);
+          const auto* p = static_cast<const std::uint8_t*>(vec[i].iov_base);
+          bytes.insert(bytes.end(), p, p + take);
+          left -= take;
+        }
+        ev.bytes = bytes.size();
+        ev.data = bytes;
+      } else {
+        ev.error = error_code(saved, boost::system::system_category());
+      }
+      w->on_send(ev);
+    }
+    errno = saved;
+  }
+  return n;
+}
+
+const ares_socket_functions functions = {&open_socket, &close_socket, &connect_socket, &recv_from,
+                                         &send_vector};
+
+}  // namespace
+
+const ares_socket_functions& socket_functions() noexcept { return functions; }
+
+}  // namespace dnskit::resolver::detail
