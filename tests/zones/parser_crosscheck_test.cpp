@@ -7,9 +7,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
+
+#include <unistd.h>
 
 #include "dnskit/dns/rdata.hpp"
 #include "parser_test_util.hpp"
@@ -117,6 +120,29 @@ TEST_CASE("the parser reads what named-compilezone reads", "[unit][parser][cross
   }
   SECTION("a zone using most of the syntax") {
     compare("cross.test.", std::string(DNSKIT_TEST_DATA_DIR) + "/parser/crosscheck.zone");
+  }
+  SECTION("a generated zone of mixed records") {
+    // Deterministic: hosts with A/AAAA, CNAMEs, MX, TXT, SRV, multi-label owners, absolute
+    // owners, explicit TTLs and classes, blank owners.
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("dnskit-crosscheck-" + std::to_string(::getpid()) + ".zone");
+    {
+      std::ofstream out(path);
+      out << "$ORIGIN gen.test.\n$TTL 3600\n@ SOA ns1 hostmaster ( 1 7200 900 1209600 300 )\n"
+             " NS ns1\n NS ns2.gen.test.\nns1 A 127.0.0.1\nns2 AAAA ::1\n";
+      for (unsigned i = 0; i < 3000; ++i) {
+        const std::string h = "h" + std::to_string(i) + (i % 7 == 0 ? ".dc" + std::to_string(i % 3) : "");
+        out << (i % 11 == 0 ? h + ".gen.test." : h) << (i % 5 == 0 ? " 300" : "")
+            << (i % 4 == 0 ? " IN" : "") << " A 198.18." << (i >> 8) % 256 << '.' << i % 256 << '\n';
+        if (i % 3 == 0) out << "\tAAAA 2001:db8::" << std::hex << i << std::dec << '\n';
+        if (i % 13 == 0) out << "c" << i << " CNAME " << h << '\n';
+        if (i % 17 == 0) out << "m" << i << " MX " << i % 50 << ' ' << h << '\n';
+        if (i % 19 == 0) out << "t" << i << " TXT \"k=v" << i << "\" \"x y\"\n";
+        if (i % 23 == 0) out << "_s._tcp.s" << i << " SRV 10 5 " << 1000 + i << ' ' << h << '\n';
+      }
+    }
+    compare("gen.test.", path.string());
+    std::filesystem::remove(path);
   }
   SECTION("the bundled example zone") {
     const std::string file = std::string(DNSKIT_SOURCE_DIR) + "/zones/examples/example.test.zone";
