@@ -219,7 +219,13 @@ std::error_code decode_header(std::span<const std::uint8_t> wire, header& out) {
 
 std::error_code decode(std::span<const std::uint8_t> wire, message& out,
                        const decode_limits& limits) {
-  out = message{};
+  // Clear rather than replace, so a message reused across calls keeps its vectors' capacity.
+  out.hdr = header{};
+  out.questions.clear();
+  out.answer.clear();
+  out.authority.clear();
+  out.additional.clear();
+  out.opt.reset();
   if (wire.size() < header::size) return errc::short_read;
   wire_reader r(wire);
   header_counts counts;
