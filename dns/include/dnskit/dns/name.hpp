@@ -27,13 +27,17 @@ class name {
   static name from_text(std::string_view text);  // throws std::system_error
 
   // Builds a name from uncompressed wire bytes (a sequence of labels ending with the root label).
-  // Errors: short_read, label_too_long, name_too_long, bad_label_type, trailing_data.
+  // Errors: short_read, label_too_long, name_too_long, bad_label_type, trailing_data, and
+  // bad_pointer for a compression pointer (not allowed here).
   static name from_wire(std::span<const std::uint8_t> wire, std::error_code& ec);
 
   // Reads a possibly compressed name from `message` at `offset`; on success `offset` moves past
   // the name as it is stored there (2 bytes for a pointer). Pointers must point strictly backwards
-  // (before the start of the label sequence that contains them). Errors: short_read,
-  // label_too_long, name_too_long, bad_label_type, bad_pointer, too_many_pointers.
+  // (before the start of the label sequence that contains them), so loops, self and forward
+  // pointers are all bad_pointer; more than 128 hops is too_many_pointers. A length octet
+  // 0b01xxxxxx (what a 64..127-octet label looks like) is label_too_long, 0b10xxxxxx is
+  // bad_label_type. Errors: short_read, label_too_long, name_too_long, bad_label_type,
+  // bad_pointer, too_many_pointers. No allocation besides the result's.
   static name read(std::span<const std::uint8_t> message, std::size_t& offset, std::error_code& ec);
 
   // Presentation form with the trailing dot ("www.example.", "." for the root), escaping

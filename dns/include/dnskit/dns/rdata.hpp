@@ -30,13 +30,18 @@ struct text_token {
 };
 
 // Splits one line of presentation rdata into tokens (whitespace separated, "quoted strings",
-// `;` starts a comment). Parentheses are not handled here (the zone parser joins lines).
+// `;` starts a comment, `\X` escapes kept in the token). Parentheses are not handled here (the
+// zone parser joins lines). A quote right after `=` inside a bare token (RFC 9460's
+// `alpn="h2,h3"`) does not end the token: the quoted part, spaces included, stays in it.
 // Errors: bad_string (an unterminated quote).
 std::error_code tokenize(std::string_view line, std::vector<text_token>& out);
 
 // Presentation -> canonical rdata. Relative names are completed with `origin`. On error, if
 // `bad_token` is given it receives the index of the offending token (tokens.size() when a token
-// is missing). Accepts the RFC 3597 generic form `\# len hex` for every type.
+// is missing). Accepts the RFC 3597 generic form `\# len hex` for every type (and checks it
+// against the type's layout); types without a layout accept only that form (bad_field).
+// SvcParams (SVCB/HTTPS) take `key=value`, `key="value"` in one token, or `key=` followed by a
+// quoted token. SOA timers accept TTL units ("1h"), RRSIG times YYYYMMDDHHmmSS or seconds.
 std::error_code rdata_from_text(rr_type type, std::span<const text_token> tokens,
                                 const name& origin, rdata_bytes& out,
                                 std::size_t* bad_token = nullptr);

@@ -33,9 +33,9 @@ enum class rcode : std::uint16_t {
 std::string to_string(rr_type t);
 // "IN", "CH", ... or "CLASS42".
 std::string to_string(rr_class c);
-// "QUERY", "NOTIFY", ... or the number.
+// "QUERY", "IQUERY", "STATUS", "NOTIFY", "UPDATE", "DSO" (RESERVED3 for 3), or the number.
 std::string to_string(opcode o);
-// "NOERROR", "NXDOMAIN", "BADVERS", ... or "RCODE23".
+// "NOERROR", "NXDOMAIN", "BADVERS", ... "BADCOOKIE" (23), or "RCODE24" for the rest.
 std::string to_string(rcode r);
 
 // Case-insensitive mnemonic or TYPEnnn / CLASSnnn. Empty when the text is neither.

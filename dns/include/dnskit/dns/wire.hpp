@@ -61,8 +61,9 @@ class wire_writer {
   void bytes(std::span<const std::uint8_t> b) noexcept;
 
   // Writes an uncompressed wire name (from name::wire() or stored zone data), compressing it
-  // against names written before when `compress` is true, and remembering its suffixes as
-  // targets for later names.
+  // against names written before when `compress` is true (case-insensitively, as RFC 1035
+  // §4.1.4 compares labels: a later name takes the case of the one it points to), and
+  // remembering its labels below offset 0x4000 as targets for later names (first 256 only).
   void write_name(std::span<const std::uint8_t> wire_name, bool compress = true) noexcept;
   void write_name(const name& n, bool compress = true) noexcept { write_name(n.wire(), compress); }
 
@@ -75,7 +76,8 @@ class wire_writer {
   void patch_u16(std::size_t at, std::uint16_t v) noexcept;
 
   // Size written so far. rollback() undoes everything after `size` (compression targets
-  // included), so a record that does not fit can be taken back whole.
+  // included) and clears the overflow flag, so a record that does not fit can be taken back
+  // whole and the writer used again (e.g. to add the OPT record or set TC).
   std::size_t size() const noexcept { return size_; }
   void rollback(std::size_t size) noexcept;
 
