@@ -586,3 +586,25 @@ TEST_CASE("empty rdata with class ANY or NONE is an UPDATE record (RFC 2136 2.4-
   in_class.rr("y.x", 1, 1, 0, {});
   CHECK(decode_error(in_class.b) == errc::bad_rdata);
 }
+
+TEST_CASE("compression matches names without case; the later name takes the earlier spelling",
+          "[unit][message]") {
+  // RFC 1035 §2.3.3: names compare case-insensitively, so "ns1.example.com." in NS rdata is
+  // written as a pointer to the question's "NS1.Example.com.". Decoded, it is equal to what was
+  // encoded, but spelled like the question.
+  message m;
+  m.questions.push_back({name::from_text("NS1.Example.com."), rr_type::a, rr_class::in});
+  m.answer.push_back(make_record("example.com.", rr_type::ns, 60, "ns1.example.com."));
+  const auto wire = encode(m);
+  // NS rdata is just the pointer to offset 12.
+  CHECK(wire.size() == 12 + 21 + 2 + 10 + 2);  // owner: pointer to "Example.com." at 16
+  CHECK(wire[wire.size() - 2] == 0xc0);
+  CHECK(wire[wire.size() - 1] == 12);
+  message back;
+  REQUIRE_FALSE(decode(wire, back));
+  const auto target = rdata_name(back.answer[0].rdata);
+  REQUIRE(target);
+  CHECK(*target == name::from_text("ns1.example.com."));
+  CHECK(target->identical(name::from_text("NS1.Example.com.")));
+  CHECK(back.answer[0].owner.identical(name::from_text("Example.com.")));
+}
