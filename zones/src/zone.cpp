@@ -67,7 +67,7 @@ std::size_t zone::memory_usage() const noexcept {
   return sizeof(zone) + names_.memory_usage() + rdata_.memory_usage() +
          nodes_.capacity() * sizeof(detail::node) + rrsets_.capacity() * sizeof(detail::rrset) +
          rdata_offsets_.capacity() * sizeof(std::uint32_t) +
-         table_.capacity() * sizeof(std::uint32_t);
+         table_.capacity() * sizeof(std::uint64_t);
 }
 
 record_ref zone::soa() const noexcept {
@@ -77,14 +77,18 @@ record_ref zone::soa() const noexcept {
 
 zone::node_id zone::find(std::span<const std::uint8_t> lower_wire) const noexcept {
   if (table_.empty() || lower_wire.empty()) return no_node;
-  std::uint32_t slot = detail::name_hash(lower_wire) & table_mask_;
+  const std::uint32_t hash = detail::name_hash(lower_wire);
+  std::uint32_t slot = hash & table_mask_;
   for (;;) {
-    const std::uint32_t id = table_[slot];
-    if (id == no_node) return no_node;
-    const detail::node& n = nodes_[id];
-    if (n.key_size == lower_wire.size() &&
-        std::memcmp(names_.data(n.key), lower_wire.data(), lower_wire.size()) == 0)
-      return id;
+    const std::uint64_t entry = table_[slot];
+    if (entry == empty_slot) return no_node;
+    if (static_cast<std::uint32_t>(entry >> 32) == hash) {
+      const auto id = static_cast<node_id>(entry);
+      const detail::node& n = nodes_[id];
+      if (n.key_size == lower_wire.size() &&
+          std::memcmp(names_.data(n.key), lower_wire.data(), lower_wire.size()) == 0)
+        return id;
+    }
     slot = (slot + 1) & table_mask_;
   }
 }

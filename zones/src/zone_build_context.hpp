@@ -2,6 +2,7 @@
 // The builder's working state, shared by zone_builder.cpp (staging, grouping, freezing) and
 // zone_checks.cpp (the named-checkzone checks). Private to zones/.
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -40,8 +41,7 @@ struct build_context {
   byte_arena names;
   byte_arena rdata;
   std::vector<node> nodes;
-  std::vector<std::uint32_t> hashes;  // per node, for rehashing while staging
-  std::vector<std::uint32_t> table;   // open addressing, load <= 1/2
+  std::vector<std::uint64_t> table;  // open addressing, load <= 1/2 (zone::table_'s layout)
   std::uint32_t table_mask = 0;
   std::vector<staged_record> records;
   std::vector<std::string> files;
@@ -63,8 +63,12 @@ struct build_context {
   // Name table.
   std::uint32_t find(std::span<const std::uint8_t> lower) const noexcept;
   std::uint32_t find(std::span<const std::uint8_t> lower, std::uint32_t hash) const noexcept;
-  std::uint32_t insert_node(std::uint32_t key, std::uint32_t wire, std::size_t size,
-                            std::uint32_t hash);
+  // The node named `lower`, created when missing: `make_key` then gives (key offset, wire
+  // offset) of its stored name. One probe sequence does both.
+  template <class MakeKey>
+  std::uint32_t find_or_insert(std::span<const std::uint8_t> lower, std::uint32_t hash,
+                               MakeKey&& make_key);
+  void grow();
   std::span<const std::uint8_t> key_of(std::uint32_t id) const noexcept {
     return {names.data(nodes[id].key), nodes[id].key_size};
   }
@@ -94,6 +98,35 @@ struct build_context {
   // Presentation text of a wire name without the trailing dot, as BIND prints it in messages.
   static std::string text_of(std::span<const std::uint8_t> wire);
 };
+
+template <class MakeKey>
+std::uint32_t build_context::find_or_insert(std::span<const std::uint8_t> lower,
+                                            std::uint32_t hash, MakeKey&& make_key) {
+  if ((nodes.size() + 1) * 2 > table.size()) grow();
+  std::uint32_t slot = hash & table_mask;
+  for (;;) {
+    const std::uint64_t entry = table[slot];
+    if (entry == zone::empty_slot) break;
+    if (static_cast<std::uint32_t>(entry >> 32) == hash) {
+      const auto id = static_cast<std::uint32_t>(entry);
+      const node& n = nodes[id];
+      if (n.key_size == lower.size() &&
+          std::memcmp(names.data(n.key), lower.data(), lower.size()) == 0)
+        return id;
+    }
+    slot = (slot + 1) & table_mask;
+  }
+  const auto id = static_cast<std::uint32_t>(nodes.size());
+  const auto [key, wire] = make_key();
+  node n;
+  n.key = key;
+  n.wire = wire;
+  n.key_size = static_cast<std::uint8_t>(lower.size());
+  n.parent = zone::no_node;
+  nodes.push_back(n);
+  table[slot] = (std::uint64_t{hash} << 32) | id;
+  return id;
+}
 
 // The structural checks on grouped data (checks.hpp lists them); they only report.
 void run_checks(build_context& ctx);

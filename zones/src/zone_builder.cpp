@@ -23,7 +23,7 @@ build_context::build_context(dns::name o, check_options c) : origin(std::move(o)
   const auto w = origin.wire();
   origin_key.resize(w.size());
   lower_copy(w, origin_key.data());
-  table.assign(1024, zone::no_node);
+  table.assign(1024, zone::empty_slot);
   table_mask = 1023;
 }
 
@@ -35,40 +35,31 @@ std::uint32_t build_context::find(std::span<const std::uint8_t> lower,
                                   std::uint32_t hash) const noexcept {
   std::uint32_t slot = hash & table_mask;
   for (;;) {
-    const std::uint32_t id = table[slot];
-    if (id == zone::no_node) return id;
-    const node& n = nodes[id];
-    if (hashes[id] == hash && n.key_size == lower.size() &&
-        std::memcmp(names.data(n.key), lower.data(), lower.size()) == 0)
-      return id;
+    const std::uint64_t entry = table[slot];
+    if (entry == zone::empty_slot) return zone::no_node;
+    if (static_cast<std::uint32_t>(entry >> 32) == hash) {
+      const auto id = static_cast<std::uint32_t>(entry);
+      const node& n = nodes[id];
+      if (n.key_size == lower.size() &&
+          std::memcmp(names.data(n.key), lower.data(), lower.size()) == 0)
+        return id;
+    }
     slot = (slot + 1) & table_mask;
   }
 }
 
-std::uint32_t build_context::insert_node(std::uint32_t key, std::uint32_t wire, std::size_t size,
-                                         std::uint32_t hash) {
-  if ((nodes.size() + 1) * 2 > table.size()) {
-    // Grow the table (load stays at most 1/2, so probes stay short).
-    table.assign(table.size() * 2, zone::no_node);
-    table_mask = static_cast<std::uint32_t>(table.size() - 1);
-    for (std::uint32_t id = 0; id < nodes.size(); ++id) {
-      std::uint32_t slot = hashes[id] & table_mask;
-      while (table[slot] != zone::no_node) slot = (slot + 1) & table_mask;
-      table[slot] = id;
-    }
+void build_context::grow() {
+  // Doubling keeps the load at most 1/2, so probes stay short; the slots carry their hashes.
+  std::vector<std::uint64_t> bigger(table.size() * 2, zone::empty_slot);
+  const auto mask = static_cast<std::uint32_t>(bigger.size() - 1);
+  for (const std::uint64_t entry : table) {
+    if (entry == zone::empty_slot) continue;
+    std::uint32_t slot = static_cast<std::uint32_t>(entry >> 32) & mask;
+    while (bigger[slot] != zone::empty_slot) slot = (slot + 1) & mask;
+    bigger[slot] = entry;
   }
-  const auto id = static_cast<std::uint32_t>(nodes.size());
-  node n;
-  n.key = key;
-  n.wire = wire;
-  n.key_size = static_cast<std::uint8_t>(size);
-  n.parent = zone::no_node;
-  nodes.push_back(n);
-  hashes.push_back(hash);
-  std::uint32_t slot = hash & table_mask;
-  while (table[slot] != zone::no_node) slot = (slot + 1) & table_mask;
-  table[slot] = id;
-  return id;
+  table = std::move(bigger);
+  table_mask = mask;
 }
 
 void build_context::report(bool error, const staged_record* r, std::string message) {
@@ -151,6 +142,11 @@ zone_builder::~zone_builder() = default;
 
 std::size_t zone_builder::size() const noexcept { return impl_->ctx.records.size(); }
 
+void zone_builder::reserve(std::size_t records) {
+  // Reserved but untouched pages cost no resident memory, so a generous hint is cheap.
+  impl_->ctx.records.reserve(std::min<std::size_t>(records, std::size_t{1} << 27));
+}
+
 void zone_builder::add(const dns::record& r, const record_location& where) {
   detail::build_context& ctx = impl_->ctx;
   const auto w = r.owner.wire();
@@ -163,14 +159,12 @@ void zone_builder::add(const dns::record& r, const record_location& where) {
   std::uint32_t id = ctx.last_name;
   if (id == zone::no_node || ctx.nodes[id].key_size != key.size() ||
       std::memcmp(ctx.names.data(ctx.nodes[id].key), lower, key.size()) != 0) {
-    const std::uint32_t h = detail::name_hash(key);
-    id = ctx.find(key, h);
-    if (id == zone::no_node) {
+    id = ctx.find_or_insert(key, detail::name_hash(key), [&] {
       const std::uint32_t key_off = ctx.names.append(key);
       const std::uint32_t wire_off =
           std::memcmp(lower, w.data(), w.size()) == 0 ? key_off : ctx.names.append(w);
-      id = ctx.insert_node(key_off, wire_off, key.size(), h);
-    }
+      return std::pair{key_off, wire_off};
+    });
     ctx.last_name = id;
   }
 
@@ -215,13 +209,10 @@ void zone_builder::impl::group() {
   // The apex exists even when no record names it (the SOA/NS checks then report it).
   {
     const std::span<const std::uint8_t> key(c.origin_key);
-    const std::uint32_t h = detail::name_hash(key);
-    c.apex = c.find(key, h);
-    if (c.apex == zone::no_node) {
+    c.apex = c.find_or_insert(key, detail::name_hash(key), [&] {
       const std::uint32_t off = c.names.append(key);
-      const std::uint32_t wire = c.names.append(c.origin.wire());
-      c.apex = c.insert_node(off, wire, key.size(), h);
-    }
+      return std::pair{off, c.names.append(c.origin.wire())};
+    });
   }
 
   // The zone's class is the apex SOA's (else the first record's).
@@ -250,12 +241,10 @@ void zone_builder::impl::group() {
       const detail::node cn = c.nodes[child];
       const std::uint32_t skip = 1u + *c.names.data(cn.key);
       const std::span<const std::uint8_t> pkey(c.names.data(cn.key + skip), cn.key_size - skip);
-      const std::uint32_t h = detail::name_hash(pkey);
-      std::uint32_t parent = c.find(pkey, h);
-      if (parent == zone::no_node) {
-        parent = c.insert_node(cn.key + skip, cn.wire + skip, pkey.size(), h);
-        outside.push_back(0);
-      }
+      const std::uint32_t parent = c.find_or_insert(pkey, detail::name_hash(pkey), [&] {
+        return std::pair{cn.key + skip, cn.wire + skip};
+      });
+      if (outside.size() < c.nodes.size()) outside.push_back(0);
       c.nodes[child].parent = parent;
       child = parent;
     }
@@ -425,7 +414,6 @@ std::shared_ptr<const zone> zone_builder::build(std::vector<diagnostic>& diagnos
   // Locations and staging tables are not needed any more.
   c.records = {};
   c.record_of = {};
-  c.hashes = {};
   if (c.errors != 0) return nullptr;
   return impl_->freeze();
 }

@@ -99,6 +99,7 @@ class zone {
  public:
   using node_id = std::uint32_t;
   static constexpr node_id no_node = 0xffffffffu;
+  static constexpr std::uint64_t empty_slot = ~std::uint64_t{0};
 
   zone(const zone&) = delete;
   zone& operator=(const zone&) = delete;
@@ -170,7 +171,9 @@ class zone {
   std::vector<detail::node> nodes_;
   std::vector<detail::rrset> rrsets_;
   std::vector<std::uint32_t> rdata_offsets_;  // per record, grouped by RRset
-  std::vector<std::uint32_t> table_;          // hash slots: node index or no_node
+  // Hash slots: (32-bit hash << 32) | node index, or empty_slot. The hash in the slot spares a
+  // probe from touching nodes that cannot match.
+  std::vector<std::uint64_t> table_;
   std::uint32_t table_mask_ = 0;
 };
 

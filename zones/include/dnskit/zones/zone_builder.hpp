@@ -34,6 +34,8 @@ class zone_builder {
   // Copies one record. Never fails here: problems are reported by build().
   void add(const dns::record& r, const record_location& where = {});
   std::size_t size() const noexcept;  // records added so far
+  // A hint: about this many records will come (spares regrowing the staging table).
+  void reserve(std::size_t records);
 
   // Checks and freezes. On success returns the zone and appends warnings to `diagnostics`; on
   // failure returns nullptr and appends the errors (and warnings). The builder is spent after.
