@@ -294,3 +294,37 @@ TEST_CASE("name: hierarchy helpers", "[unit]") {
   CHECK(rel.concat(parse("c.")  , ec).to_text() == "a.b.c.");
   CHECK_FALSE(ec);
 }
+
+TEST_CASE("name: any wire name prints and parses back identically", "[unit]") {
+  std::uint64_t state = 12345;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  for (int round = 0; round < 2000; ++round) {
+    bytes wire;
+    std::size_t labels = next() % 6;
+    for (std::size_t i = 0; i < labels; ++i) {
+      std::size_t len = 1 + next() % 63;
+      if (wire.size() + 1 + len + 1 > name::max_wire_size) break;
+      wire.push_back(static_cast<std::uint8_t>(len));
+      for (std::size_t k = 0; k < len; ++k) {
+        // Mostly the interesting bytes: specials, dots, backslashes, spaces, high octets.
+        static const char specials[] = ".\\\"()@$; \t*-_Aa";
+        wire.push_back(next() % 2 ? static_cast<std::uint8_t>(next() % 256)
+                                  : static_cast<std::uint8_t>(specials[next() % (sizeof specials - 1)]));
+      }
+    }
+    wire.push_back(0);
+    std::error_code ec;
+    name n = name::from_wire(wire, ec);
+    REQUIRE_FALSE(ec);
+    std::string text = n.to_text();
+    name back = name::from_text(text, ec);
+    INFO(text);
+    REQUIRE_FALSE(ec);
+    CHECK(back.identical(n));
+    CHECK(back == n.lowercase());
+    CHECK(back.hash() == n.lowercase().hash());
+  }
+}
