@@ -99,8 +99,29 @@ bool valid_bitmap(std::span<const std::uint8_t> data) noexcept {
 
 }  // namespace
 
+namespace {
+
+// Direct index for the types below 512 (every decoded record looks its type up); the few
+// private-range rows (TA, DLV) are found by a scan.
+constexpr std::size_t direct_size = 512;
+constexpr std::array<std::uint8_t, direct_size> direct_index = [] {
+  std::array<std::uint8_t, direct_size> index{};
+  index.fill(0xFF);
+  for (std::size_t i = 0; i < std::size(table); ++i) {
+    if (table[i].type < direct_size) index[table[i].type] = static_cast<std::uint8_t>(i);
+  }
+  return index;
+}();
+static_assert(std::size(table) < 0xFF);
+
+}  // namespace
+
 const rdata_descriptor* find_descriptor(rr_type type) noexcept {
   auto v = static_cast<std::uint16_t>(type);
+  if (v < direct_size) {
+    std::uint8_t i = direct_index[v];
+    return i == 0xFF ? nullptr : &table[i].descriptor;
+  }
   for (const row& r : table) {
     if (r.type == v) return &r.descriptor;
   }

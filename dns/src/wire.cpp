@@ -139,11 +139,9 @@ void wire_writer::rollback(std::size_t size) noexcept {
 }
 
 void wire_writer::limit(std::size_t max_size) noexcept {
+  // Never below what is already written: that data stays valid.
+  max_size = std::max(max_size, size_);
   if (max_size < buffer_.size()) buffer_ = buffer_.first(max_size);
-  if (size_ > buffer_.size()) {
-    size_ = buffer_.size();
-    overflow_ = true;
-  }
 }
 
 namespace {

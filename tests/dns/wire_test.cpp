@@ -195,3 +195,16 @@ TEST_CASE("wire_writer: write_rdata compresses only the RFC 1035 types", "[unit]
   w.write_rdata(rr_type::a, rdata);
   CHECK(w.overflow());
 }
+
+TEST_CASE("wire_writer: limit never cuts what is written", "[unit]") {
+  std::array<std::uint8_t, 64> buf{};
+  wire_writer w(buf);
+  w.u32(1);
+  w.u32(2);
+  w.limit(3);
+  CHECK(w.size() == 8);
+  CHECK(w.capacity() == 8);
+  CHECK_FALSE(w.overflow());
+  w.u8(0);
+  CHECK(w.overflow());
+}

@@ -81,7 +81,8 @@ class wire_writer {
   std::size_t size() const noexcept { return size_; }
   void rollback(std::size_t size) noexcept;
 
-  // Shrinks the usable buffer (e.g. to the client's UDP payload size); never grows it.
+  // Shrinks the usable buffer (e.g. to the client's UDP payload size); never grows it, and never
+  // below size().
   void limit(std::size_t max_size) noexcept;
   std::size_t capacity() const noexcept { return buffer_.size(); }
 
