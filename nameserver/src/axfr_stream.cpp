@@ -71,8 +71,9 @@ std::size_t axfr_stream::next(std::span<std::uint8_t> out) {
   opt.payload = s.payload;
   opt.dnssec_ok = s.q.dnssec_ok;
   detail::message_writer m(out, s.message_size, s.q, opt);
-  // RFC 5936 §2.2.1: the first message echoes the question; the later ones need not.
-  if (s.messages == 0) m.question(s.q);
+  // RFC 5936 §2.2.1: the first message echoes the question; the later ones need not. The zone's
+  // names do not compress against it, so they keep the zone's case, not the client's.
+  if (s.messages == 0) m.question(s.q, false);
   ++s.messages;
 
   if (s.failed) {

@@ -35,12 +35,16 @@ message_writer::message_writer(std::span<std::uint8_t> out, std::size_t limit,
   writer_.u16(0);  // ARCOUNT
 }
 
-bool message_writer::question(const query_view& q) noexcept {
+bool message_writer::question(const query_view& q, bool as_target) noexcept {
   const std::size_t before = writer_.size();
-  // Through write_name so later owners compress against it; the bytes are the client's own.
-  writer_.write_name(q.qname, true);
-  writer_.u16(q.qtype);
-  writer_.u16(q.qclass);
+  if (as_target) {
+    // Through write_name so later owners compress against it; the bytes are the client's own.
+    writer_.write_name(q.qname, true);
+    writer_.u16(q.qtype);
+    writer_.u16(q.qclass);
+  } else {
+    writer_.bytes(q.question);
+  }
   if (writer_.overflow()) {
     writer_.rollback(before);
     return false;

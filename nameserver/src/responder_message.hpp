@@ -32,8 +32,10 @@ class message_writer {
   message_writer(std::span<std::uint8_t> out, std::size_t limit, const query_view& q,
                  const opt_reply& opt) noexcept;
 
-  // Echoes the question as the client sent it; false if it does not fit.
-  bool question(const query_view& q) noexcept;
+  // Echoes the question as the client sent it; false if it does not fit. With `as_target` the
+  // question's name is a compression target, so answers owned by it take the client's case, as
+  // usual; a zone transfer passes false so the zone's names keep their own case.
+  bool question(const query_view& q, bool as_target = true) noexcept;
 
   std::size_t mark() const noexcept { return writer_.size(); }
   // Takes back everything after `mark`, counts included.

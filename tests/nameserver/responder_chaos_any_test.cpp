@@ -1,0 +1,108 @@
+// CHAOS identity answers (version.bind, id.server, ...) and RFC 8482 minimal ANY.
+#include "responder_test_util.hpp"
+
+using namespace dnskit;
+using namespace dnskit::nameserver;
+using namespace dnskit::nameserver::test;
+
+namespace {
+
+responder with_identity() {
+  responder_options o;
+  o.version = "dnskit 0.1.0";
+  o.identity = "ns1.example";
+  return responder(o);
+}
+
+}  // namespace
+
+TEST_CASE("CH TXT version.bind and id.server when configured", "[unit]") {
+  const auto set = example_set();
+  const auto r = with_identity();
+  struct probe {
+    const char* name;
+    const char* text;
+  };
+  for (const auto& p : {probe{"version.bind.", "dnskit 0.1.0"}, probe{"VERSION.server.", "dnskit 0.1.0"},
+                        probe{"id.server.", "ns1.example"}, probe{"hostname.BIND.", "ns1.example"}}) {
+    INFO(p.name);
+    const auto rep = ask(r, *set, query_bytes(p.name, dns::rr_type::txt, std::nullopt, dns::rr_class::ch));
+    CHECK(rep.msg.rcode() == dns::rcode::noerror);
+    CHECK(rep.msg.hdr.aa);
+    REQUIRE(rep.msg.answer.size() == 1);
+    CHECK(rep.msg.answer[0].klass == dns::rr_class::ch);
+    CHECK(rep.msg.answer[0].type == dns::rr_type::txt);
+    CHECK(rep.msg.answer[0].owner.identical(dns::name::from_text(p.name)));
+    const auto strings = dns::txt_strings(rep.msg.answer[0].rdata);
+    REQUIRE(strings.has_value());
+    REQUIRE(strings->size() == 1);
+    CHECK(strings->front() == p.text);
+  }
+}
+
+TEST_CASE("CH queries are REFUSED when off, for other names and for other types", "[unit]") {
+  const auto set = example_set();
+  const auto off = ask(*set, query_bytes("version.bind.", dns::rr_type::txt, std::nullopt, dns::rr_class::ch));
+  CHECK(off.msg.rcode() == dns::rcode::refused);
+  CHECK(off.msg.answer.empty());
+
+  const auto r = with_identity();
+  CHECK(ask(r, *set, query_bytes("other.bind.", dns::rr_type::txt, std::nullopt, dns::rr_class::ch))
+            .msg.rcode() == dns::rcode::refused);
+  CHECK(ask(r, *set, query_bytes("version.bind.", dns::rr_type::a, std::nullopt, dns::rr_class::ch))
+            .msg.rcode() == dns::rcode::refused);
+  CHECK(ask(r, *set, query_bytes("version.bind.", dns::rr_type::any, std::nullopt, dns::rr_class::ch))
+            .msg.rcode() == dns::rcode::noerror);
+}
+
+TEST_CASE("a long version text is split into 255-octet strings", "[unit]") {
+  const auto set = example_set();
+  responder_options o;
+  o.version = std::string(300, 'v');
+  const responder r(o);
+  const auto rep = ask(r, *set, query_bytes("version.bind.", dns::rr_type::txt, std::nullopt, dns::rr_class::ch));
+  REQUIRE(rep.msg.answer.size() == 1);
+  const auto strings = dns::txt_strings(rep.msg.answer[0].rdata);
+  REQUIRE(strings.has_value());
+  REQUIRE(strings->size() == 2);
+  CHECK((*strings)[0].size() == 255);
+  CHECK((*strings)[1].size() == 45);
+}
+
+TEST_CASE("ANY over UDP returns one RRset, the smallest", "[unit]") {
+  const auto set = example_set();
+  const auto r = ask(*set, query_bytes("example.test.", dns::rr_type::any, edns0()));
+  CHECK(r.msg.rcode() == dns::rcode::noerror);
+  CHECK(r.msg.hdr.aa);
+  REQUIRE_FALSE(r.msg.answer.empty());
+  const auto type = r.msg.answer[0].type;
+  for (const auto& rec : r.msg.answer) CHECK(rec.type == type);
+  // At the apex (canonical rdata sizes): SOA ~60 bytes, NS 2 x 18, MX 21, TXT 12: the TXT.
+  CHECK(type == dns::rr_type::txt);
+  CHECK(r.msg.authority.empty());
+  CHECK(r.msg.additional.empty());
+
+  const auto www = ask(*set, query_bytes("www.example.test.", dns::rr_type::any));
+  REQUIRE(www.msg.answer.size() == 1);
+  CHECK(www.msg.answer[0].type == dns::rr_type::a);
+}
+
+TEST_CASE("ANY over TCP is minimal by default, complete when configured", "[unit]") {
+  const auto set = example_set();
+  const auto minimal = ask(*set, query_bytes("www.example.test.", dns::rr_type::any), tcp_from_loopback());
+  CHECK(minimal.msg.answer.size() == 1);
+
+  responder_options o;
+  o.minimal_any_tcp = false;
+  const responder full(o);
+  const auto all = ask(full, *set, query_bytes("www.example.test.", dns::rr_type::any), tcp_from_loopback());
+  CHECK(count_type(all.msg.answer, dns::rr_type::a) == 1);
+  CHECK(count_type(all.msg.answer, dns::rr_type::aaaa) == 1);
+}
+
+TEST_CASE("ANY for a name that does not exist is an ordinary NXDOMAIN", "[unit]") {
+  const auto set = example_set();
+  const auto r = ask(*set, query_bytes("nope.example.test.", dns::rr_type::any));
+  CHECK(r.msg.rcode() == dns::rcode::nxdomain);
+  CHECK(count_type(r.msg.authority, dns::rr_type::soa) == 1);
+}
