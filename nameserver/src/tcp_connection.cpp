@@ -195,6 +195,7 @@ void tcp_connection::write_some() {
         }
         self->writing_ = false;
         self->sending_.clear();
+        self->sending_offset_ = 0;
         self->pump();
       });
 }
