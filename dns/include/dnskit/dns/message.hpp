@@ -68,7 +68,9 @@ struct message {
   // kept (a server answering BADVERS etc. must add the OPT first, RFC 6891 §6.1.3).
   void set_rcode(dns::rcode r) noexcept;
 
-  // Section by section equality; names compare case-insensitively (as dns::name does).
+  // Section by section equality. Owner and question names compare case-insensitively (as
+  // dns::name does); rdata, names inside it included, compares byte for byte. (Encoding may
+  // respell a compressed rdata name like an earlier name differing only in case.)
   friend bool operator==(const message&, const message&) = default;
 };
 

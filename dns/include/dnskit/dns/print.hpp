@@ -8,7 +8,8 @@
 // lines, a blank line, the OPT pseudosection (EDNS version, flags, udp, one line per option),
 // then each non-empty section followed by a blank line. Record fields are aligned on dig's tab
 // stops (TTL at column 24, class 32, type 40, rdata 48). The ADDITIONAL count includes the OPT
-// record, as on the wire.
+// record, as on the wire. UPDATE messages (RFC 2136) name their sections ZONE, PREREQUISITE,
+// UPDATE and ADDITIONAL, as dig does.
 #include <string>
 
 #include "dnskit/dns/message.hpp"
