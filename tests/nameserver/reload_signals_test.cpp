@@ -137,15 +137,18 @@ TEST_CASE("reload: queries during repeated reloads always see a whole zone", "[i
   const auto at = address_of(*server);
   for (std::uint32_t serial = 2; serial <= 11; ++serial) {
     write_file(file, zone_text(serial, "v IN TXT \"" + std::to_string(serial) + "\"\n"));
+    const auto lines = server->process().stderr_line_count();
     REQUIRE(server->process().signal(SIGHUP));
+    // Queries race the reload: each sees the old or the new zone, whole.
     for (int i = 0; i < 20; ++i) {
       auto a = test::udp_query(at, make_query("v.reload.test.", rr_type::txt));
       REQUIRE(a.has_value());
       REQUIRE(a->answer.size() == 1);
       CHECK(a->rcode() == rcode::noerror);
     }
+    // Signals sent faster than they are handled may merge into one: wait for each reload.
+    REQUIRE(wait_log(*server, " -> " + std::to_string(serial), lines));
   }
-  REQUIRE(wait_log(*server, "serial 10 -> 11"));
   CHECK(serial_of(at) == 11);
 }
 
