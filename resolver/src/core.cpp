@@ -158,6 +158,7 @@ void core::cancel_all() {
   draining_ = true;
   ares_cancel(channel_);
   draining_ = false;
+  update_timer();
 }
 
 void core::abort_all(error_code ec) {
@@ -227,11 +228,6 @@ void core::pump() {
     if (!op->done()) op->start();
   }
   pumping_ = false;
-}
-
-void core::request_started() noexcept {
-  ++in_flight_;
-  schedule_timer_update();
 }
 
 // --- sockets -----------------------------------------------------------------------------------
@@ -306,6 +302,7 @@ void core::on_ready(int fd, std::uint64_t generation, bool write, const boost::s
 // --- the timer ---------------------------------------------------------------------------------
 
 void core::schedule_timer_update() {
+  if (!channel_) return;
   if (!timer_armed_) {
     update_timer();
     return;
@@ -322,7 +319,14 @@ void core::schedule_timer_update() {
 void core::update_timer() {
   timeval tv;
   const timeval* left = ares_timeout(channel_, nullptr, &tv);
-  if (left == nullptr) return;  // nothing to time; a wait still pending fires harmlessly
+  if (left == nullptr) {
+    // Nothing to time: drop the wait so an idle resolver does not keep io_context::run busy.
+    if (timer_armed_) {
+      timer_.cancel();
+      timer_armed_ = false;
+    }
+    return;
+  }
   const auto at = std::chrono::steady_clock::now() + std::chrono::seconds(left->tv_sec) +
                   std::chrono::microseconds(left->tv_usec);
   if (timer_armed_ && timer_at_ <= at) return;  // fires early at worst: c-ares just re-checks

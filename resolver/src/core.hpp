@@ -61,8 +61,11 @@ class core : public std::enable_shared_from_this<core> {
   // Leaves the pending list (an operation completing).
   void unlink(op_base& op) noexcept { live_.erase(op.live_hook); }
 
-  // Bookkeeping of requests handed to c-ares.
-  void request_started() noexcept;
+  // Bookkeeping of requests handed to c-ares: request_started() before the ares_* call that
+  // starts one (its callback may run inside that call), request_sent() after it (the timer
+  // must then follow the new query's timeout).
+  void request_started() noexcept { ++in_flight_; }
+  void request_sent() { schedule_timer_update(); }
   void request_finished() noexcept { --in_flight_; }
   // While c-ares is cancelling or destroying its queries, callbacks must not start new ones.
   bool draining() const noexcept { return draining_; }

@@ -36,6 +36,7 @@ void query_op::send_current() {
   // timeout, ares_cancel, ares_destroy), possibly before ares_send returns.
   ares_send(c.channel(), wire.data(), static_cast<int>(wire.size()), &query_op::on_answer,
             op_ref(this).detach());
+  c.request_sent();
 }
 
 void query_op::on_answer(void* arg, int status, int timeouts, unsigned char* abuf, int alen) {

@@ -64,6 +64,7 @@ void resolve_op::start() {
   // May call back before returning (hosts file, numeric address): the handler is posted anyway.
   ares_getaddrinfo(c.channel(), host_.c_str(), nullptr, &hints, &resolve_op::on_result,
                    op_ref(this).detach());
+  c.request_sent();
 }
 
 void resolve_op::on_result(void* arg, int status, int /*timeouts*/, ares_addrinfo* result) {
