@@ -35,6 +35,7 @@ enum class field : std::uint8_t {
   svc_params,       // SvcParams to the end (RFC 9460 §2.2)
   eui48,            // 6 octets "xx-xx-xx-xx-xx-xx" (RFC 7043)
   eui64,            // 8 octets
+  loc,              // the whole LOC rdata (RFC 1876), rdata_special.hpp
 };
 
 struct rdata_descriptor {

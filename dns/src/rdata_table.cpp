@@ -5,6 +5,7 @@
 #include "dnskit/dns/errc.hpp"
 #include "name_wire.hpp"
 #include "rdata_descriptor.hpp"
+#include "rdata_special.hpp"
 #include "svc_params.hpp"
 
 namespace dnskit::dns::detail {
@@ -45,6 +46,7 @@ constexpr row table[] = {
     make(rr_type::key, {f::u16, f::u8, f::u8, f::base64}),                 // RFC 2535
     make(rr_type::px, {f::u16, f::name_in_only, f::name_in_only}),         // RFC 2163
     make(rr_type::aaaa, {f::ipv6}),
+    make(rr_type::loc, {f::loc}),                                          // RFC 1876
     make(rr_type::srv, {f::u16, f::u16, f::u16, f::name_in_only}),         // RFC 2782
     make(rr_type::naptr, {f::u16, f::u16, f::string, f::string, f::string, f::name_in_only}),  // RFC 3403
     make(rr_type::kx, {f::u16, f::name_plain}),                            // RFC 2230
@@ -190,6 +192,7 @@ std::size_t field_extent(field fd, std::span<const std::uint8_t> data, std::erro
     case field::svc_params:
       if (!valid_svc_params(data)) return fail();
       return data.size();
+    case field::loc: return loc_extent(data, ec);
   }
   return fail();
 }

@@ -5,6 +5,7 @@
 #include "dnskit/dns/errc.hpp"
 #include "dnskit/dns/rdata.hpp"
 #include "rdata_descriptor.hpp"
+#include "rdata_special.hpp"
 #include "svc_params.hpp"
 #include "text_util.hpp"
 
@@ -265,6 +266,7 @@ std::error_code parse_field(field f, std::span<const text_token> tokens, std::si
     }
     case field::type_bitmap: return parse_bitmap(tokens, i, out);
     case field::svc_params: return detail::svc_params_from_text(tokens, i, out);
+    case field::loc: return detail::loc_from_text(tokens, i, out);
   }
   return errc::bad_field;
 }

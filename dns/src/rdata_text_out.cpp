@@ -4,6 +4,7 @@
 #include "dnskit/dns/errc.hpp"
 #include "dnskit/dns/rdata.hpp"
 #include "rdata_descriptor.hpp"
+#include "rdata_special.hpp"
 #include "svc_params.hpp"
 #include "text_util.hpp"
 
@@ -106,6 +107,7 @@ bool append_field(field f, std::span<const std::uint8_t> d, std::string& out) {
     case field::base32hex_len: detail::append_base32hex(d.subspan(1), out); return true;
     case field::type_bitmap: append_bitmap(d, out); return true;
     case field::svc_params: detail::append_svc_params_text(d, out); return true;
+    case field::loc: return detail::append_loc_text(d, out);
   }
   return false;
 }
