@@ -1,0 +1,210 @@
+// Zone transfers (RFC 5936): the AXFR stream read with the project's code and with dig, REFUSED
+// outside allow-transfer, and Knot DNS as a real secondary: it transfers the zone from
+// `nameserver`, then answers as it does, and a NOTIFY after a reload makes it transfer again.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "integration_support.hpp"
+
+using namespace nstest;
+using dns::rcode;
+using dns::rr_type;
+
+namespace {
+
+struct transfer {
+  std::vector<dns::message> messages;
+  std::vector<dns::record> records;
+  rcode first_rcode = rcode::noerror;
+};
+
+transfer axfr(const test::server_address& at, std::string_view zone) {
+  transfer t;
+  test::tcp_client client;
+  REQUIRE(client.connect(at));
+  REQUIRE(client.send_message(dns::encode(make_query(zone, rr_type::axfr, false, 4242))));
+  int soa_seen = 0;
+  for (int i = 0; i < 1000 && soa_seen < 2; ++i) {
+    auto raw = client.receive_message(5s);
+    if (!raw) break;
+    dns::message m;
+    REQUIRE_FALSE(dns::decode(*raw, m));
+    if (t.messages.empty()) t.first_rcode = m.rcode();
+    if (m.rcode() != rcode::noerror) {
+      t.messages.push_back(std::move(m));
+      break;
+    }
+    for (const auto& r : m.answer) {
+      if (r.type == rr_type::soa) ++soa_seen;
+      t.records.push_back(r);
+    }
+    t.messages.push_back(std::move(m));
+  }
+  return t;
+}
+
+std::uint16_t free_port() {
+  // A port free for UDP and TCP right now (the server started next binds it).
+  for (int i = 0; i < 20; ++i) {
+    const int u = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(u, reinterpret_cast<sockaddr*>(&a), &len);
+    const int t = ::socket(AF_INET, SOCK_STREAM, 0);
+    const bool tcp_ok = ::bind(t, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(t);
+    ::close(u);
+    if (tcp_ok) return ntohs(a.sin_port);
+  }
+  return 0;
+}
+
+std::vector<std::string> answer_texts(const dns::message& m) {
+  std::vector<std::string> out;
+  for (const auto& r : m.answer) out.push_back(r.to_text());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("axfr: the whole zone, SOA first and last, to an allowed client", "[integration]") {
+  auto server = start_example_server();
+  auto t = axfr(address_of(*server), "example.test.");
+  REQUIRE(t.first_rcode == rcode::noerror);
+  REQUIRE(t.records.size() == 61);  // 60 records, the SOA again at the end
+  CHECK(t.records.front().type == rr_type::soa);
+  CHECK(t.records.back().type == rr_type::soa);
+  CHECK(t.messages.front().hdr.aa);
+  CHECK(t.messages.front().hdr.id == 4242);
+  REQUIRE(t.messages.front().questions.size() == 1);
+  // Every record exactly once between the two SOAs.
+  std::vector<std::string> texts;
+  for (std::size_t i = 1; i + 1 < t.records.size(); ++i) texts.push_back(t.records[i].to_text());
+  std::sort(texts.begin(), texts.end());
+  CHECK(std::adjacent_find(texts.begin(), texts.end()) == texts.end());
+  CHECK(std::count_if(t.records.begin() + 1, t.records.end() - 1,
+                      [](const dns::record& r) { return r.type == rr_type::soa; }) == 0);
+}
+
+TEST_CASE("axfr: dig transfers the zone; clients outside allow-transfer are REFUSED", "[integration]") {
+  {
+    auto server = start_example_server();
+    if (have_program("dig")) {
+      auto r = dig(server->port(), {"example.test", "AXFR"});
+      CHECK(contains(r.out, "XFR size: 61 records"));
+      CHECK(contains(r.out, "_sip._tcp.example.test.\t3600\tIN\tSRV\t10 60 5060 sipserver.example.test."));
+    }
+  }
+  auto server = start_example_server({"--allow-transfer", "10.0.0.0/8"});
+  auto t = axfr(address_of(*server), "example.test.");
+  CHECK(t.first_rcode == rcode::refused);
+  CHECK(t.records.empty());
+  if (have_program("dig")) {
+    auto r = dig(server->port(), {"example.test", "AXFR"});
+    CHECK(contains(r.out, "Transfer failed."));
+  }
+  // The server still answers normal queries over the same transport.
+  CHECK(test::tcp_query(address_of(*server), make_query("example.test.", rr_type::soa))->hdr.aa);
+}
+
+TEST_CASE("interop: Knot DNS as a secondary transfers the zone, answers the same, follows NOTIFY",
+          "[interop]") {
+  const auto knotd = test::find_program("knotd");
+  if (!knotd) {
+    WARN("knotd not installed; skipped");
+    return;
+  }
+  temp_dir dir;
+  const auto zone_file = dir / "example.test.zone";
+  const std::string original = read_file(example_zone());
+  write_file(zone_file, original);
+
+  const std::uint16_t knot_port = free_port();
+  REQUIRE(knot_port != 0);
+  auto primary = start_server({"--zone", zone_file.string(), "--notify",
+                               "127.0.0.1:" + std::to_string(knot_port)});
+  const auto ours = address_of(*primary);
+
+  const auto knot_dir = dir / "knot";
+  std::filesystem::create_directories(knot_dir / "db");
+  const std::string d = knot_dir.string();
+  write_file(knot_dir / "knot.conf",
+             "server:\n"
+             "    rundir: \"" + d + "\"\n"
+             "    pidfile: \"" + d + "/knot.pid\"\n"
+             "    listen: 127.0.0.1@" + std::to_string(knot_port) + "\n"
+             "    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n"
+             "database:\n    storage: \"" + d + "/db\"\n"
+             "control:\n    listen: \"" + d + "/knot.sock\"\n"
+             "log:\n  - target: stderr\n    any: info\n"
+             "remote:\n  - id: primary\n    address: 127.0.0.1@" + std::to_string(primary->port()) + "\n"
+             "acl:\n  - id: from_primary\n    address: 127.0.0.1\n    action: notify\n"
+             "template:\n  - id: default\n    storage: \"" + d + "\"\n"
+             "    zonefile-sync: -1\n    journal-content: none\n"
+             "zone:\n  - domain: example.test.\n    master: primary\n    acl: from_primary\n");
+  std::string error;
+  auto knot = test::child_process::start(*knotd, {"-c", (knot_dir / "knot.conf").string()}, error);
+  INFO(error);
+  REQUIRE(knot != nullptr);
+  const test::server_address secondary{"127.0.0.1", knot_port};
+
+  auto secondary_serial = [&]() -> std::optional<std::string> {
+    auto a = test::udp_query(secondary, make_query("example.test.", rr_type::soa), 500ms);
+    if (!a || a->rcode() != rcode::noerror || a->answer.size() != 1 || !a->hdr.aa) return std::nullopt;
+    return a->answer[0].to_text();
+  };
+  auto wait_serial = [&](std::string_view serial) {
+    for (int i = 0; i < 100; ++i) {  // at most ~20 s
+      auto s = secondary_serial();
+      if (s && contains(*s, serial)) return true;
+      std::this_thread::sleep_for(200ms);
+    }
+    return false;
+  };
+  INFO(knot->stderr_text());
+  REQUIRE(wait_serial(" 2024010101 "));
+
+  // The secondary answers exactly as the primary does.
+  const std::vector<std::pair<std::string, rr_type>> questions = {
+      {"example.test.", rr_type::ns},        {"example.test.", rr_type::mx},
+      {"www.example.test.", rr_type::a},     {"multi.example.test.", rr_type::a},
+      {"big.example.test.", rr_type::txt},   {"x.wild.example.test.", rr_type::a},
+      {"_sip._tcp.example.test.", rr_type::srv}, {"nope.example.test.", rr_type::a},
+      {"v6only.example.test.", rr_type::aaaa}, {"naptr.example.test.", rr_type::naptr}};
+  for (const auto& [qname, type] : questions) {
+    INFO(qname << " " << dns::to_string(type));
+    auto p = test::tcp_query(ours, make_query(qname, type));
+    auto s = test::tcp_query(secondary, make_query(qname, type));
+    REQUIRE(p.has_value());
+    REQUIRE(s.has_value());
+    CHECK(p->rcode() == s->rcode());
+    CHECK(answer_texts(*p) == answer_texts(*s));
+  }
+
+  // A new serial: our NOTIFY makes Knot transfer at once (its refresh timer is 2 hours).
+  std::string changed = original;
+  const auto at = changed.find("2024010101");
+  REQUIRE(at != std::string::npos);
+  changed.replace(at, 10, "2024010202");
+  changed += "notified IN A 192.0.2.123\n";
+  write_file(zone_file, changed);
+  REQUIRE(primary->process().signal(SIGHUP));
+  REQUIRE(wait_serial(" 2024010202 "));
+  auto fresh = test::udp_query(secondary, make_query("notified.example.test.", rr_type::a));
+  REQUIRE(fresh.has_value());
+  CHECK(fresh->answer.size() == 1);
+  CHECK(wait_log(*primary, "serial 2024010202 to 127.0.0.1:" + std::to_string(knot_port) +
+                               ": acknowledged"));
+
+  knot->signal(SIGTERM);
+  CHECK(knot->wait_exit(10s).has_value());
+}
