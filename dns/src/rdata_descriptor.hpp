@@ -36,6 +36,11 @@ enum class field : std::uint8_t {
   eui48,            // 6 octets "xx-xx-xx-xx-xx-xx" (RFC 7043)
   eui64,            // 8 octets
   loc,              // the whole LOC rdata (RFC 1876), rdata_special.hpp
+  apl,              // the whole APL rdata (RFC 3123), may be empty
+  ipseckey,         // the whole IPSECKEY rdata (RFC 4025)
+  hip,              // the whole HIP rdata (RFC 8005)
+  cert_type,        // u16 printed as a mnemonic where there is one (RFC 4398 §2.1)
+  algorithm,        // u8 DNSSEC algorithm printed as a mnemonic where there is one
 };
 
 struct rdata_descriptor {

@@ -50,9 +50,12 @@ constexpr row table[] = {
     make(rr_type::srv, {f::u16, f::u16, f::u16, f::name_in_only}),         // RFC 2782
     make(rr_type::naptr, {f::u16, f::u16, f::string, f::string, f::string, f::name_in_only}),  // RFC 3403
     make(rr_type::kx, {f::u16, f::name_plain}),                            // RFC 2230
+    make(rr_type::cert, {f::cert_type, f::u16, f::algorithm, f::base64}),  // RFC 4398
     make(rr_type::dname, {f::name_in_only}),                               // RFC 6672 §2.5
+    make(rr_type::apl, {f::apl}),                                          // RFC 3123
     make(rr_type::ds, {f::u16, f::u8, f::u8, f::hex}),                     // RFC 4034 §5
     make(rr_type::sshfp, {f::u8, f::u8, f::hex}),                          // RFC 4255
+    make(rr_type::ipseckey, {f::ipseckey}),                                // RFC 4025
     make(rr_type::rrsig, {f::type, f::u8, f::u8, f::u32, f::time, f::time, f::u16, f::name_plain, f::base64}),
     make(rr_type::nsec, {f::name_plain, f::type_bitmap}),                  // RFC 4034 §4
     make(rr_type::dnskey, {f::u16, f::u8, f::u8, f::base64}),              // RFC 4034 §2
@@ -61,6 +64,7 @@ constexpr row table[] = {
     make(rr_type::nsec3param, {f::u8, f::u8, f::u16, f::hex_len}),
     make(rr_type::tlsa, {f::u8, f::u8, f::u8, f::hex}),                    // RFC 6698
     make(rr_type::smimea, {f::u8, f::u8, f::u8, f::hex}),                  // RFC 8162
+    make(rr_type::hip, {f::hip}),                                          // RFC 8005
     make(rr_type::cds, {f::u16, f::u8, f::u8, f::hex}),                    // RFC 7344
     make(rr_type::cdnskey, {f::u16, f::u8, f::u8, f::base64}),
     make(rr_type::openpgpkey, {f::base64}),                                // RFC 7929
@@ -143,8 +147,10 @@ std::size_t field_extent(field fd, std::span<const std::uint8_t> data, std::erro
     return 0;
   };
   switch (fd) {
-    case field::u8: return fixed(1);
+    case field::u8:
+    case field::algorithm: return fixed(1);
     case field::u16:
+    case field::cert_type:
     case field::type: return fixed(2);
     case field::u32:
     case field::ttl:
@@ -193,6 +199,9 @@ std::size_t field_extent(field fd, std::span<const std::uint8_t> data, std::erro
       if (!valid_svc_params(data)) return fail();
       return data.size();
     case field::loc: return loc_extent(data, ec);
+    case field::apl: return apl_extent(data, ec);
+    case field::ipseckey: return ipseckey_extent(data, ec);
+    case field::hip: return hip_extent(data, ec);
   }
   return fail();
 }

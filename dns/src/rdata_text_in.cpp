@@ -125,7 +125,7 @@ std::string join_rest(std::span<const text_token> tokens, std::size_t& i) {
 std::error_code parse_field(field f, std::span<const text_token> tokens, std::size_t& i,
                             const name& origin, rdata_bytes& out) {
   // Fields that may be absent: the ones that run to the end and may be empty.
-  if (i >= tokens.size() && f != field::type_bitmap && f != field::svc_params) {
+  if (i >= tokens.size() && f != field::type_bitmap && f != field::svc_params && f != field::apl) {
     return errc::missing_field;
   }
   std::uint64_t v = 0;
@@ -267,6 +267,23 @@ std::error_code parse_field(field f, std::span<const text_token> tokens, std::si
     case field::type_bitmap: return parse_bitmap(tokens, i, out);
     case field::svc_params: return detail::svc_params_from_text(tokens, i, out);
     case field::loc: return detail::loc_from_text(tokens, i, out);
+    case field::apl: return detail::apl_from_text(tokens, i, out);
+    case field::ipseckey: return detail::ipseckey_from_text(tokens, i, origin, out);
+    case field::hip: return detail::hip_from_text(tokens, i, origin, out);
+    case field::cert_type: {
+      std::uint16_t t = 0;
+      if (tokens[i].quoted || !detail::parse_cert_type(tokens[i].text, t)) return errc::bad_number;
+      put16(out, t);
+      ++i;
+      return {};
+    }
+    case field::algorithm: {
+      std::uint8_t a = 0;
+      if (tokens[i].quoted || !detail::parse_dnssec_algorithm(tokens[i].text, a)) return errc::bad_number;
+      out.push_back(a);
+      ++i;
+      return {};
+    }
   }
   return errc::bad_field;
 }

@@ -108,6 +108,11 @@ bool append_field(field f, std::span<const std::uint8_t> d, std::string& out) {
     case field::type_bitmap: append_bitmap(d, out); return true;
     case field::svc_params: detail::append_svc_params_text(d, out); return true;
     case field::loc: return detail::append_loc_text(d, out);
+    case field::apl: return detail::append_apl_text(d, out);
+    case field::ipseckey: return detail::append_ipseckey_text(d, out);
+    case field::hip: return detail::append_hip_text(d, out);
+    case field::cert_type: detail::append_cert_type(static_cast<std::uint16_t>(get(d, 2)), out); return true;
+    case field::algorithm: detail::append_dnssec_algorithm(d[0], out); return true;
   }
   return false;
 }

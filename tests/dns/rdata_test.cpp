@@ -265,6 +265,20 @@ TEST_CASE("rdata: wire decoding checks layouts", "[unit]") {
   CHECK(check(rr_type::svcb, "00010000020001ff") == errc::bad_rdata);    // no-default-alpn with value
   CHECK(check(rr_type::svcb, "000100ffff0000") == errc::bad_rdata);      // key65535
   CHECK(check(rr_type::svcb, "0001000003000200") == errc::bad_rdata);    // value past the end
+  // LOC (RFC 1876): version 0 is exactly 16 octets within range; other versions stay opaque.
+  CHECK_FALSE(check(rr_type::loc, "000016138b3cf018810cbce0009895b8"));
+  CHECK(check(rr_type::loc, "000016138b3cf018810cbce0009895") == errc::bad_rdata);
+  CHECK(check(rr_type::loc, "00a016138b3cf018810cbce0009895b8") == errc::bad_rdata);  // mantissa 10
+  CHECK(check(rr_type::loc, "00001613934fd90180000000009895b8") == errc::bad_rdata);  // past 90 N
+  CHECK_FALSE(check(rr_type::loc, "01ff"));
+  CHECK(rdata_to_text(rr_type::loc, from_hex("01ff")) == "\\# 2 01FF");
+  // APL items of other address families are kept but printed in the generic form.
+  CHECK_FALSE(check(rr_type::apl, "000308010a"));
+  CHECK(rdata_to_text(rr_type::apl, from_hex("000308010a")) == "\\# 5 000308010A");
+  // Names in IPSECKEY and HIP are never compressed (RFC 4025 §2.5, RFC 8005 §5).
+  CHECK(check(rr_type::ipseckey, "0a0302c00c01") == errc::bad_pointer);
+  CHECK(check(rr_type::hip, "01020001aabbc00c") == errc::bad_pointer);
+  CHECK(check(rr_type::hip, "01020001aabb0161") == errc::bad_rdata);  // rendezvous name cut off
   // Unknown types keep any bytes.
   CHECK_FALSE(check(static_cast<rr_type>(65280), "ffee"));
   CHECK(out == bytes{0xff, 0xee});
