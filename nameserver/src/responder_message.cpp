@@ -2,6 +2,7 @@
 #include "responder_message.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace dnskit::nameserver::detail {
 
@@ -95,21 +96,25 @@ std::size_t message_writer::finish(bool aa, bool tc, std::uint8_t rcode_low) noe
   writer_.patch_u16(8, counts_[1]);
   std::uint16_t arcount = counts_[2];
   std::size_t size = writer_.size();
-  if (opt_.present) {
+  if (opt_.present && out_.size() - size >= opt_record_size) {
     // RFC 6891 §6.1.2-3: owner root, CLASS = our payload size, TTL = extended rcode, version 0,
-    // DO copied (RFC 3225 §3) and the other flag bits zero; no options.
-    dns::wire_writer opt(out_.subspan(size));
-    opt.u8(0);
-    opt.u16(static_cast<std::uint16_t>(dns::rr_type::opt));
-    opt.u16(opt_.payload);
-    opt.u8(opt_.extended_rcode);
-    opt.u8(0);
-    opt.u16(opt_.dnssec_ok ? 0x8000 : 0x0000);
-    opt.u16(0);
-    if (!opt.overflow()) {
-      size += opt.size();
-      ++arcount;
-    }
+    // DO copied (RFC 3225 §3) and the other flag bits zero; no options. Written directly into
+    // the room reserved at the start (a second wire_writer would cost more than the record).
+    const std::array<std::uint8_t, opt_record_size> opt = {
+        0,
+        0,
+        static_cast<std::uint8_t>(dns::rr_type::opt),
+        static_cast<std::uint8_t>(opt_.payload >> 8),
+        static_cast<std::uint8_t>(opt_.payload & 0xFF),
+        opt_.extended_rcode,
+        0,
+        static_cast<std::uint8_t>(opt_.dnssec_ok ? 0x80 : 0x00),
+        0,
+        0,
+        0};
+    std::copy(opt.begin(), opt.end(), out_.begin() + static_cast<std::ptrdiff_t>(size));
+    size += opt_record_size;
+    ++arcount;
   }
   writer_.patch_u16(10, arcount);
   return size;
