@@ -192,6 +192,14 @@ bool server::start(std::string& error) {
     if (!parse_endpoint(text, spec, error)) return false;
     std::uint16_t port = 0;
     if (auto ec = probe_port(spec, port)) {
+      // The default [::1]:53 on a host without IPv6 is skipped, not fatal; an address the
+      // operator asked for must work.
+      const bool no_ipv6 = ec == std::errc::address_not_available ||
+                           ec == std::errc::address_family_not_supported;
+      if (s.config.listen.empty() && spec.ipv6 && no_ipv6) {
+        log::warning("{} (skipped: no IPv6 on this host)", bind_error_text(spec, ec));
+        continue;
+      }
       error = bind_error_text(spec, ec);
       return false;
     }
