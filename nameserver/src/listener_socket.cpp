@@ -31,11 +31,25 @@ std::error_code prepare(Socket& s, const asio::ip::address& address, bool shared
   return ec;
 }
 
+// Bursts of queries queue in the socket's receive buffer while the worker is busy; the
+// default (~200 KiB) drops packets under load, so ask for more (best effort: SO_RCVBUFFORCE
+// needs CAP_NET_ADMIN, SO_RCVBUF is capped by net.core.rmem_max).
+void enlarge_buffers(int fd) {
+  constexpr int size = 4 * 1024 * 1024;
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0) {
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  }
+  if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0) {
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  }
+}
+
 }  // namespace
 
 std::error_code open_udp(asio::ip::udp::socket& socket, const asio::ip::udp::endpoint& ep,
                          bool shared) {
   if (auto ec = prepare(socket, ep.address(), shared)) return ec;
+  enlarge_buffers(socket.native_handle());
   boost::system::error_code ec;
   socket.bind(ep, ec);
   if (ec) socket.close();
