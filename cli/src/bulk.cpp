@@ -1,0 +1,228 @@
+// Bulk mode: many names through one resolver (one c-ares channel, one socket per server), up
+// to --parallel questions in flight. Results come back in any order and are printed in input
+// order as soon as every earlier one is done, so memory holds only the window in flight.
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "dnskit/dns/rdata.hpp"
+#include "json_format.hpp"
+#include "nslookup_format.hpp"
+#include "render.hpp"
+#include "session.hpp"
+
+namespace dnskit::cli {
+namespace {
+
+struct job {
+  std::string input;
+  dns::rr_type type = dns::rr_type::a;
+  bool reverse = false;
+  std::string qname_text;  // without the trailing dot, for messages
+  std::string ask_text;    // presentation form with the trailing dot, for the resolver
+  std::string bad;  // not a usable name
+};
+
+struct result {
+  bool done = false;
+  resolver::error_code ec;
+  dns::message response;
+  double time_ms = 0;
+};
+
+std::string plain(const dns::name& n) {
+  std::string text = n.to_text();
+  if (text.size() > 1) text.pop_back();
+  return text;
+}
+
+// One name's output in the chosen mode.
+void print_result(const settings& s, const style& st, const job& j, const result& r, std::string& out,
+                  std::string& err, bool& failed) {
+  const bool answered = !r.ec || r.ec == resolver::errc::nodata || r.ec == resolver::errc::nxdomain ||
+                        r.ec == resolver::errc::servfail || r.ec == resolver::errc::refused ||
+                        r.ec == resolver::errc::formerr || r.ec == resolver::errc::notimp ||
+                        r.ec == resolver::errc::other_rcode;
+  if (!j.bad.empty()) {
+    err += "dnslookup: " + j.bad + "\n";
+    failed = true;
+    return;
+  }
+  if (s.mode == output_mode::json) {
+    exchange ex;
+    std::error_code nec;
+    ex.question = {dns::name::from_text(j.qname_text, nec), j.type, s.qclass};
+    ex.error = r.ec;
+    ex.has_response = answered;
+    if (answered) ex.response = r.response;
+    ex.server = {s.server.addresses.front(), s.port};
+    ex.proto = s.vc ? resolver::transport::tcp : resolver::transport::udp;
+    ex.time_ms = r.time_ms;
+    if (answered) ex.bytes_received = dns::encode(r.response).size();
+    out += exchange_json(ex, j.input, s.server.userarg);
+    if (!answered || r.response.rcode() != dns::rcode::noerror) failed = true;
+    return;
+  }
+  if (!answered) {
+    err += ";; " + j.input + ": " +
+           (r.ec == resolver::errc::timeout ? std::string("timed out")
+            : r.ec == resolver::errc::connection_refused ? std::string("connection refused")
+                                                          : r.ec.message()) + "\n";
+    failed = true;
+    return;
+  }
+  const dns::message& m = r.response;
+  if (s.mode == output_mode::short_) {
+    if (m.rcode() != dns::rcode::noerror) {
+      err += "** server can't find " + j.qname_text + ": " + dns::to_string(m.rcode()) + "\n";
+      failed = true;
+    }
+    for (const dns::record& rec : m.answer) {
+      if (rec.type != j.type && j.type != dns::rr_type::any) continue;
+      out += j.input + "\t" + dns::rdata_to_text(rec.type, rec.rdata) + "\n";
+    }
+    return;
+  }
+  // nslookup's words, without the Server: header (printed once at the top).
+  if (m.rcode() != dns::rcode::noerror) {
+    out += st.paint(role::error, "** server can't find " +
+                                     (m.questions.empty() ? j.qname_text : plain(m.questions.front().qname)) +
+                                     ": " + dns::to_string(m.rcode())) + "\n";
+    failed = true;
+  } else {
+    if (!m.hdr.aa) out += "Non-authoritative answer:\n";
+    if (m.answer.empty()) out += "*** Can't find " + j.input + ": No answer\n";
+    else print_section(out, m.answer, true, st);
+  }
+  out += "\n";
+}
+
+}  // namespace
+
+int run_bulk(const settings& s, const style& st) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (*s.bulk != "-") {
+    file.open(*s.bulk);
+    if (!file) {
+      std::fprintf(stderr, "dnslookup: cannot read '%s'\n", s.bulk->c_str());
+      return 1;
+    }
+    in = &file;
+  }
+  const dns::rr_type default_type = s.types.empty() ? dns::rr_type::a : s.types.front();
+
+  boost::asio::io_context io;
+  resolver::options opts;
+  for (const auto& a : s.server.addresses) opts.servers.push_back({a, s.port});
+  opts.timeout = std::chrono::milliseconds(s.timeout_ms(s.vc));
+  opts.tries = s.tries;
+  opts.tcp_only = s.vc;
+  opts.no_recursion = !s.recurse;
+  opts.resolv_conf = "/dev/null";
+  opts.hosts_file = false;
+  // Hundreds of answers can arrive between two reads of the one UDP socket.
+  opts.socket_receive_buffer = 4 << 20;
+  resolver::resolver res(io, opts);
+
+  resolver::query_options qopts;
+  qopts.qclass = s.qclass;
+  qopts.recursion_desired = s.recurse;
+
+  std::string out, err;
+  if (s.mode == output_mode::nslookup) {
+    out += "Server:\t\t" + s.server.userarg + "\n";
+    out += "Address:\t" + s.server.addresses.front().to_string() + "#" + std::to_string(s.port) + "\n\n";
+  }
+
+  // The window: jobs read and not yet printed, front = the next to print.
+  std::deque<std::pair<job, result>> window;
+  std::size_t window_base = 0;  // input index of window.front()
+  std::size_t in_flight = 0;
+  bool input_done = false;
+  bool failed = false;
+  std::size_t line_count = 0;
+
+  auto read_job = [&](job& j) -> bool {
+    std::string line;
+    while (std::getline(*in, line)) {
+      if (++line_count > 100'000'000) return false;
+      std::istringstream words(line);
+      std::string name, type;
+      if (!(words >> name) || name[0] == '#' || name[0] == ';') continue;
+      words >> type;
+      j.input = name;
+      j.type = default_type;
+      if (!type.empty()) {
+        auto t = parse_type(type);
+        if (!t) {
+          j.bad = "unknown query type: " + type + " (for " + name + ")";
+          return true;
+        }
+        j.type = *t;
+      }
+      lookup_request req = plan_lookup(s, name);
+      if (!req.error.empty()) {
+        j.bad = req.error;
+        return true;
+      }
+      j.reverse = req.reverse;
+      if (req.reverse) j.type = dns::rr_type::ptr;
+      j.qname_text = plain(req.candidates.front());
+      j.ask_text = req.candidates.front().to_text();
+      return true;
+    }
+    return false;
+  };
+
+  auto flush_ready = [&] {
+    while (!window.empty() && window.front().second.done) {
+      print_result(s, st, window.front().first, window.front().second, out, err, failed);
+      window.pop_front();
+      ++window_base;
+    }
+    if (out.size() > (1 << 16) || err.size() > (1 << 12)) flush_output(out, err);
+  };
+
+  std::function<void()> fill;
+  fill = [&] {
+    while (!input_done && in_flight < static_cast<std::size_t>(s.parallel)) {
+      job j;
+      if (!read_job(j)) {
+        input_done = true;
+        break;
+      }
+      const std::size_t index = window_base + window.size();
+      window.emplace_back(std::move(j), result{});
+      job& queued = window.back().first;
+      if (!queued.bad.empty()) {
+        window.back().second.done = true;
+        continue;
+      }
+      ++in_flight;
+      const auto started = std::chrono::steady_clock::now();
+      res.async_query(queued.ask_text, queued.type, qopts,
+                      [&, index, started](resolver::error_code ec, dns::message m) {
+                        --in_flight;
+                        result& r = window[index - window_base].second;
+                        r.done = true;
+                        r.ec = ec;
+                        r.response = std::move(m);
+                        r.time_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+                        flush_ready();
+                        fill();
+                      });
+    }
+    flush_ready();
+  };
+  fill();
+  io.run();
+  flush_ready();
+  flush_output(out, err);
+  return failed ? 1 : 0;
+}
+
+}  // namespace dnskit::cli

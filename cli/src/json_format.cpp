@@ -1,0 +1,71 @@
+#include "json_format.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "dnskit/dns/rdata.hpp"
+
+namespace dnskit::cli {
+namespace {
+
+nlohmann::json records_json(const std::vector<dns::record>& records) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const dns::record& r : records) {
+    list.push_back({{"name", r.owner.to_text()},
+                    {"type", dns::to_string(r.type)},
+                    {"class", dns::to_string(r.klass)},
+                    {"ttl", r.ttl},
+                    {"data", dns::rdata_to_text(r.type, r.rdata)}});
+  }
+  return list;
+}
+
+std::string failure_text(const resolver::error_code& ec) {
+  if (ec == resolver::errc::timeout) return "timed out";
+  if (ec == resolver::errc::connection_refused) return "connection refused";
+  return ec.message();
+}
+
+}  // namespace
+
+std::string exchange_json(const exchange& ex, const std::string& query, const std::string& server_name) {
+  nlohmann::json j;
+  j["query"] = query;
+  j["server"] = {{"name", server_name},
+                 {"address", ex.server.address.to_string()},
+                 {"port", ex.server.port}};
+  j["transport"] = ex.proto == resolver::transport::tcp ? "tcp" : "udp";
+  j["question"] = {{"name", ex.question.qname.to_text()},
+                   {"type", dns::to_string(ex.question.qtype)},
+                   {"class", dns::to_string(ex.question.qclass)}};
+  if (ex.has_response) {
+    const dns::message& m = ex.response;
+    j["rcode"] = dns::to_string(m.rcode());
+    j["error"] = nullptr;
+    nlohmann::json flags = nlohmann::json::array();
+    if (m.hdr.qr) flags.push_back("qr");
+    if (m.hdr.aa) flags.push_back("aa");
+    if (m.hdr.tc) flags.push_back("tc");
+    if (m.hdr.rd) flags.push_back("rd");
+    if (m.hdr.ra) flags.push_back("ra");
+    if (m.hdr.ad) flags.push_back("ad");
+    if (m.hdr.cd) flags.push_back("cd");
+    j["flags"] = std::move(flags);
+    j["id"] = m.hdr.id;
+    j["sections"] = {{"answer", records_json(m.answer)},
+                     {"authority", records_json(m.authority)},
+                     {"additional", records_json(m.additional)}};
+  } else {
+    j["rcode"] = nullptr;
+    j["error"] = failure_text(ex.error);
+    j["flags"] = nlohmann::json::array();
+    j["id"] = nullptr;
+    j["sections"] = {{"answer", nlohmann::json::array()},
+                     {"authority", nlohmann::json::array()},
+                     {"additional", nlohmann::json::array()}};
+  }
+  j["time_ms"] = ex.time_ms;
+  j["size"] = ex.bytes_received;
+  return j.dump() + "\n";
+}
+
+}  // namespace dnskit::cli

@@ -1,0 +1,85 @@
+#pragma once
+// What a dnslookup run is set to do: nslookup's settings (the `set` keywords, also given as
+// `-keyword` arguments) plus dnslookup's own output modes. One struct, read by every part.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dnskit/dns/rr_type.hpp"
+#include "dnskit/resolver/detail/asio.hpp"
+
+namespace dnskit::cli {
+
+// A name server as the user named it, and the addresses it stands for.
+struct server_spec {
+  std::string userarg;  // printed verbatim in "Server:" (nslookup does the same)
+  std::vector<boost::asio::ip::address> addresses;
+};
+
+enum class output_mode : std::uint8_t { nslookup, short_, json };
+enum class colour_mode : std::uint8_t { automatic, always, never };
+
+struct settings {
+  // --- nslookup's `set` keywords -------------------------------------------------------------
+  // Types asked for. Empty: nslookup's default pair (A, then AAAA for the CNAME-chased name).
+  std::vector<dns::rr_type> types;
+  std::string type_text = "A";  // as typed, for `set all` ("querytype = %-8s")
+  dns::rr_class qclass = dns::rr_class::in;
+  std::string class_text = "IN";
+  std::uint16_t port = 53;
+  int timeout = 0;  // seconds per try; 0 = the default (5 s UDP, 10 s TCP, as dig's)
+  int tries = 3;    // `retry=N`: tries per lookup
+  bool vc = false;  // TCP only ("virtual circuit")
+  bool vc_set = false;  // vc/novc given explicitly (ANY goes over TCP otherwise)
+  bool recurse = true;
+  bool debug = false;
+  bool d2 = false;
+  bool search = true;
+  bool fail = false;  // stop on SERVFAIL instead of trying the next server
+  int ndots = 1;
+  std::vector<std::string> search_list;
+  server_spec server;
+  bool server_from_resolv_conf = true;
+
+  // --- dnslookup's own ------------------------------------------------------------------------
+  output_mode mode = output_mode::nslookup;
+  colour_mode colour = colour_mode::automatic;
+  bool stats = false;
+  bool explain = false;
+  bool trace = false;
+  std::string root_hints;             // --root-hints FILE for --trace
+  std::optional<std::string> bulk;    // -f FILE ("-" = stdin)
+  int parallel = 100;                 // --parallel N: lookups in flight in bulk mode
+  std::string resolv_conf = "/etc/resolv.conf";  // --resolv-conf FILE
+
+  bool default_lookups() const noexcept { return types.empty(); }
+  // The per-try timeout in milliseconds that applies to a transport.
+  int timeout_ms(bool tcp) const noexcept { return timeout > 0 ? timeout * 1000 : (tcp ? 10000 : 5000); }
+};
+
+// Outcome of applying one nslookup keyword (`type=mx`, `norecurse`, ...). The messages are
+// nslookup's own, printed on stdout: "unknown query type: X", "*** Invalid option: X".
+struct option_result {
+  bool ok = true;
+  bool show_all = false;  // `all`: the caller prints the settings
+  std::string message;    // non-empty: print it (with a newline)
+};
+
+// Applies one keyword, with nslookup's abbreviations (`ty=`, `q=`, `po=`, `ret=`, `deb`...).
+// `type=` takes a comma-separated list ("A,MX"); on the command line (`accumulate`) each
+// further `-type=` adds to the list, as `set type=` in interactive mode replaces it.
+option_result apply_option(settings& s, std::string_view keyword, bool accumulate = false);
+
+// Reads `nameserver`, `search`/`domain` and `options ndots: timeout: attempts:` from a
+// resolv.conf into `s` (servers only when none was given). A missing file changes nothing.
+void read_resolv_conf(settings& s, const std::string& path);
+
+// `set all` (and `server`'s "Default server:" lines when `servers_only`), as nslookup prints it.
+std::string settings_text(const settings& s, bool servers_only);
+
+// A type as the user writes it: mnemonic ("mx"), TYPEnnn, or "ANY"; std::nullopt otherwise.
+std::optional<dns::rr_type> parse_type(std::string_view text);
+
+}  // namespace dnskit::cli

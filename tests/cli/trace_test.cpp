@@ -1,0 +1,85 @@
+// --trace through a small hierarchy on loopback: the root "." on 127.0.0.2, "test." on
+// 127.0.0.3 and the bundled example.test zone on 127.0.0.4, all on one port, with local root
+// hints (cli/demo/hierarchy/, also what the demo runs).
+#include "cli_support.hpp"
+
+#include <regex>
+
+using namespace clitest;
+
+namespace {
+
+struct hierarchy {
+  std::unique_ptr<test::server_process> root, tld, example;
+  std::uint16_t port = 0;
+  std::string error;
+};
+
+hierarchy& servers() {
+  static hierarchy h = [] {
+    hierarchy x;
+    const auto dir = source_dir() / "cli" / "demo" / "hierarchy";
+    auto start = [&](const std::string& listen, const std::filesystem::path& zone) {
+      std::string error;
+      auto s = test::server_process::start(nameserver(), {"--listen", listen, "--threads", "1", "--zone", zone.string()},
+                                           error);
+      if (!s) x.error += error;
+      return s;
+    };
+    x.root = start("127.0.0.2:0", dir / "root.zone");
+    if (!x.root) return x;
+    x.port = x.root->port();
+    x.tld = start("127.0.0.3:" + std::to_string(x.port), dir / "test.zone");
+    x.example = start("127.0.0.4:" + std::to_string(x.port), source_dir() / "zones" / "examples" / "example.test.zone");
+    return x;
+  }();
+  return h;
+}
+
+std::string hints() { return (source_dir() / "cli" / "demo" / "hierarchy" / "root.hints").string(); }
+
+// Ports and times vary from run to run.
+std::string mask(const std::string& text, std::uint16_t port) {
+  static const std::regex time(R"([0-9]+\.[0-9]+ ms)");
+  return std::regex_replace(mask_port(text, port), time, "T ms");
+}
+
+}  // namespace
+
+TEST_CASE("trace: from the root hints to the answer, referral by referral", "[trace]") {
+  hierarchy& h = servers();
+  INFO(h.error);
+  REQUIRE(h.root);
+  REQUIRE(h.tld);
+  REQUIRE(h.example);
+  const std::string port = "-port=" + std::to_string(h.port);
+
+  auto www = run_dnslookup({"--trace", "--root-hints", hints(), port, "www.example.test"});
+  CHECK(www.status == 0);
+  check_golden("trace_www.txt", mask(www.out, h.port));
+
+  auto mx = run_dnslookup({"--trace", "--root-hints", hints(), port, "-type=MX", "example.test"});
+  CHECK(mx.status == 0);
+  CHECK(mx.out.find(";; answer: example.test. MX = 10 mail.example.test., 20 mail2.example.test.") != std::string::npos);
+
+  auto nx = run_dnslookup({"--trace", "--root-hints", hints(), port, "nosuch.example.test"});
+  CHECK(nx.status == 1);
+  check_golden("trace_nxdomain.txt", mask(nx.out, h.port));
+
+  auto outside = run_dnslookup({"--trace", "--root-hints", hints(), port, "www.example.org"});
+  CHECK(outside.status == 1);
+  CHECK(outside.out.find("www.example.org. does not exist (NXDOMAIN)") != std::string::npos);
+}
+
+TEST_CASE("trace: errors are clear and bounded", "[trace]") {
+  auto no_hints = run_dnslookup({"--trace", "--root-hints", "/nonexistent/hints", "www.example.test"});
+  CHECK(no_hints.status == 1);
+  CHECK(no_hints.err == "dnslookup: cannot read root hints '/nonexistent/hints'\n");
+
+  // Hints that point at a port where nobody answers: every wait is bounded by -timeout/-retry.
+  auto silent = run_dnslookup({"--trace", "--root-hints", hints(), "-port=1", "-timeout=1", "-retry=1",
+                               "www.example.test"}, {}, 10s);
+  CHECK_FALSE(silent.timed_out);
+  CHECK(silent.status == 1);
+  CHECK(silent.out.find("no server of \".\" could be reached") != std::string::npos);
+}
