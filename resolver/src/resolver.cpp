@@ -74,6 +74,18 @@ void resolver::start_resolve(std::string host, const resolve_options& opts, reso
     done.post(errc::bad_name, {});
     return;
   }
+  // A numeric address is its own answer (c-ares 1.18 would still ask DNS for some forms).
+  boost::system::error_code numeric_ec;
+  const auto numeric = boost::asio::ip::make_address(host, numeric_ec);
+  if (!numeric_ec) {
+    resolve_result r;
+    r.canonical_name = host;
+    const bool fits = opts.family == address_family::any ||
+                      (opts.family == address_family::v4) == numeric.is_v4();
+    if (fits) r.addresses.push_back({numeric, 0});
+    done.post(fits ? error_code() : error_code(errc::nodata), std::move(r));
+    return;
+  }
   auto* op = new detail::resolve_op(*core_, std::move(host), opts.family, std::move(done));
   core_->launch(detail::op_ref(op), opts.deadline, opts.cancel);
 }

@@ -1,6 +1,7 @@
 #include "test_server.hpp"
 
 #include <array>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -45,10 +46,23 @@ script zone_script(std::vector<dns::record> records) {
     const auto& question = q.questions.front();
     dns::message r = response_to(q);
     bool name_exists = false;
-    for (const auto& rec : records) {
-      if (rec.owner != question.qname) continue;
-      name_exists = true;
-      if (rec.type == question.qtype || question.qtype == dns::rr_type::any) r.answer.push_back(rec);
+    dns::name owner = question.qname;
+    // RFC 1034 §4.3.2: a CNAME at the name answers any type, and the chain is followed
+    // inside the data (a bounded number of steps).
+    for (int step = 0; step < 8; ++step) {
+      std::optional<dns::name> next;
+      for (const auto& rec : records) {
+        if (rec.owner != owner) continue;
+        name_exists = true;
+        if (rec.type == question.qtype || question.qtype == dns::rr_type::any) {
+          r.answer.push_back(rec);
+        } else if (rec.type == dns::rr_type::cname) {
+          r.answer.push_back(rec);
+          next = dns::rdata_name(rec.rdata);
+        }
+      }
+      if (!next) break;
+      owner = *next;
     }
     if (!name_exists) r.set_rcode(dns::rcode::nxdomain);
     if (r.answer.empty()) {
@@ -221,12 +235,12 @@ test_server::~test_server() {
   impl_->thread_.join();
 }
 
-resolver::server_address test_server::address() const {
+::dnskit::resolver::server_address test_server::address() const {
   return {asio::ip::make_address("127.0.0.1"), port_};
 }
 
-resolver::options loopback_options(const test_server& server, std::chrono::milliseconds timeout, int tries) {
-  resolver::options o;
+::dnskit::resolver::options loopback_options(const test_server& server, std::chrono::milliseconds timeout, int tries) {
+  ::dnskit::resolver::options o;
   o.servers = {server.address()};
   o.resolv_conf = "/dev/null";
   o.hosts_file = false;

@@ -69,7 +69,7 @@ class test_server {
   test_server& operator=(const test_server&) = delete;
 
   std::uint16_t port() const noexcept { return port_; }
-  resolver::server_address address() const;
+  ::dnskit::resolver::server_address address() const;
 
   int udp_queries() const noexcept { return udp_queries_.load(); }
   int tcp_queries() const noexcept { return tcp_queries_.load(); }
@@ -84,7 +84,7 @@ class test_server {
 
 // Options every test starts from: this server only, no resolv.conf, no hosts file, short
 // timeouts. Tests never touch the system's resolver configuration.
-resolver::options loopback_options(const test_server& server,
+::dnskit::resolver::options loopback_options(const test_server& server,
                                    std::chrono::milliseconds timeout = std::chrono::milliseconds(500),
                                    int tries = 2);
 
