@@ -54,6 +54,10 @@ core::core(const executor_type& ex, const options& opts) : ex_(ex), opts_(opts),
   // NOCHECKRESP: REFUSED and SERVFAIL answers come back to us as messages instead of making
   // c-ares try the next server and end with ECONNREFUSED (what a lookup tool must print).
   o.flags = ARES_FLAG_NOCHECKRESP;
+  // STAYOPEN: without it c-ares closes its sockets whenever its query list runs empty, which
+  // happens between every batch of completions here (handlers are posted, so new queries come
+  // after c-ares has finished a batch): a new socket, connect and epoll registration each time.
+  o.flags |= ARES_FLAG_STAYOPEN;
   if (opts_.tcp_only) o.flags |= ARES_FLAG_USEVC;
   if (opts_.no_recursion) o.flags |= ARES_FLAG_NORECURSE;
   if (opts_.edns_payload_size > 0) {
@@ -159,6 +163,22 @@ void core::cancel_all() {
   ares_cancel(channel_);
   draining_ = false;
   update_timer();
+  park_if_idle();
+}
+
+void core::park_if_idle() {
+  if (parked_ || in_flight_ != 0 || !live_.empty() || !queue_.empty()) return;
+  parked_ = true;
+  for (auto& [fd, s] : sockets_) {
+    boost::system::error_code ignored;
+    s->descriptor.cancel(ignored);  // the waits complete with operation_aborted
+  }
+}
+
+void core::unpark() {
+  if (!parked_) return;
+  parked_ = false;
+  for (auto& [fd, s] : sockets_) arm(fd, *s);
 }
 
 void core::abort_all(error_code ec) {
@@ -211,6 +231,7 @@ void core::launch(op_ref op, std::chrono::milliseconds deadline,
     op->abort(boost::asio::error::operation_aborted);
     return;
   }
+  unpark();
   live_.push_back(op->live_hook);
   op->arm(deadline, token);
   if (op->done()) return;
@@ -261,7 +282,7 @@ void core::sock_state(int fd, bool readable, bool writable) {
   }
   slot->want_read = readable;
   slot->want_write = writable;
-  arm(fd, *slot);
+  if (!parked_) arm(fd, *slot);
 }
 
 void core::arm(int fd, watched_socket& s) {
@@ -286,7 +307,12 @@ void core::on_ready(int fd, std::uint64_t generation, bool write, const boost::s
   if (it == sockets_.end() || it->second->generation != generation) return;  // closed meanwhile
   watched_socket& s = *it->second;
   (write ? s.writing : s.reading) = false;
-  if (ec == boost::asio::error::operation_aborted || !channel_) return;
+  if (!channel_) return;
+  if (ec == boost::asio::error::operation_aborted) {
+    // Parked and unparked again before this handler ran: wait anew.
+    if (!parked_) arm(fd, s);
+    return;
+  }
   const bool wanted = write ? s.want_write : s.want_read;
   if (wanted || ec) {
     ares_process_fd(channel_, write ? ARES_SOCKET_BAD : fd, write ? fd : ARES_SOCKET_BAD);
@@ -294,9 +320,10 @@ void core::on_ready(int fd, std::uint64_t generation, bool write, const boost::s
   if (!channel_) return;
   // c-ares may have closed the socket (and even opened another under the same number).
   it = sockets_.find(fd);
-  if (!ec && it != sockets_.end() && it->second->generation == generation) arm(fd, *it->second);
+  if (!ec && it != sockets_.end() && it->second->generation == generation && !parked_) arm(fd, *it->second);
   update_timer();
   pump();
+  park_if_idle();
 }
 
 // --- the timer ---------------------------------------------------------------------------------
@@ -354,6 +381,7 @@ void core::on_timer(const boost::system::error_code& ec) {
   ares_process_fd(channel_, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
   update_timer();
   pump();
+  park_if_idle();
 }
 
 }  // namespace dnskit::resolver::detail

@@ -96,6 +96,8 @@ class core : public std::enable_shared_from_this<core> {
   void schedule_timer_update();
   void pump();
   void abort_all(error_code ec);
+  void park_if_idle();
+  void unpark();
 
   executor_type ex_;
   options opts_;
@@ -116,6 +118,9 @@ class core : public std::enable_shared_from_this<core> {
   std::size_t in_flight_ = 0;  // c-ares requests outstanding
   bool draining_ = false;
   bool pumping_ = false;
+  // ARES_FLAG_STAYOPEN keeps c-ares's sockets between bursts; while nothing at all is pending
+  // their waits are cancelled ("parked") so an idle resolver does not keep io_context::run busy.
+  bool parked_ = false;
 };
 
 // The socket functions given to ares_set_socket_functions (socket_io.cpp): plain system calls

@@ -2,6 +2,7 @@
 
 #include <ares.h>
 
+#include <array>
 #include <limits>
 #include <string>
 
@@ -20,7 +21,11 @@ void query_op::send_current() {
   dns::message query =
       dns::make_query(0, qname, params_.type, params_.qclass, params_.recursion_desired, params_.edns);
   query.hdr.cd = params_.checking_disabled;
-  const std::vector<std::uint8_t> wire = dns::encode(query);
+  // A query fits in 512 octets (a 255-octet name, the header, the question, an OPT record):
+  // encoding on the stack spares a heap buffer per query.
+  std::array<std::uint8_t, 512> buffer;
+  const dns::encode_result encoded = dns::encode(query, buffer);
+  const std::span<const std::uint8_t> wire(buffer.data(), encoded.size);
 
   core& c = owner();
   if (observer* w = c.watcher()) {
