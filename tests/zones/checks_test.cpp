@@ -178,3 +178,30 @@ TEST_CASE("checks: the number of diagnostics is bounded", "[unit]") {
   REQUIRE(ds.size() == 4);
   CHECK(ds.back().message == "9 more diagnostics not shown");
 }
+
+TEST_CASE("checks: loaded text puts each diagnostic at its record's line and column", "[unit]") {
+  // Positions come from the parser here: blank owners and parentheses move the column and line.
+  const auto r = zones::load_zone_text(name::from_text("example."),
+                                       "$TTL 3600\n"
+                                       "@ SOA ns1 hostmaster (\n"
+                                       "      1 7200 3600 1209600 300 )\n"
+                                       "  NS ns1\n"
+                                       "ns1 A 192.0.2.1\n"
+                                       "c CNAME ns1\n"
+                                       "\tTXT \"beside the CNAME\"\n"
+                                       "sub NS ns.sub\n"
+                                       "www.example.org. A 192.0.2.9\n",
+                                       "ex.zone");
+  CHECK_FALSE(r.ok());
+  CHECK(messages(r.diagnostics) ==
+        strings{"ex.zone:9:1: error: out-of-zone data (www.example.org)",
+                "ex.zone:7:2: error: c.example: CNAME and other data",
+                "ex.zone:8:1: error: sub.example/NS 'ns.sub.example' has no address records "
+                "(A or AAAA)"});
+
+  // Messages about the zone as a whole name the file, without a line.
+  const auto none = zones::load_zone_text(name::from_text("example."), "", "empty.zone");
+  CHECK(messages(none.diagnostics) ==
+        strings{"empty.zone: error: zone example/IN: has no SOA record at the apex",
+                "empty.zone: error: zone example/IN: has no NS records"});
+}

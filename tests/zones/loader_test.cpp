@@ -13,8 +13,8 @@ namespace {
 
 std::filesystem::path write_temp(const std::string& file, std::string_view content) {
   const auto dir = std::filesystem::temp_directory_path() / "dnskit-loader-test";
-  std::filesystem::create_directories(dir);
   const auto path = dir / file;
+  std::filesystem::create_directories(path.parent_path());
   std::ofstream(path) << content;
   return path;
 }
@@ -79,9 +79,45 @@ TEST_CASE("loader: check_zones prints diagnostics and a summary per zone", "[uni
   std::ostringstream out;
   CHECK_FALSE(zones::check_zones(both, out));
   const std::string text = out.str();
-  CHECK(text.starts_with("zone ok.test/IN: loaded serial 7 (3 records)\n" + bad.string()));
-  CHECK(text.ends_with("error: zone bad.test/IN: has no NS records\n"
-                       "zone bad.test/IN: not loaded due to errors.\n"));
+  CHECK(text == "zone ok.test/IN: loaded serial 7 (3 records)\n" + bad.string() +
+                     ":2:1: error: zone bad.test/IN: has no NS records\n"
+                     "zone bad.test/IN: not loaded due to errors.\n");
   std::ostringstream out2;
   CHECK(zones::check_zones(std::span(both).first(1), out2));
+}
+
+TEST_CASE("loader: check diagnostics from files say file:line:column, $INCLUDE files too", "[unit]") {
+  const auto part = write_temp("inc/part.zone",
+                               "; records kept in a second file\n"
+                               "alias CNAME ns\n"
+                               "      A 192.0.2.7\n");
+  const auto main = write_temp("chk.test.zone",
+                               "$TTL 60\n"
+                               "@ SOA ns h 1 2 3 4 5\n"
+                               "  NS ns\n"
+                               "ns A 192.0.2.1\n"
+                               "c CNAME ns\n"
+                               "c TXT \"x\"\n"
+                               "sub NS ns.sub\n"
+                               "www.example.org. A 192.0.2.9\n"
+                               "$INCLUDE inc/part.zone\n"
+                               "after A 192.0.2.8\n");
+  const auto r = zones::load_zone(name::from_text("chk.test."), main);
+  CHECK_FALSE(r.ok());
+  const std::string m = main.string();
+  const std::string p = part.string();
+  CHECK(messages(r.diagnostics) ==
+        strings{m + ":8:1: error: out-of-zone data (www.example.org)",
+                m + ":6:1: error: c.chk.test: CNAME and other data",
+                m + ":7:1: error: sub.chk.test/NS 'ns.sub.chk.test' has no address records "
+                    "(A or AAAA)",
+                p + ":3:7: error: alias.chk.test: CNAME and other data"});
+
+  // A message about the whole zone names the zone's own file, even when every record it has
+  // comes from an $INCLUDE file.
+  const auto ns_only = write_temp("inc/ns.zone", "@ NS ns\nns A 192.0.2.1\n");
+  const auto no_soa = write_temp("nosoa.test.zone", "$TTL 60\n$INCLUDE inc/ns.zone\n");
+  const auto e = zones::load_zone(name::from_text("nosoa.test."), no_soa);
+  CHECK(messages(e.diagnostics) ==
+        strings{no_soa.string() + ": error: zone nosoa.test/IN: has no SOA record at the apex"});
 }

@@ -277,3 +277,73 @@ TEST_CASE("diagnostic::to_string", "[unit][parser]") {
   d.line = 0;
   CHECK(d.to_string() == "f.zone: warning: unknown type 'AAA'");
 }
+
+namespace {
+
+// Each record handed on as "owner TYPE @ file:line:column".
+struct placed {
+  zones::parse_result result;
+  Lines places;
+};
+
+std::string place_of(const dns::record& r, const zones::record_position& at) {
+  return r.owner.to_text() + " " + dns::to_string(r.type) + " @ " + std::string(at.file) + ":" +
+         std::to_string(at.line) + ":" + std::to_string(at.column);
+}
+
+}  // namespace
+
+TEST_CASE("each record comes with the place its entry starts", "[unit][parser]") {
+  placed p;
+  p.result = zones::parse_text("$TTL 60\n"
+                               "www A 192.0.2.1\n"
+                               "\tAAAA 2001:db8::1\n"       // blank owner: the first field
+                               "  60 IN TXT \"x\"\n"
+                               "\n"
+                               "; a comment\n"
+                               "mx (\n"                     // parentheses: where the entry starts
+                               "  MX 10 mail )\n"
+                               "bad A 192.0.2.300\n"        // not handed on
+                               "$GENERATE 1-2 h$ A 192.0.2.$\n"
+                               "last A 192.0.2.9",          // no final newline
+                               "t.zone", options(),
+                               [&](const dns::record& r, const zones::record_position& at) {
+                                 p.places.push_back(place_of(r, at));
+                               });
+  CHECK(p.result.error_count == 1);
+  CHECK(p.places == Lines{"www.example. A @ t.zone:2:1", "www.example. AAAA @ t.zone:3:2",
+                          "www.example. TXT @ t.zone:4:3", "mx.example. MX @ t.zone:7:1",
+                          "h1.example. A @ t.zone:10:1", "h2.example. A @ t.zone:10:1",
+                          "last.example. A @ t.zone:11:1"});
+}
+
+TEST_CASE("records from an $INCLUDE file carry that file's name", "[unit][parser]") {
+  const std::string dir = std::string(DNSKIT_TEST_DATA_DIR) + "/parser/";
+  auto o = options();
+  o.allow_include = true;
+  placed p;
+  p.result = zones::parse_file(dir + "include_main.zone", o,
+                               [&](const dns::record& r, const zones::record_position& at) {
+                                 p.places.push_back(place_of(r, at));
+                               });
+  REQUIRE(p.result.ok());
+  const std::string main = dir + "include_main.zone";
+  const std::string child = dir + "sub/child.zone";
+  const std::string grandchild = dir + "sub/grandchild.zone";
+  CHECK(p.places == Lines{"main.example. A @ " + main + ":4:1",
+                          "child.example. A @ " + child + ":1:1",
+                          "www.child.example. CNAME @ " + child + ":2:1",
+                          "gc.child.example. A @ " + grandchild + ":1:1",
+                          "main.example. TXT @ " + main + ":6:3",
+                          "after.example. A @ " + main + ":7:1",
+                          "example. NS @ " + main + ":8:1"});
+}
+
+TEST_CASE("a sink without the place still gets every record", "[unit][parser]") {
+  std::size_t n = 0;
+  const auto r = zones::parse_text("a 60 A 192.0.2.1\nb 60 A 192.0.2.2\n", "t.zone", options(),
+                                   [&](const dns::record&) { ++n; });
+  CHECK(r.ok());
+  CHECK(r.record_count == 2);
+  CHECK(n == 2);
+}

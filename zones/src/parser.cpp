@@ -203,7 +203,11 @@ bool parser_core::handle_record(std::span<const token> tokens, std::size_t first
   rec_.ttl = ttl;
   rec_.klass = klass;
   class_ = klass;
-  emit();
+  // The record's place is where its entry starts (the owner, or $GENERATE): checks that find
+  // something wrong with it point there.
+  const token& start = e.tokens.front();
+  sink_(rec_, record_position{file.filename, start.line, start.column});
+  ++result_.record_count;
   return true;
 }
 
@@ -227,11 +231,6 @@ bool parser_core::read_rdata(std::span<const token> tokens, const entry& e,
     error(file, e.end_line, e.end_column, "bad " + type_name + " data: " + ec.message());
   }
   return false;
-}
-
-void parser_core::emit() {
-  sink_(rec_);
-  ++result_.record_count;
 }
 
 void parser_core::handle_directive(const entry& e, file_context& file) {
@@ -366,6 +365,16 @@ void parser_core::handle_include(const entry& e, file_context& file) {
 
 }  // namespace detail
 
+namespace {
+
+// Adapts a sink that takes no position. It holds a reference only, so std::function keeps it
+// inline (no allocation), and it lives as long as the parse_text/parse_file call that uses it.
+record_sink without_position(const record_only_sink& sink) {
+  return [&sink](const dns::record& r, const record_position&) { sink(r); };
+}
+
+}  // namespace
+
 parse_result parse_text(std::string_view text, std::string_view filename,
                         const parse_options& options, const record_sink& sink) {
   parse_result result;
@@ -378,6 +387,11 @@ parse_result parse_text(std::string_view text, std::string_view filename,
     core.enter_file(detail::canonical_or_self(std::filesystem::path(filename)));
   core.parse(text, file);
   return result;
+}
+
+parse_result parse_text(std::string_view text, std::string_view filename,
+                        const parse_options& options, const record_only_sink& sink) {
+  return parse_text(text, filename, options, without_position(sink));
 }
 
 parse_result parse_file(const std::filesystem::path& path, const parse_options& options,
@@ -397,6 +411,11 @@ parse_result parse_file(const std::filesystem::path& path, const parse_options& 
   core.enter_file(detail::canonical_or_self(path));
   core.parse(text.text(), file, detail::release_pages, &text);
   return result;
+}
+
+parse_result parse_file(const std::filesystem::path& path, const parse_options& options,
+                        const record_only_sink& sink) {
+  return parse_file(path, options, without_position(sink));
 }
 
 }  // namespace dnskit::zones

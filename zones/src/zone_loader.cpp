@@ -27,13 +27,22 @@ load_result load_with(const dns::name& origin, const load_options& options,
   zone_builder builder(origin, options.checks);
   // A master file line is rarely shorter than 16 bytes per record.
   builder.reserve(size_hint / 16);
-  // TODO(parser): pass each record's line and column once the sink provides them.
-  const record_location where{filename, 0, 0};
-  const parse_result parsed =
-      parse(parser_options(origin, options), [&](const dns::record& r) { builder.add(r, where); });
+  // Each record keeps its file (an $INCLUDE file's own name), line and column, so that the
+  // checks point at it.
+  const record_sink add = [&](const dns::record& r, const record_position& at) {
+    builder.add(r, record_location{at.file, at.line, at.column});
+  };
+  const parse_result parsed = parse(parser_options(origin, options), add);
   result.diagnostics = parsed.diagnostics;
   if (!parsed.ok()) return result;  // as BIND: a file that does not parse is not checked further
+  const std::size_t first_check = result.diagnostics.size();
   result.zone = builder.build(result.diagnostics);
+  // The builder names the first file a record came from in messages about the zone as a whole
+  // (line 0: no SOA, the count of messages not shown): that is the zone's own file, even when
+  // its first record is in an $INCLUDE file or it has no records at all.
+  for (std::size_t i = first_check; i < result.diagnostics.size(); ++i) {
+    if (result.diagnostics[i].line == 0) result.diagnostics[i].file = filename;
+  }
   return result;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // The RFC 1035 §5 master file parser: $ORIGIN, $TTL (RFC 2308), $INCLUDE, BIND's $GENERATE,
 // parentheses over lines, comments, quoted strings, escapes, omitted owner/TTL/class, TTL units,
-// `@`, RFC 3597 generic types and classes. It hands each record to a sink as soon as it is read
-// and reports problems as diagnostics (never exceptions), many in one pass.
+// `@`, RFC 3597 generic types and classes. It hands each record to a sink as soon as it is read,
+// with the file, line and column it came from, and reports problems as diagnostics (never
+// exceptions), many in one pass.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -45,18 +46,36 @@ struct parse_result {
   bool ok() const noexcept { return error_count == 0; }
 };
 
+// Where a record was read, for diagnostics about it (zone checks, say).
+struct record_position {
+  // The file the record is in: the name given to parse_text/parse_file, or the path of the
+  // $INCLUDE file it came from (the including file's directory joined with the $INCLUDE argument).
+  // Valid only during the sink call: copy it to keep it.
+  std::string_view file;
+  // 1-based line and byte column of the entry's first field: the owner name, or the first field
+  // after a blank owner (TTL, class or type), or `$GENERATE` for the records that line makes.
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+};
+
 // Called once per record, in file order. The record (and its buffers) is reused after the call
 // returns: copy what you keep. A record is only passed on when it parsed without error.
-using record_sink = std::function<void(const dns::record&)>;
+using record_sink = std::function<void(const dns::record&, const record_position&)>;
+// The same without the position, for callers that have no use for it.
+using record_only_sink = std::function<void(const dns::record&)>;
 
 // Parses `text` as a master file; `filename` is used in diagnostics and as the base directory
 // of relative $INCLUDE paths (when options.allow_include is set). The text may hold any bytes.
 parse_result parse_text(std::string_view text, std::string_view filename,
                         const parse_options& options, const record_sink& sink);
+parse_result parse_text(std::string_view text, std::string_view filename,
+                        const parse_options& options, const record_only_sink& sink);
 
 // Reads and parses a file (options.allow_include decides whether $INCLUDE is followed).
 // A file that cannot be read is reported as an error diagnostic with line 0.
 parse_result parse_file(const std::filesystem::path& path, const parse_options& options,
                         const record_sink& sink);
+parse_result parse_file(const std::filesystem::path& path, const parse_options& options,
+                        const record_only_sink& sink);
 
 }  // namespace dnskit::zones
