@@ -61,7 +61,6 @@ class parser_core {
                      const file_context& file);
   // The rdata of a record whose type has been read; fills rec_.rdata.
   bool read_rdata(std::span<const token> tokens, const entry& e, const file_context& file);
-  void emit();
 
   const parse_options& options_;
   const record_sink& sink_;
