@@ -7,8 +7,8 @@
 namespace dnskit::cli {
 namespace {
 
-nlohmann::json records_json(const std::vector<dns::record>& records) {
-  nlohmann::json list = nlohmann::json::array();
+nlohmann::ordered_json records_json(const std::vector<dns::record>& records) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const dns::record& r : records) {
     list.push_back({{"name", r.owner.to_text()},
                     {"type", dns::to_string(r.type)},
@@ -28,7 +28,7 @@ std::string failure_text(const resolver::error_code& ec) {
 }  // namespace
 
 std::string exchange_json(const exchange& ex, const std::string& query, const std::string& server_name) {
-  nlohmann::json j;
+  nlohmann::ordered_json j;
   j["query"] = query;
   j["server"] = {{"name", server_name},
                  {"address", ex.server.address.to_string()},
@@ -41,7 +41,7 @@ std::string exchange_json(const exchange& ex, const std::string& query, const st
     const dns::message& m = ex.response;
     j["rcode"] = dns::to_string(m.rcode());
     j["error"] = nullptr;
-    nlohmann::json flags = nlohmann::json::array();
+    nlohmann::ordered_json flags = nlohmann::ordered_json::array();
     if (m.hdr.qr) flags.push_back("qr");
     if (m.hdr.aa) flags.push_back("aa");
     if (m.hdr.tc) flags.push_back("tc");
@@ -57,11 +57,11 @@ std::string exchange_json(const exchange& ex, const std::string& query, const st
   } else {
     j["rcode"] = nullptr;
     j["error"] = failure_text(ex.error);
-    j["flags"] = nlohmann::json::array();
+    j["flags"] = nlohmann::ordered_json::array();
     j["id"] = nullptr;
-    j["sections"] = {{"answer", nlohmann::json::array()},
-                     {"authority", nlohmann::json::array()},
-                     {"additional", nlohmann::json::array()}};
+    j["sections"] = {{"answer", nlohmann::ordered_json::array()},
+                     {"authority", nlohmann::ordered_json::array()},
+                     {"additional", nlohmann::ordered_json::array()}};
   }
   j["time_ms"] = ex.time_ms;
   j["size"] = ex.bytes_received;

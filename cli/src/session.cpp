@@ -1,6 +1,7 @@
 #include "session.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace dnskit::cli {
 
@@ -116,6 +117,7 @@ exchange session::ask(const dns::name& qname, dns::rr_type type, std::size_t fir
     // Who was asked and what came back, from the observer's events of this try.
     std::chrono::steady_clock::time_point first_send{}, last_receive{};
     bool used_tcp = false;
+    std::optional<std::uint16_t> answer_id;
     for (std::size_t i = first_event; i < recorder_->events.size(); ++i) {
       const net_event& e = recorder_->events[i];
       if (e.what == net_event::kind::send) {
@@ -125,6 +127,7 @@ exchange session::ask(const dns::name& qname, dns::rr_type type, std::size_t fir
         used_tcp = e.proto == resolver::transport::tcp;
       } else if (e.what == net_event::kind::receive && e.bytes > 0 && !e.error) {
         last_receive = e.time;
+        if (e.has_header) answer_id = e.header.id;
         ex.bytes_received += e.bytes;
         if (e.remote.port != 0) ex.server = e.remote;
       }
@@ -138,6 +141,8 @@ exchange session::ask(const dns::name& qname, dns::rr_type type, std::size_t fir
     if (!no_answer) {
       ex.has_response = !response.questions.empty() || response.hdr.qr;
       ex.response = std::move(response);
+      // The ID as it was on the wire (the decoded message may not keep it).
+      if (answer_id) ex.response.hdr.id = *answer_id;
       break;
     }
     ex.failures.push_back({ex.server, ec, tcp});

@@ -97,7 +97,7 @@ inline test::command_result run_dnslookup(const std::vector<std::string>& args, 
 // Replaces the server's port where it appears ("#40213", "-port=40213") with PORT.
 inline std::string mask_port(std::string text, std::uint16_t port) {
   const std::string p = std::to_string(port);
-  for (const std::string from : {"#" + p, ":" + p, "port = " + p, "port=" + p}) {
+  for (const std::string& from : std::initializer_list<std::string>{"#" + p, ":" + p, "port = " + p, "port=" + p}) {
     std::string to = from.substr(0, from.size() - p.size()) + "PORT";
     for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos;) {
       const std::size_t end = pos + from.size();
