@@ -200,7 +200,8 @@ void read_resolv_conf(settings& s, const std::string& path) {
 std::string settings_text(const settings& s, bool servers_only) {
   std::string out;
   for (const auto& a : s.server.addresses) {
-    out += "Default server: " + (s.server.addresses.size() == 1 ? s.server.userarg : a.to_string()) + "\n";
+    // nslookup names each server as it was given; resolv.conf's are addresses.
+    out += "Default server: " + (s.server_from_resolv_conf ? a.to_string() : s.server.userarg) + "\n";
     out += "Address: " + a.to_string() + "#" + std::to_string(s.port) + "\n";
   }
   if (servers_only) return out;
