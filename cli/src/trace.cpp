@@ -3,7 +3,9 @@
 // to the name, with their addresses as glue; the walk goes on until a server answers with
 // authority, says the name does not exist, or has no such record. A CNAME restarts the walk
 // for its target. Every question goes to the port of the settings (53 unless -port=).
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "commands.hpp"
