@@ -47,7 +47,7 @@ bool parse_uint(std::string_view text, std::uint64_t max, std::uint64_t& out) no
   for (char c : text) {
     if (!is_digit(c)) return false;
     auto digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (max - digit) / 10) return false;
+    if (digit > max || value > (max - digit) / 10) return false;  // digit > max: no wrap-around
     value = value * 10 + digit;
   }
   out = value;
