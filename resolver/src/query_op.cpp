@@ -3,6 +3,7 @@
 #include <ares.h>
 
 #include <array>
+#include <cstdlib>
 #include <limits>
 #include <string>
 
@@ -17,9 +18,11 @@ query_op::query_op(core& owner, std::vector<dns::name> candidates, const query_p
 
 void query_op::send_current() {
   const dns::name& qname = candidates_[index_];
-  // ID 0: ares_send puts a fresh random ID of its own into its copy of the query.
+  // c-ares 1.18's ares_send keeps the ID it is given, so each query gets an unpredictable one
+  // here (RFC 5452 §9.2); c-ares still matches answers by ID and question together.
+  const auto id = static_cast<std::uint16_t>(::arc4random());
   dns::message query =
-      dns::make_query(0, qname, params_.type, params_.qclass, params_.recursion_desired, params_.edns);
+      dns::make_query(id, qname, params_.type, params_.qclass, params_.recursion_desired, params_.edns);
   query.hdr.cd = params_.checking_disabled;
   // A query fits in 512 octets (a 255-octet name, the header, the question, an OPT record):
   // encoding on the stack spares a heap buffer per query.
