@@ -96,8 +96,10 @@ class wire_writer {
   std::span<std::uint8_t> buffer_;
   std::size_t size_ = 0;
   bool overflow_ = false;
-  // Offsets (< 0x4000) of names written so far, usable as compression targets.
-  std::array<std::uint16_t, max_targets> targets_{};
+  // Offsets (< 0x4000) of names written so far, usable as compression targets. Only the first
+  // target_count_ entries are ever read, so the array is left uninitialised: zero-filling 512
+  // bytes cost ~5% of a whole response on the server's hot path.
+  std::array<std::uint16_t, max_targets> targets_;
   std::size_t target_count_ = 0;
 };
 
