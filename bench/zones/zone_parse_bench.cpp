@@ -2,8 +2,6 @@
 // Parses FILE with zones::parse_file (records handed to a sink that only counts them, or with
 // --keep copies them into a vector, as a naive loader would) and prints records, seconds,
 // records/s and the process's peak resident memory. Exit status 1 when the zone has errors.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,21 +11,9 @@
 #include <vector>
 
 #include "dnskit/zones/parser.hpp"
+#include "process_usage.hpp"
 
 namespace {
-
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-long peak_rss_kib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss;
-}
 
 int usage() {
   std::fprintf(stderr, "usage: zone_parse_bench [--origin NAME] [--reps N] [--keep] FILE\n");
@@ -38,6 +24,8 @@ int usage() {
 
 int main(int argc, char** argv) {
   using namespace dnskit;
+  using bench::cpu_seconds;
+  using bench::peak_rss_kib;
   std::string origin = ".";
   std::string file;
   int reps = 1;

@@ -1,43 +1,7 @@
 // The per-query path allocates nothing once the scratch is warm (DESIGN.md §4). Counted with a
-// replacement operator new that only counts on the thread and while a test asks it to.
-#include <cstdlib>
-#include <new>
-
+// replacement operator new that only counts on this thread while the counter lives.
+#include "dnskit_test/counting_new.hpp"
 #include "responder_test_util.hpp"
-
-namespace {
-thread_local bool counting = false;
-thread_local std::size_t allocations = 0;
-}  // namespace
-
-// GCC pairs the malloc/free inside these replacements with the new/delete they replace and
-// warns; they are a matching pair.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-// Every plain form is replaced, so no pointer from the runtime's own operator new (a sanitizer's,
-// for instance) ever reaches these deletes.
-void* operator new(std::size_t n) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return ::operator new(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  if (counting) ++allocations;
-  return std::malloc(n == 0 ? 1 : n);
-}
-void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return ::operator new(n, t); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 using namespace dnskit;
 using namespace dnskit::nameserver;
@@ -71,13 +35,15 @@ TEST_CASE("respond() allocates nothing once warm", "[unit]") {
   for (const auto via : {transport::udp, transport::tcp}) {
     const auto client = request_info::v4(via, {127, 0, 0, 1});
     for (const auto& q : queries) r.respond(q, client, *set, work, out);  // warm up
-    allocations = 0;
-    counting = true;
     std::size_t bytes = 0;
-    for (int round = 0; round < 3; ++round) {
-      for (const auto& q : queries) bytes += r.respond(q, client, *set, work, out).size;
+    std::size_t allocations = 0;
+    {
+      const dnskit::test::allocation_counter counter;
+      for (int round = 0; round < 3; ++round) {
+        for (const auto& q : queries) bytes += r.respond(q, client, *set, work, out).size;
+      }
+      allocations = counter.count();
     }
-    counting = false;
     CHECK(bytes > 0);
     CHECK(allocations == 0);
   }

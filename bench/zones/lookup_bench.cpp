@@ -3,8 +3,6 @@
 //
 //   zones_lookup_bench ZONEFILE ORIGIN [QUERYFILE] [ROUNDS]
 //   (genzone.py -n 1000000 -o /tmp/zb/z1m writes /tmp/zb/z1m.zone and /tmp/zb/z1m.queries)
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +16,7 @@
 #include "dnskit/zones/lookup.hpp"
 #include "dnskit/zones/parser.hpp"
 #include "dnskit/zones/zone_set.hpp"
+#include "process_usage.hpp"
 
 namespace {
 
@@ -25,23 +24,12 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-long peak_rss_kib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace dnskit;
+  using bench::cpu_seconds;
+  using bench::peak_rss_kib;
   if (argc < 3) {
     std::fprintf(stderr, "usage: %s ZONEFILE ORIGIN [QUERYFILE] [ROUNDS]\n", argv[0]);
     return 2;

@@ -2,10 +2,8 @@
 // plus the number of heap allocations per query (must be 0: the hot path allocates nothing).
 #include <benchmark/benchmark.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <memory>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -13,39 +11,7 @@
 #include "dnskit/nameserver/responder.hpp"
 #include "dnskit/zones/loader.hpp"
 #include "dnskit/zones/zone_set.hpp"
-
-namespace {
-std::atomic<std::size_t> allocations{0};
-}  // namespace
-
-// GCC pairs the malloc/free inside these replacements with the new/delete they replace and
-// warns; they are a matching pair.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-// Every plain form is replaced, so no pointer from the runtime's own operator new (a sanitizer's,
-// for instance) ever reaches these deletes.
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return ::operator new(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n == 0 ? 1 : n);
-}
-void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return ::operator new(n, t); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "dnskit_test/counting_new.hpp"
 
 namespace {
 
@@ -90,7 +56,7 @@ void run(benchmark::State& state, const std::vector<std::vector<std::uint8_t>>& 
   const auto& zones = bench_zones();
   // Warm up the scratch (vector capacities) before counting.
   for (const auto& q : queries) responder.respond(q, client, zones, work, out);
-  const std::size_t before = allocations.load();
+  const test::allocation_counter counter;
   std::size_t i = 0;
   for (auto _ : state) {
     const auto& q = queries[i];
@@ -99,7 +65,7 @@ void run(benchmark::State& state, const std::vector<std::vector<std::uint8_t>>& 
     benchmark::DoNotOptimize(r);
   }
   state.counters["allocs/query"] = benchmark::Counter(
-      static_cast<double>(allocations.load() - before) / static_cast<double>(state.iterations()));
+      static_cast<double>(counter.count()) / static_cast<double>(state.iterations()));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
