@@ -109,4 +109,12 @@ std::size_t axfr_stream::next(std::span<std::uint8_t> out) {
   return m.finish(true, false, 0);
 }
 
+std::size_t axfr_busy_answer(std::span<const std::uint8_t> query, const responder_options& options,
+                             std::span<std::uint8_t> out) {
+  // Against no zones at all the stream yields exactly that one SERVFAIL message.
+  const zones::zone_set none;
+  axfr_stream stream(query, none, options);
+  return stream.next(out);
+}
+
 }  // namespace dnskit::nameserver

@@ -119,6 +119,10 @@ bool read_server(const toml::table& table, server_config& out, const std::string
       out.tcp_idle_timeout = std::chrono::milliseconds(ms);
     } else if (key == "tcp-max-connections") {
       ok = integer(node, out.tcp_max_connections, 1, 1'000'000, key, file, error);
+    } else if (key == "tcp-max-buffer") {
+      ok = integer(node, out.tcp_max_buffer, 1024, 1 << 30, key, file, error);
+    } else if (key == "axfr-max-concurrent") {
+      ok = integer(node, out.axfr_max_concurrent, 1, 100'000, key, file, error);
     } else if (key == "version") ok = text(node, out.version_text, key, file, error);
     else if (key == "identity") ok = text(node, out.identity_text, key, file, error);
     else {

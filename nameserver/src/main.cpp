@@ -68,6 +68,8 @@ int main(int argc, char** argv) try {
   unsigned edns_udp_size = 0;
   unsigned tcp_idle_ms = 0;
   unsigned tcp_max_connections = 0;
+  std::size_t tcp_max_buffer = 0;
+  unsigned axfr_max_concurrent = 0;
   std::string identity, version_text;
 
   app.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
@@ -94,6 +96,13 @@ int main(int argc, char** argv) try {
   app.add_option("--tcp-max-connections", tcp_max_connections,
                  "simultaneous TCP connections (default 1000)")
       ->check(CLI::Range(1u, 1000000u));
+  app.add_option("--tcp-max-buffer", tcp_max_buffer,
+                 "bytes of answers a TCP client may leave unread before the server stops reading "
+                 "its queries (default 131072)")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+  app.add_option("--axfr-max-concurrent", axfr_max_concurrent,
+                 "zone transfers streamed at once; more are answered SERVFAIL (default 10)")
+      ->check(CLI::Range(1u, 100000u));
   app.add_option("--identity", identity, "answer for CH TXT id.server (default: refuse)");
   app.add_option("--server-version", version_text, "answer for CH TXT version.bind (default: refuse)");
 
@@ -127,6 +136,8 @@ int main(int argc, char** argv) try {
   if (edns_udp_size != 0) config.edns_udp_size = static_cast<std::uint16_t>(edns_udp_size);
   if (tcp_idle_ms != 0) config.tcp_idle_timeout = std::chrono::milliseconds(tcp_idle_ms);
   if (tcp_max_connections != 0) config.tcp_max_connections = tcp_max_connections;
+  if (tcp_max_buffer != 0) config.tcp_max_buffer = tcp_max_buffer;
+  if (axfr_max_concurrent != 0) config.axfr_max_concurrent = axfr_max_concurrent;
   if (!identity.empty()) config.identity_text = identity;
   if (!version_text.empty()) config.version_text = version_text;
 

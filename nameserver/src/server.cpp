@@ -11,6 +11,7 @@
 
 #include "dnskit/nameserver/acl.hpp"
 #include "dnskit/nameserver/responder.hpp"
+#include "descriptor_limit.hpp"
 #include "listener_socket.hpp"
 #include "log.hpp"
 #include "notify_sender.hpp"
@@ -162,6 +163,8 @@ bool server::start(std::string& error) {
   transport_settings transport;
   transport.tcp_idle_timeout = s.config.tcp_idle_timeout;
   transport.tcp_max_connections = s.config.tcp_max_connections;
+  transport.tcp_max_pending_output = s.config.tcp_max_buffer;
+  transport.axfr_max_concurrent = s.config.axfr_max_concurrent;
   transport.udp_max_response = std::max<std::uint16_t>(512, s.config.edns_udp_size);
   transport.query_log = s.config.query_log;
   s.context = std::make_unique<server_context>(std::move(options), transport);
@@ -181,12 +184,19 @@ bool server::start(std::string& error) {
 
   unsigned threads = s.config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  const unsigned per_worker = (s.config.tcp_max_connections + threads - 1) / threads;
+  const std::vector<std::string> listen = s.config.listen.empty() ? default_listen() : s.config.listen;
+  // A UDP socket and a TCP acceptor per listener and thread, and some for zone files and logs.
+  const std::size_t reserved = 2 * listen.size() * threads + 64;
+  unsigned max_connections = fit_descriptor_limit(s.config.tcp_max_connections, reserved);
+  if (max_connections < s.config.tcp_max_connections) {
+    log::warning("tcp-max-connections {} does not fit the open-file limit (ulimit -n): at most {} "
+                 "connections", s.config.tcp_max_connections, max_connections);
+  }
+  const unsigned per_worker = (max_connections + threads - 1) / threads;
   for (unsigned i = 0; i < threads; ++i) {
     s.workers.push_back(std::make_unique<server_worker>(*s.context, i, per_worker));
   }
 
-  const std::vector<std::string> listen = s.config.listen.empty() ? default_listen() : s.config.listen;
   for (const std::string& text : listen) {
     endpoint_spec spec;
     if (!parse_endpoint(text, spec, error)) return false;

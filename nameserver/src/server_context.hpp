@@ -3,12 +3,14 @@
 // zone set (swapped whole on reload) and the transport settings.
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 
 #include "dnskit/nameserver/responder.hpp"
 #include "dnskit/zones/zone_set.hpp"
+#include "transfer_limit.hpp"
 
 namespace dnskit::nameserver {
 
@@ -63,7 +65,10 @@ struct transport_settings {
   unsigned tcp_max_connections = 1000;  // over all workers
   // Bytes of answers a TCP connection may have waiting to be written before the server stops
   // reading more queries from it (RFC 7766 §6.2.1: a slow reader only slows itself down).
+  // The bound is checked before each answer is queued, so one answer (at most 64 KiB) can
+  // go over it.
   std::size_t tcp_max_pending_output = 128 * 1024;
+  unsigned axfr_max_concurrent = 10;  // over all workers
   std::uint16_t udp_max_response = 1232;
   bool query_log = false;
 };
@@ -72,9 +77,10 @@ struct server_context {
   responder query_processor;
   zone_store zones;
   transport_settings transport;
+  transfer_limit transfers;
 
   server_context(responder_options options, transport_settings t)
-      : query_processor(std::move(options)), transport(t) {}
+      : query_processor(std::move(options)), transport(t), transfers(t.axfr_max_concurrent) {}
 };
 
 }  // namespace dnskit::nameserver

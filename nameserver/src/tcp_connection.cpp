@@ -10,7 +10,8 @@ namespace dnskit::nameserver {
 namespace {
 
 constexpr std::size_t initial_input = 4096;
-constexpr std::size_t max_frame = 2 + 65535;
+// Buffers larger than this are freed once drained instead of being kept for the next answer.
+constexpr std::size_t keep_output = 64 * 1024;
 
 request_info client_of(const asio::ip::tcp::endpoint& ep) {
   if (ep.address().is_v6()) {
@@ -64,9 +65,21 @@ void tcp_connection::close() {
   closed_ = true;
   boost::system::error_code ignored;
   socket_.close(ignored);
+  end_transfer();
+  worker_.connection_closed(this);
+}
+
+void tcp_connection::end_transfer() {
   axfr_.reset();
   axfr_zones_.reset();
-  worker_.connection_closed(this);
+  axfr_slot_.release();
+}
+
+bool tcp_connection::frame_complete() const noexcept {
+  const std::size_t held = in_size_ - in_used_;
+  if (held < 2) return false;
+  const std::size_t length = (std::size_t{in_[in_used_]} << 8) | in_[in_used_ + 1];
+  return held >= 2 + length;
 }
 
 void tcp_connection::touch() {
@@ -83,8 +96,7 @@ void tcp_connection::pump() {
       const auto buffer = worker_.tcp_answer_buffer();
       const std::size_t n = axfr_->next(buffer);
       if (n == 0) {
-        axfr_.reset();
-        axfr_zones_.reset();
+        end_transfer();
         continue;
       }
       append_answer(buffer.first(n));
@@ -95,12 +107,7 @@ void tcp_connection::pump() {
   if (closed_) return;
   if (!writing_ && !queue_.empty()) start_write();
 
-  const std::size_t held = in_size_ - in_used_;
-  bool frame_waiting = false;
-  if (held >= 2) {
-    const std::size_t length = (std::size_t{in_[in_used_]} << 8) | in_[in_used_ + 1];
-    frame_waiting = held >= 2 + length;
-  }
+  const bool frame_waiting = frame_complete();
   const bool done_reading = finishing_ || peer_done_;
   if (!reading_ && !done_reading && !axfr_ && !frame_waiting && pending_output() < limit) {
     start_read();
@@ -121,11 +128,32 @@ bool tcp_connection::answer_next_frame() {
   if (result.what == outcome::action::reply && result.size > 0) {
     append_answer(buffer.first(result.size));
   } else if (result.what == outcome::action::transfer) {
-    axfr_zones_ = worker_.zones().shared();
-    axfr_.emplace(query, *axfr_zones_, worker_.context().query_processor.options());
+    const responder_options& options = worker_.context().query_processor.options();
+    if (auto slot = worker_.context().transfers.try_acquire()) {
+      axfr_slot_ = std::move(slot);
+      axfr_zones_ = worker_.zones().shared();
+      axfr_.emplace(query, *axfr_zones_, options);
+    } else {
+      // As BIND does past transfers-out (NSD and Knot have no such limit): SERVFAIL, a
+      // temporary failure, so a secondary retries at its SOA retry interval. REFUSED would say
+      // the client is not allowed to transfer (a configuration error to its operator), and
+      // closing the connection would look like a network fault and invite an immediate retry.
+      log::warning("zone transfer not started: {} already running (--axfr-max-concurrent)",
+                   worker_.context().transfers.max());
+      const std::size_t n = axfr_busy_answer(query, options, buffer);
+      if (n > 0) append_answer(buffer.first(n));
+    }
   }
   in_used_ += 2 + length;
-  if (in_used_ == in_size_) in_used_ = in_size_ = 0;
+  if (in_used_ == in_size_) {
+    in_used_ = in_size_ = 0;
+    // A large query has been answered: go back to a small buffer (no read is in flight while
+    // a frame is being answered, so the buffer is not in use).
+    if (in_.size() > initial_input && !reading_) {
+      in_.resize(initial_input);
+      in_.shrink_to_fit();
+    }
+  }
   return true;
 }
 
@@ -142,10 +170,14 @@ void tcp_connection::start_read() {
     in_size_ -= in_used_;
     in_used_ = 0;
   }
-  std::size_t need = initial_input;
-  if (in_size_ >= 2) need = std::max(need, 2 + ((std::size_t{in_[0]} << 8) | in_[1]));
-  if (in_.size() < need) in_.resize(std::min(need, max_frame));
-  if (in_size_ == in_.size()) return;  // cannot happen: a full frame would have been answered
+  if (in_.size() < initial_input) in_.resize(initial_input);
+  if (in_size_ == in_.size()) {
+    // Full, and the frame in it is not complete (else it would have been answered): grow by
+    // doubling, up to the length the frame announces. The buffer tracks the bytes received, so
+    // a client announcing 65535 bytes and sending 10 holds 4 KiB here, not 64 KiB.
+    const std::size_t frame = 2 + ((std::size_t{in_[0]} << 8) | in_[1]);
+    in_.resize(std::min(frame, in_.size() * 2));
+  }
   reading_ = true;
   socket_.async_read_some(
       asio::buffer(in_.data() + in_size_, in_.size() - in_size_),
@@ -164,7 +196,9 @@ void tcp_connection::start_read() {
           return;
         }
         self->in_size_ += n;
-        self->touch();
+        // Only a whole query is activity: a frame trickled in byte by byte does not keep the
+        // connection from the idle timeout (as Knot's tcp-io-timeout bounds a slow query).
+        if (self->frame_complete()) self->touch();
         self->pump();
       });
 }
@@ -195,6 +229,7 @@ void tcp_connection::write_some() {
         }
         self->writing_ = false;
         self->sending_.clear();
+        if (self->sending_.capacity() > keep_output) std::vector<std::uint8_t>().swap(self->sending_);
         self->sending_offset_ = 0;
         self->pump();
       });

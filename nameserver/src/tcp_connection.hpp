@@ -3,7 +3,13 @@
 // of queries, pipelined queries answered in order as each is processed, partial reads and
 // writes, and bounded buffering: when answers pile up because the client reads slowly, the
 // connection stops reading queries until they drain, so it only ever slows itself. AXFR
-// answers (RFC 5936) are produced message by message as the socket takes them.
+// answers (RFC 5936) are produced message by message as the socket takes them, at most
+// --axfr-max-concurrent at once over the server.
+//
+// Memory per connection follows what the client actually sent: the input buffer grows with the
+// bytes received (not with the length a frame announces), and large buffers are given back once
+// drained. Only whole queries and written answers count as activity, so a client that trickles
+// a query byte by byte (or announces a long one and goes silent) is closed by the idle timeout.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +20,7 @@
 #include "dnskit/nameserver/axfr.hpp"
 #include "dnskit/nameserver/request.hpp"
 #include "server_asio.hpp"
+#include "transfer_limit.hpp"
 
 namespace dnskit::zones {
 class zone_set;
@@ -54,6 +61,8 @@ class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
     return queue_.size() + (sending_.size() - sending_offset_);
   }
   void touch();
+  bool frame_complete() const noexcept;
+  void end_transfer();
 
   server_worker& worker_;
   asio::ip::tcp::socket socket_;
@@ -68,6 +77,7 @@ class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
   std::size_t sending_offset_ = 0;
   std::optional<axfr_stream> axfr_;
   std::shared_ptr<const zones::zone_set> axfr_zones_;  // keeps the transferred snapshot alive
+  transfer_limit::slot axfr_slot_;
   std::chrono::steady_clock::time_point last_active_;
   bool reading_ = false;
   bool writing_ = false;

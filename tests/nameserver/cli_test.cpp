@@ -26,6 +26,9 @@ TEST_CASE("cli: --help and --version", "[integration]") {
   CHECK(contains(help.out, "--listen"));
   CHECK(contains(help.out, "--zone"));
   CHECK(contains(help.out, "--allow-transfer"));
+  CHECK(contains(help.out, "--tcp-max-connections"));
+  CHECK(contains(help.out, "--tcp-max-buffer"));
+  CHECK(contains(help.out, "--axfr-max-concurrent"));
   auto version = run({"--version"});
   CHECK(version.status == 0);
   CHECK(contains(version.out, "nameserver (dnskit)"));
@@ -35,7 +38,8 @@ TEST_CASE("cli: usage errors are one line and exit status 1", "[integration]") {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--no-such-flag"}, {"--threads", "0"}, {"--listen", "localhost:53"},
         {"--listen", "127.0.0.1"}, {"--listen", "::1:53"}, {"--listen", "127.0.0.1:70000"},
-        {"--log-level", "loud"}, {"--zone", "a=b", "--zone", "a.=c"}}) {
+        {"--log-level", "loud"}, {"--tcp-max-buffer", "100"}, {"--axfr-max-concurrent", "0"},
+        {"--zone", "a=b", "--zone", "a.=c"}}) {
     INFO(args.front() << " " << (args.size() > 1 ? args[1] : ""));
     auto r = run(args);
     CHECK(r.status == 1);

@@ -66,7 +66,8 @@ TEST_CASE("config: TOML file", "[unit]") {
                           "[server]\nlisten = [\"127.0.0.1:5300\", \"[::1]:5300\"]\nthreads = 3\n"
                           "allow-transfer = \"192.0.2.0/24\"\nnotify = [\"127.0.0.1:5301\"]\n"
                           "query-log = true\nedns-udp-size = 1400\ntcp-idle-timeout-ms = 5000\n"
-                          "tcp-max-connections = 50\n\n"
+                          "tcp-max-connections = 50\ntcp-max-buffer = 65536\n"
+                          "axfr-max-concurrent = 3\n\n"
                           "[[zone]]\nfile = \"example.test.zone\"\n\n"
                           "[[zone]]\norigin = \"other.test\"\nfile = \"/abs/other.zone\"\n"
                           "notify = []\n");
@@ -78,6 +79,8 @@ TEST_CASE("config: TOML file", "[unit]") {
   CHECK(c.edns_udp_size == 1400);
   CHECK(c.tcp_idle_timeout == std::chrono::milliseconds(5000));
   CHECK(c.tcp_max_connections == 50);
+  CHECK(c.tcp_max_buffer == 65536);
+  CHECK(c.axfr_max_concurrent == 3);
   REQUIRE(c.zones.size() == 2);
   CHECK(c.zones[0].origin == "example.test.");
   CHECK(c.zones[0].file == dir / "example.test.zone");  // relative to the config file
@@ -97,6 +100,9 @@ TEST_CASE("config: TOML file", "[unit]") {
   CHECK(error.find("syntax.toml:1:") != std::string::npos);
   CHECK_FALSE(load_config_file(write("nofile.toml", "[[zone]]\norigin = \"a.\"\n"), d, error));
   CHECK_FALSE(load_config_file(dir / "missing.toml", d, error));
+  CHECK_FALSE(load_config_file(write("buffer.toml", "[server]\ntcp-max-buffer = 10\n"), d, error));
+  CHECK(error.find("tcp-max-buffer") != std::string::npos);
+  CHECK_FALSE(load_config_file(write("axfr.toml", "[server]\naxfr-max-concurrent = 0\n"), d, error));
 
   server_config twice;
   twice.zones = {{"a.test.", "a.zone", {}, {}}, {"A.TEST.", "b.zone", {}, {}}};

@@ -44,4 +44,10 @@ class axfr_stream {
   std::unique_ptr<state> state_;
 };
 
+// The answer to a transfer the server will not stream now (as many are running as it allows):
+// one message with RCODE SERVFAIL, the question echoed, an OPT when the query had one. Returns
+// its size, 0 when `query` is no query. `out` should hold at least 512 bytes.
+std::size_t axfr_busy_answer(std::span<const std::uint8_t> query, const responder_options& options,
+                             std::span<std::uint8_t> out);
+
 }  // namespace dnskit::nameserver

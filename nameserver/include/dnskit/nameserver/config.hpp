@@ -3,6 +3,7 @@
 // (`--config FILE`) both describe. The file is read first; flags given on the command line then
 // replace the file's value of the same setting (a repeatable flag replaces the whole list).
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -51,6 +52,11 @@ struct server_config {
   std::chrono::milliseconds tcp_idle_timeout{10'000};
   // Simultaneous TCP connections (over all threads); at the limit the oldest idle one goes.
   unsigned tcp_max_connections = 1000;
+  // Bytes of answers one TCP connection may have waiting to be written before the server stops
+  // reading its queries (RFC 7766 §6.2.1: a client that does not read only slows itself down).
+  std::size_t tcp_max_buffer = 128 * 1024;
+  // Zone transfers streaming at once over all connections; more are answered SERVFAIL.
+  unsigned axfr_max_concurrent = 10;
   // CH TXT version.bind / id.server answers; empty: REFUSED.
   std::string version_text;
   std::string identity_text;
@@ -71,6 +77,7 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 //   [server]  listen = ["127.0.0.1:5300"], threads = 2, allow-transfer = ["127.0.0.0/8"],
 //             notify = ["127.0.0.1:5301"], log-level = "info", query-log = false,
 //             edns-udp-size = 1232, tcp-idle-timeout-ms = 10000, tcp-max-connections = 1000,
+//             tcp-max-buffer = 131072, axfr-max-concurrent = 10,
 //             version = "dnskit", identity = "ns1"
 //   [[zone]]  origin = "example.test.", file = "example.test.zone",
 //             allow-transfer = [...], notify = [...]
