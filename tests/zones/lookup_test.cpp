@@ -287,3 +287,19 @@ TEST_CASE("lookup: a warmed-up result allocates nothing", "[unit]") {
   counting = false;
   CHECK(allocations == 0);
 }
+
+TEST_CASE("lookup: the result names the wildcard that answered", "[unit]") {
+  zones::lookup_result r;
+  auto wildcard_of = [&](std::string_view qname, rr_type t) {
+    zones::lookup(*example_zone(), name::from_text(qname), t, rr_class::in, r);
+    return std::vector<std::uint8_t>(r.wildcard.begin(), r.wildcard.end());
+  };
+  const name star_wild = name::from_text("*.wild.example.test.");
+  const std::vector<std::uint8_t> expected(star_wild.wire().begin(), star_wild.wire().end());
+  CHECK(wildcard_of("x.wild.example.test.", rr_type::txt) == expected);
+  CHECK(wildcard_of("A.B.Wild.Example.Test.", rr_type::a) == expected);  // lowercase, as stored
+  CHECK(wildcard_of("x.wild.example.test.", rr_type::mx) == expected);   // NODATA from it
+  CHECK(wildcard_of("www.example.test.", rr_type::a).empty());
+  CHECK(wildcard_of("nosuch.example.test.", rr_type::a).empty());
+  CHECK(wildcard_of("wild.example.test.", rr_type::a).empty());
+}

@@ -40,6 +40,7 @@ void lookup_result::clear() noexcept {
   aa = false;
   kind = answer_kind::refused;
   source = nullptr;
+  wildcard = {};
   answer.clear();
   authority.clear();
   additional.clear();
@@ -304,7 +305,10 @@ resolver::step resolver::once() {
       star[1] = '*';
       std::memcpy(star + 2, p.data(), p.size());
       const node_id source = z_.find(bytes(star, p.size() + 2));
-      if (source != zone::no_node) return at_node(source, true);  // RFC 4592 §3.3.1 step 2
+      if (source != zone::no_node) {  // RFC 4592 §3.3.1 step 2
+        if (out_.wildcard.empty()) out_.wildcard = z_.node_key(source);
+        return at_node(source, true);
+      }
     }
   }
   finish_negative(answer_kind::nxdomain);

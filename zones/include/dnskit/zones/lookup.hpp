@@ -58,6 +58,10 @@ class lookup_result {
   bool aa = false;
   answer_kind kind = answer_kind::refused;
   const zone* source = nullptr;  // the zone that answered (nullptr when refused)
+  // The wildcard (RFC 4592) whose data the answer was synthesised from, as a lowercase wire
+  // name in the zone's data; empty when no wildcard was used. Response rate limiting counts
+  // answers from one wildcard together, whatever names were asked.
+  std::span<const std::uint8_t> wildcard;
 
   std::vector<record_ref> answer;
   std::vector<record_ref> authority;
