@@ -158,6 +158,36 @@ bool rrsig_covers(const zones::record_ref& r, dns::rr_type type) noexcept {
          ((r.rdata[0] << 8) | r.rdata[1]) == type_of(type);
 }
 
+// What response rate limiting counts this answer under (outcome::rate_name, as NSD does):
+// random names under one zone, wildcard or delegation all count as one stream.
+void classify_for_rate_limit(const zones::lookup_result& found, const query_view& q,
+                             std::span<const std::uint8_t> cut, outcome& result) noexcept {
+  const std::span<const std::uint8_t> asked = found.wildcard.empty() ? q.qname : found.wildcard;
+  switch (found.kind) {
+    case zones::answer_kind::answer:
+    case zones::answer_kind::cname:
+      result.rate = outcome::rate_class::answer;
+      result.rate_name = asked;
+      break;
+    case zones::answer_kind::nodata:
+      result.rate = outcome::rate_class::nodata;
+      result.rate_name = asked;
+      break;
+    case zones::answer_kind::nxdomain:
+      result.rate = outcome::rate_class::nxdomain;
+      if (found.source != nullptr) result.rate_name = found.source->origin().wire();
+      break;
+    case zones::answer_kind::referral:
+      result.rate = outcome::rate_class::referral;
+      result.rate_name = cut.empty() ? q.qname : cut;
+      break;
+    case zones::answer_kind::yxdomain:
+    case zones::answer_kind::refused:
+      result.rate = outcome::rate_class::error;
+      break;
+  }
+}
+
 struct reply_plan {
   std::span<std::uint8_t> out;
   std::size_t limit;
@@ -280,6 +310,8 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
     m.question(q);
     const bool fits = m.add(section::answer, q.qname, dns::rr_type::txt, dns::rr_class::ch, 0,
                             *rdata);
+    result.rate = outcome::rate_class::answer;
+    result.rate_name = q.qname;
     result.truncated = !fits;
     result.size = m.finish(true, !fits, 0);
     return result;
@@ -323,6 +355,8 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
       message_writer m(out, limit, q, plan.opt);
       m.question(q);
       const bool fits = m.add(section::answer, z->soa());
+      result.rate = outcome::rate_class::answer;
+      result.rate_name = q.qname;
       result.truncated = !fits;
       result.size = m.finish(true, !fits, 0);
       return result;
@@ -350,6 +384,17 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
   }
   result.zone = found.source;
   result.rcode = found.rcode;
+  // The referral's delegation point: the owner of the child's NS RRset.
+  std::span<const std::uint8_t> cut;
+  if (found.kind == zones::answer_kind::referral) {
+    for (const auto& r : found.authority) {
+      if (r.type == dns::rr_type::ns) {
+        cut = r.owner;
+        break;
+      }
+    }
+  }
+  classify_for_rate_limit(found, q, cut, result);
 
   message_writer m(out, limit, q, plan.opt);
   m.question(q);
@@ -378,15 +423,6 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
     m.rollback(after_question, 0, 0, 0);
     tc = true;
   } else {
-    std::span<const std::uint8_t> cut;
-    if (found.kind == zones::answer_kind::referral) {
-      for (const auto& r : found.authority) {
-        if (r.type == dns::rr_type::ns) {
-          cut = r.owner;
-          break;
-        }
-      }
-    }
     tc = !add_additional(m, found.additional, cut, q);
   }
   const auto code = static_cast<std::uint16_t>(found.rcode);

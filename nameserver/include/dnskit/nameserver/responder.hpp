@@ -104,6 +104,17 @@ struct outcome {
   // The zone that answered (nullptr for errors, CHAOS and names outside every zone). A rate
   // limiter (response rate limiting as in BIND, NSD and Knot) groups responses by it.
   const zones::zone* zone = nullptr;
+
+  // Response rate limiting (RRL, as NSD and BIND) counts "identical" answers together: same
+  // `rate` class and same `rate_name`, the name the answer is about. That is the qname for
+  // answers and NODATA, the wildcard's owner when a wildcard synthesised the answer, the zone's
+  // origin for NXDOMAIN and the delegation point for referrals, so a flood of random names
+  // under one zone, wildcard or delegation is one stream; errors carry no name (every error to
+  // a client is one stream). An uncompressed wire name in any case, pointing into the query,
+  // the zone data or the scratch: valid until the next respond() with them.
+  enum class rate_class : std::uint8_t { error, answer, nodata, nxdomain, referral };
+  rate_class rate = rate_class::error;
+  std::span<const std::uint8_t> rate_name;
 };
 
 // Per-thread working memory for respond(): the lookup result and the other buffers the hot
