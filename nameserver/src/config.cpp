@@ -125,6 +125,8 @@ bool read_server(const toml::table& table, server_config& out, const std::string
       ok = integer(node, out.axfr_max_concurrent, 1, 100'000, key, file, error);
     } else if (key == "version") ok = text(node, out.version_text, key, file, error);
     else if (key == "identity") ok = text(node, out.identity_text, key, file, error);
+    else if (key == "rate-limit") ok = integer(node, out.rate_limit, 0, 1'000'000, key, file, error);
+    else if (key == "rate-limit-slip") ok = integer(node, out.rate_limit_slip, 0, 10, key, file, error);
     else {
       error = fmt::format("{}{}: unknown key '{}' in [server]", file, place(key_node.source()), key);
       return false;
@@ -323,6 +325,10 @@ bool validate(const server_config& config, std::string& error) {
       error = "notify " + error;
       return false;
     }
+  }
+  if (config.rate_limit > 1'000'000 || config.rate_limit_slip > 10) {
+    error = "rate-limit: at most 1000000 answers/s, rate-limit-slip at most 10";
+    return false;
   }
   if (config.threads > 1024) {
     error = fmt::format("threads: {} is too many (at most 1024)", config.threads);

@@ -2,7 +2,7 @@
 //
 //   nameserver [--config FILE] [--listen ADDR:PORT]... [--zone [ORIGIN=]FILE]... [--threads N]
 //              [--allow-transfer CIDR]... [--notify ADDR:PORT]... [--log-level LEVEL]
-//              [--query-log] [--check]
+//              [--query-log] [--check] [--rate-limit N] [--rate-limit-slip K]
 //
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM) or a clean --check; 1 for a usage error,
 // a zone that does not load, a listener that cannot be opened, or --check finding errors.
@@ -71,6 +71,7 @@ int main(int argc, char** argv) try {
   std::size_t tcp_max_buffer = 0;
   unsigned axfr_max_concurrent = 0;
   std::string identity, version_text;
+  unsigned rate_limit = 0, rate_limit_slip = 0;
 
   app.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
   app.add_option("--listen", listen, "address and port to serve on, ADDR:PORT or [IPV6]:PORT "
@@ -105,6 +106,16 @@ int main(int argc, char** argv) try {
       ->check(CLI::Range(1u, 100000u));
   app.add_option("--identity", identity, "answer for CH TXT id.server (default: refuse)");
   app.add_option("--server-version", version_text, "answer for CH TXT version.bind (default: refuse)");
+  auto* rate_limit_option =
+      app.add_option("--rate-limit", rate_limit,
+                     "response rate limiting: identical UDP answers per second to one client "
+                     "/24 (IPv4) or /56 (IPv6); 0 = off (default)")
+          ->check(CLI::Range(0u, 1000000u));
+  auto* slip_option =
+      app.add_option("--rate-limit-slip", rate_limit_slip,
+                     "every K-th rate-limited answer goes out truncated (TC) so real clients "
+                     "retry over TCP; 0 = never (default 2)")
+          ->check(CLI::Range(0u, 10u));
 
   try {
     app.parse(argc, argv);
@@ -140,6 +151,8 @@ int main(int argc, char** argv) try {
   if (axfr_max_concurrent != 0) config.axfr_max_concurrent = axfr_max_concurrent;
   if (!identity.empty()) config.identity_text = identity;
   if (!version_text.empty()) config.version_text = version_text;
+  if (rate_limit_option->count() > 0) config.rate_limit = rate_limit;
+  if (slip_option->count() > 0) config.rate_limit_slip = rate_limit_slip;
 
   if (!ns::validate(config, error)) return fail(error);
   if (check_only) return check(config);

@@ -168,6 +168,9 @@ bool server::start(std::string& error) {
   transport.udp_max_response = std::max<std::uint16_t>(512, s.config.edns_udp_size);
   transport.query_log = s.config.query_log;
   s.context = std::make_unique<server_context>(std::move(options), transport);
+  if (s.config.rate_limit > 0) {
+    s.context->rate_limit = std::make_unique<rate_limiter>(s.config.rate_limit, s.config.rate_limit_slip);
+  }
 
   // Zones first: a broken zone must stop the start before any port is taken.
   zone_load_report report = load_zones(s.config.zones, nullptr);

@@ -10,6 +10,7 @@
 
 #include "dnskit/nameserver/responder.hpp"
 #include "dnskit/zones/zone_set.hpp"
+#include "rate_limiter.hpp"
 #include "transfer_limit.hpp"
 
 namespace dnskit::nameserver {
@@ -78,6 +79,9 @@ struct server_context {
   zone_store zones;
   transport_settings transport;
   transfer_limit transfers;
+  // Response rate limiting on UDP (--rate-limit); nullptr when off. One table for all workers
+  // (rate_limiter.hpp says why).
+  std::unique_ptr<rate_limiter> rate_limit;
 
   server_context(responder_options options, transport_settings t)
       : query_processor(std::move(options)), transport(t), transfers(t.axfr_max_concurrent) {}

@@ -1,6 +1,7 @@
 #include "udp_listener.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "log.hpp"
@@ -33,6 +34,7 @@ udp_listener::udp_listener(server_worker& worker, asio::ip::udp::socket socket)
   const auto local = socket_.local_endpoint();
   v6_ = local.address().is_v6();
   answer_size_ = std::max<std::size_t>(512, worker_.context().transport.udp_max_response);
+  limiter_ = worker_.context().rate_limit.get();
   if (local.address().is_unspecified()) {
     int on = 1;
     pktinfo_ = v6_ ? ::setsockopt(fd_, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on) == 0
@@ -48,7 +50,31 @@ udp_listener::udp_listener(server_worker& worker, asio::ip::udp::socket socket)
 
 void udp_listener::start() { arm(); }
 
+std::size_t udp_listener::rate_limit(const request_info& client, const outcome& result,
+                                     std::uint32_t now, std::span<std::uint8_t> answer) {
+  const rate_limiter::verdict v = limiter_->check(client, result, now);
+  if (v == rate_limiter::verdict::send) return result.size;
+  if (now - rate_log_second_ >= 60 || rate_dropped_ + rate_slipped_ == 0) {
+    // One line a minute at most: a flood must not turn into a flood of log lines.
+    rate_log_second_ = now;
+    log::info("rate limit: more than {} identical answers/s to {}, limiting (slip {})",
+              limiter_->limit(), rate_limit_network(client), limiter_->slip());
+  }
+  if (v == rate_limiter::verdict::drop) {
+    ++rate_dropped_;
+    return 0;
+  }
+  ++rate_slipped_;
+  return make_slip_response(answer, result.size);
+}
+
 void udp_listener::close() {
+  if (!closed_ && rate_dropped_ + rate_slipped_ != 0) {
+    boost::system::error_code ec;
+    const auto local = socket_.local_endpoint(ec);
+    log::info("rate limit on udp {}: {} answers dropped, {} sent truncated (TC)",
+              ec ? std::string("?") : local.address().to_string(), rate_dropped_, rate_slipped_);
+  }
   closed_ = true;
   boost::system::error_code ignored;
   socket_.close(ignored);
@@ -80,17 +106,27 @@ void udp_listener::on_readable() {
 
     out_count_ = 0;
     out_sent_ = 0;
+    // One clock reading per batch is precise enough for per-second rate windows.
+    const std::uint32_t now = limiter_ != nullptr ? rate_limiter::seconds(std::chrono::steady_clock::now()) : 0;
     for (std::size_t i = 0; i < static_cast<std::size_t>(got); ++i) {
       const msghdr& h = in_[i].msg_hdr;
       if ((h.msg_flags & MSG_TRUNC) != 0) continue;  // longer than any sane query
       const std::span<const std::uint8_t> query(in_buffer_.data() + i * max_query, in_[i].msg_len);
       std::uint8_t* answer = out_buffer_.data() + out_count_ * answer_size_;
-      const outcome result = worker_.process(query, client_of(peer_[i]), {answer, answer_size_});
+      const request_info client = client_of(peer_[i]);
+      const outcome result = worker_.process(query, client, {answer, answer_size_});
       if (result.what != outcome::action::reply || result.size == 0) continue;
+      std::size_t size = result.size;
+      // Response rate limiting: after the answer is known (its rcode and name decide which
+      // stream it counts in), before it is sent.
+      if (limiter_ != nullptr) {
+        size = rate_limit(client, result, now, {answer, answer_size_});
+        if (size == 0) continue;
+      }
 
       mmsghdr& o = out_[out_count_];
       out_iov_[out_count_].iov_base = answer;
-      out_iov_[out_count_].iov_len = result.size;
+      out_iov_[out_count_].iov_len = size;
       o.msg_hdr = {};
       o.msg_hdr.msg_name = &peer_[i];
       o.msg_hdr.msg_namelen = h.msg_namelen;

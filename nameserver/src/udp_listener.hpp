@@ -10,8 +10,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
+#include "dnskit/nameserver/request.hpp"
+#include "dnskit/nameserver/responder.hpp"
+#include "rate_limiter.hpp"
 #include "server_asio.hpp"
 
 namespace dnskit::nameserver {
@@ -36,6 +40,9 @@ class udp_listener {
   void on_readable();
   // Sends out_[from, count); returns false when the socket buffer is full (wait for writable).
   bool flush();
+  // Applies response rate limiting to an answer: the size to send (0: drop it).
+  std::size_t rate_limit(const request_info& client, const outcome& result, std::uint32_t now,
+                         std::span<std::uint8_t> answer);
 
   server_worker& worker_;
   asio::ip::udp::socket socket_;
@@ -43,6 +50,10 @@ class udp_listener {
   bool v6_;
   bool pktinfo_ = false;  // wildcard address: answer from the query's destination address
   std::size_t answer_size_;
+  rate_limiter* limiter_ = nullptr;  // shared by every worker; nullptr: RRL off
+  std::uint64_t rate_dropped_ = 0;
+  std::uint64_t rate_slipped_ = 0;
+  std::uint32_t rate_log_second_ = 0;
 
   // Control space for one IPv6 (the larger) packet-info message.
   static constexpr std::size_t control_size = CMSG_SPACE(sizeof(in6_pktinfo));
