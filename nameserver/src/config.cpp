@@ -127,6 +127,7 @@ bool read_server(const toml::table& table, server_config& out, const std::string
     else if (key == "identity") ok = text(node, out.identity_text, key, file, error);
     else if (key == "rate-limit") ok = integer(node, out.rate_limit, 0, 1'000'000, key, file, error);
     else if (key == "rate-limit-slip") ok = integer(node, out.rate_limit_slip, 0, 10, key, file, error);
+    else if (key == "user") ok = text(node, out.user, key, file, error);
     else {
       error = fmt::format("{}{}: unknown key '{}' in [server]", file, place(key_node.source()), key);
       return false;

@@ -2,7 +2,7 @@
 //
 //   nameserver [--config FILE] [--listen ADDR:PORT]... [--zone [ORIGIN=]FILE]... [--threads N]
 //              [--allow-transfer CIDR]... [--notify ADDR:PORT]... [--log-level LEVEL]
-//              [--query-log] [--check] [--rate-limit N] [--rate-limit-slip K]
+//              [--query-log] [--check] [--rate-limit N] [--rate-limit-slip K] [--user NAME]
 //
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM) or a clean --check; 1 for a usage error,
 // a zone that does not load, a listener that cannot be opened, or --check finding errors.
@@ -18,6 +18,8 @@
 #include "dnskit/nameserver/config.hpp"
 #include "dnskit/nameserver/server.hpp"
 #include "dnskit/zones/loader.hpp"
+#include "log.hpp"
+#include "privileges.hpp"
 
 #ifndef DNSKIT_VERSION
 #define DNSKIT_VERSION "unknown"
@@ -72,6 +74,7 @@ int main(int argc, char** argv) try {
   unsigned axfr_max_concurrent = 0;
   std::string identity, version_text;
   unsigned rate_limit = 0, rate_limit_slip = 0;
+  std::string user;
 
   app.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
   app.add_option("--listen", listen, "address and port to serve on, ADDR:PORT or [IPV6]:PORT "
@@ -116,6 +119,9 @@ int main(int argc, char** argv) try {
                      "every K-th rate-limited answer goes out truncated (TC) so real clients "
                      "retry over TCP; 0 = never (default 2)")
           ->check(CLI::Range(0u, 10u));
+  app.add_option("--user", user,
+                 "after binding the sockets and loading the zones, run as this user (zone "
+                 "files must be readable by it for reloads)");
 
   try {
     app.parse(argc, argv);
@@ -153,12 +159,25 @@ int main(int argc, char** argv) try {
   if (!version_text.empty()) config.version_text = version_text;
   if (rate_limit_option->count() > 0) config.rate_limit = rate_limit;
   if (slip_option->count() > 0) config.rate_limit_slip = rate_limit_slip;
+  if (!user.empty()) config.user = user;
 
   if (!ns::validate(config, error)) return fail(error);
   if (check_only) return check(config);
 
+  // An unknown user is found out before any port is taken.
+  ns::user_identity identity_to_run_as;
+  if (!config.user.empty() && !ns::find_user(config.user, identity_to_run_as, error)) return fail(error);
+  const bool as_root_for_good = config.user.empty() && ns::running_as_root();
+
   ns::server server(std::move(config));
   if (!server.start(error)) return fail(error);
+  // Sockets bound, zones read: nothing else needs root (privileges.hpp).
+  if (!identity_to_run_as.name.empty() && !ns::drop_privileges(identity_to_run_as, error)) {
+    return fail(error);
+  }
+  if (as_root_for_good) {
+    ns::log::warning("running as root; use --user NAME to serve as an unprivileged user");
+  }
   server.run();
   return 0;
 } catch (const std::exception& e) {

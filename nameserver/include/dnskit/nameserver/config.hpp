@@ -64,6 +64,8 @@ struct server_config {
   // 0: off. Every `rate_limit_slip`-th limited answer goes out truncated (0: never).
   unsigned rate_limit = 0;
   unsigned rate_limit_slip = 2;
+  // After binding the sockets and loading the zones, serve as this user (and its groups).
+  std::string user;
 };
 
 // The default listeners: 127.0.0.1:53 and [::1]:53.
@@ -82,7 +84,8 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 //             notify = ["127.0.0.1:5301"], log-level = "info", query-log = false,
 //             edns-udp-size = 1232, tcp-idle-timeout-ms = 10000, tcp-max-connections = 1000,
 //             tcp-max-buffer = 131072, axfr-max-concurrent = 10,
-//             version = "dnskit", identity = "ns1", rate-limit = 0, rate-limit-slip = 2
+//             version = "dnskit", identity = "ns1", rate-limit = 0, rate-limit-slip = 2,
+//             user = "nobody"
 //   [[zone]]  origin = "example.test.", file = "example.test.zone",
 //             allow-transfer = [...], notify = [...]
 // Relative zone file paths are taken relative to the config file's directory. Unknown keys are
