@@ -103,32 +103,39 @@ rate_limiter::verdict rate_limiter::account(std::uint64_t key, std::uint32_t now
   const std::uint64_t second = now & second_mask;
   set& s = sets_[key & mask_];
 
-  std::uint64_t counted = 0;  // this response's number within its key's second
-  std::atomic<std::uint64_t>* match = nullptr;
-  std::uint64_t seen = 0;
-  for (auto& e : s.entry) {
-    seen = e.load(std::memory_order_relaxed);
-    if (tag_of(seen) == tag) {
-      match = &e;
-      break;
-    }
-  }
-  if (match != nullptr) {
-    // Relaxed is enough: the entry is one self-contained word and nothing else is published
-    // through it. The loop only retries when another worker counted the same key meanwhile.
-    for (;;) {
-      const std::uint64_t count = second_of(seen) == second ? std::min(count_of(seen) + 1, count_mask) : 1;
-      const std::uint64_t next = make(tag, second, count);
-      if (match->compare_exchange_weak(seen, next, std::memory_order_relaxed)) {
-        counted = count;
-        break;
-      }
-      if (tag_of(seen) != tag) {  // evicted by another key meanwhile: start afresh
-        counted = 1;
+  std::uint64_t counted = 1;  // this response's number within its key's second
+  // Another worker may change the set between the scan and the compare-and-swap: then scan
+  // again, so that a response is never left uncounted (a few rounds at most; after that it
+  // counts as the first of a new key, which only errs towards sending).
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    std::atomic<std::uint64_t>* match = nullptr;
+    std::uint64_t seen = 0;
+    for (auto& e : s.entry) {
+      seen = e.load(std::memory_order_relaxed);
+      if (tag_of(seen) == tag) {
+        match = &e;
         break;
       }
     }
-  } else {
+    if (match != nullptr) {
+      // Relaxed is enough: the entry is one self-contained word and nothing else is published
+      // through it. The loop only retries when another worker counted the same key meanwhile.
+      bool evicted = false;
+      for (;;) {
+        const std::uint64_t count =
+            second_of(seen) == second ? std::min(count_of(seen) + 1, count_mask) : 1;
+        if (match->compare_exchange_weak(seen, make(tag, second, count), std::memory_order_relaxed)) {
+          counted = count;
+          break;
+        }
+        if (tag_of(seen) != tag) {  // evicted by another key meanwhile
+          evicted = true;
+          break;
+        }
+      }
+      if (!evicted) break;
+      continue;
+    }
     // A new key: take an empty or stale entry, else the one with the smallest count this second.
     std::atomic<std::uint64_t>* victim = &s.entry[0];
     std::uint64_t victim_word = victim->load(std::memory_order_relaxed);
@@ -144,9 +151,10 @@ rate_limiter::verdict rate_limiter::account(std::uint64_t key, std::uint32_t now
         victim_word = w;
       }
     }
-    // Losing this race to another worker only means this key starts its count again later.
-    victim->compare_exchange_strong(victim_word, make(tag, second, 1), std::memory_order_relaxed);
-    counted = 1;
+    if (victim->compare_exchange_strong(victim_word, make(tag, second, 1), std::memory_order_relaxed)) {
+      counted = 1;
+      break;
+    }
   }
 
   if (counted <= limit_) return verdict::send;
