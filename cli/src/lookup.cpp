@@ -100,7 +100,7 @@ lookup_summary run_lookup(session& sess, const lookup_request& req, const step_s
   // Asks each candidate in turn; NXDOMAIN moves on to the next one (dig's next_origin()).
   // Returns false when no server answered.
   auto ask_all = [&](dns::rr_type type, const std::vector<dns::name>& candidates, bool follow_up,
-                     std::string textname, step& last) -> bool {
+                     const std::string& textname, step& last) -> bool {
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       step st;
       st.type = type;

@@ -76,7 +76,7 @@ std::optional<dns::rr_type> parse_type(std::string_view text) {
 }
 
 option_result apply_option(settings& s, std::string_view opt, bool accumulate) {
-  const option_result invalid{false, false, "*** Invalid option: " + std::string(opt)};
+  option_result invalid{false, false, "*** Invalid option: " + std::string(opt)};
   if (abbreviates(opt, "all", 3)) return {true, true, {}};
   if (auto v = value_of(opt, {"class=", "cl="})) {
     auto c = dns::rr_class_from_string(*v);

@@ -272,7 +272,7 @@ int run_trace(const settings& s, const style& st, std::string_view input) {
               dns::to_string(type).c_str(), h.servers.size(), h.servers.size() == 1 ? "" : "s", path.c_str());
   tracer t(s, st, std::move(h));
   // The name as typed (absolute): a trace does not use the search list.
-  const bool ok = t.resolve(req.reverse ? req.qname : req.qname, type, 0, nullptr);
+  const bool ok = t.resolve(req.qname, type, 0, nullptr);
   std::fflush(stdout);
   return ok ? 0 : 1;
 }

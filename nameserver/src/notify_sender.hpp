@@ -22,7 +22,7 @@ struct notify_settings {
 class notify_sender {
  public:
   explicit notify_sender(asio::io_context& io, notify_settings settings = {});
-  ~notify_sender();
+  ~notify_sender();  // NOLINT(bugprone-exception-escape): see the definition
 
   // Sends NOTIFY for `zone` (serial for the log) to each target. Runs on the io_context.
   void notify(const dns::name& zone, std::uint32_t serial, const std::vector<endpoint_spec>& targets);

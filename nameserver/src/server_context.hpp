@@ -68,7 +68,7 @@ struct transport_settings {
   // reading more queries from it (RFC 7766 §6.2.1: a slow reader only slows itself down).
   // The bound is checked before each answer is queued, so one answer (at most 64 KiB) can
   // go over it.
-  std::size_t tcp_max_pending_output = 128 * 1024;
+  std::size_t tcp_max_pending_output = std::size_t{128} * 1024;
   unsigned axfr_max_concurrent = 10;  // over all workers
   std::uint16_t udp_max_response = 1232;
   bool query_log = false;

@@ -75,7 +75,7 @@ struct message {
 };
 
 struct decode_limits {
-  std::size_t max_records = 65535 * 4;  // counts are untrusted; each record still needs its bytes
+  std::size_t max_records = std::size_t{65535} * 4;  // counts are untrusted; each record still needs its bytes
 };
 
 // Strict decode: every count honoured, no trailing bytes, OPT only once and only in the
