@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -47,6 +48,11 @@ void set_servers(ares_channel channel, const std::vector<server_address>& server
 core::core(const executor_type& ex, const options& opts) : ex_(ex), opts_(opts), timer_(ex) {
   if (const auto ec = opts_.validate()) throw_error(ec, "dnskit::resolver options");
   init_library();
+  udp_receive_buffer_ = opts_.socket_receive_buffer > 0 ? opts_.socket_receive_buffer : automatic_receive_buffer;
+  granted_receive_buffer_ = granted_udp_receive_buffer(udp_receive_buffer_);
+  in_flight_limit_ = opts_.max_in_flight > 0 ? opts_.max_in_flight
+                     : opts_.tcp_only        ? 0  // TCP has flow control of its own
+                                             : automatic_in_flight_limit(granted_receive_buffer_);
 
   ares_options o;
   std::memset(&o, 0, sizeof o);
@@ -132,6 +138,7 @@ core::core(const executor_type& ex, const options& opts) : ex_(ex), opts_(opts),
   if (ares_save_options(channel_, &saved, &saved_mask) == ARES_SUCCESS) {
     for (int i = 0; i < saved.ndomains; ++i) search_domains_.emplace_back(saved.domains[i]);
     ndots_ = saved.ndots;
+    base_timeout_ = std::chrono::milliseconds(saved.timeout);  // milliseconds since 1.7.5
     ares_destroy_options(&saved);
   }
 }
@@ -153,6 +160,11 @@ void core::shutdown() {
   sockets_.clear();
   timer_.cancel();
   timer_armed_ = false;
+}
+
+void core::refill_ids() noexcept {
+  ::arc4random_buf(random_ids_.data(), sizeof random_ids_);
+  ids_used_ = 0;
 }
 
 void core::cancel_all() {
@@ -190,6 +202,8 @@ void core::abort_all(error_code ec) {
 
 options core::effective_options() const {
   options out = opts_;
+  out.socket_receive_buffer = granted_receive_buffer_ > 0 ? granted_receive_buffer_ : opts_.socket_receive_buffer;
+  out.max_in_flight = in_flight_limit_;
   if (!channel_) return out;
   ares_options saved;
   int mask = 0;
@@ -242,7 +256,7 @@ void core::launch(op_ref op, std::chrono::milliseconds deadline,
 void core::pump() {
   if (pumping_) return;
   pumping_ = true;
-  const std::size_t limit = opts_.max_in_flight;
+  const std::size_t limit = in_flight_limit_;
   while (!queue_.empty() && channel_ && (limit == 0 || in_flight_ < limit)) {
     op_ref op = std::move(queue_.front());
     queue_.pop_front();
@@ -314,33 +328,62 @@ void core::on_ready(int fd, std::uint64_t generation, bool write, const boost::s
     return;
   }
   const bool wanted = write ? s.want_write : s.want_read;
-  if (wanted || ec) {
-    ares_process_fd(channel_, write ? ARES_SOCKET_BAD : fd, write ? fd : ARES_SOCKET_BAD);
-  }
+  if (wanted || ec) process_fd(write ? ARES_SOCKET_BAD : fd, write ? fd : ARES_SOCKET_BAD);
   if (!channel_) return;
   // c-ares may have closed the socket (and even opened another under the same number).
   it = sockets_.find(fd);
   if (!ec && it != sockets_.end() && it->second->generation == generation && !parked_) arm(fd, *it->second);
-  update_timer();
+  // Retries and TCP fallbacks sent inside ares_process_fd have new timeouts.
+  cover_new_timeouts();
+  deliver_ready();
+  if (!channel_) return;  // a handler destroyed the resolver
+  settle();
+}
+
+void core::process_fd(int read_fd, int write_fd) {
+  collecting_ = true;
+  ares_process_fd(channel_, read_fd, write_fd);
+  collecting_ = false;
+}
+
+void core::deliver_ready() {
+  if (ready_.empty()) return;
+  // A batch of its own: a handler may run the io_context (and so this function) again.
+  std::vector<op_ref> batch;
+  batch.swap(ready_);
+  std::size_t i = 0;
+  try {
+    for (; i < batch.size(); ++i) {
+      const op_ref op = std::move(batch[i]);
+      op->deliver(true);
+    }
+  } catch (...) {
+    // A handler threw: the rest still complete, through the executor's queue.
+    for (++i; i < batch.size(); ++i) batch[i]->deliver(false);
+    throw;
+  }
+  batch.clear();
+  if (ready_.empty()) ready_.swap(batch);  // keeps the capacity for the next batch
+}
+
+void core::settle() {
   pump();
+  if (in_flight_ == 0 && timer_armed_) {
+    // Nothing left in c-ares: a timer left armed would keep io_context::run busy.
+    timer_.cancel();
+    timer_armed_ = false;
+  }
   park_if_idle();
 }
 
 // --- the timer ---------------------------------------------------------------------------------
 
-void core::schedule_timer_update() {
-  if (!channel_) return;
-  if (!timer_armed_) {
-    update_timer();
-    return;
-  }
-  // Coalesced: a burst of new queries costs one ares_timeout() scan, not one each.
-  if (timer_update_posted_) return;
-  timer_update_posted_ = true;
-  boost::asio::post(ex_, [self = shared_from_this()] {
-    self->timer_update_posted_ = false;
-    if (!self->closed()) self->update_timer();
-  });
+void core::cover_new_timeouts() {
+  if (!channel_ || in_flight_ == 0) return;
+  // A query sent now times out at now + base_timeout_ or later: a timer armed before that
+  // already covers it. Only otherwise is the earliest timeout looked up.
+  if (timer_armed_ && timer_at_ <= std::chrono::steady_clock::now() + base_timeout_) return;
+  update_timer();
 }
 
 void core::update_timer() {
@@ -376,12 +419,13 @@ void core::on_timer(const boost::system::error_code& ec) {
   }
   for (const auto& [fd, gen] : readable) {
     const auto it = sockets_.find(fd);
-    if (it != sockets_.end() && it->second->generation == gen) ares_process_fd(channel_, fd, ARES_SOCKET_BAD);
+    if (it != sockets_.end() && it->second->generation == gen) process_fd(fd, ARES_SOCKET_BAD);
   }
-  ares_process_fd(channel_, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+  process_fd(ARES_SOCKET_BAD, ARES_SOCKET_BAD);
   update_timer();
-  pump();
-  park_if_idle();
+  deliver_ready();
+  if (!channel_) return;  // a handler destroyed the resolver
+  settle();
 }
 
 }  // namespace dnskit::resolver::detail

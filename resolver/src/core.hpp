@@ -11,6 +11,7 @@
 // handler that fires after the resolver is gone (operation_aborted) still finds valid memory.
 #include <ares.h>
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +24,7 @@
 #include "dnskit/resolver/detail/asio.hpp"
 #include "dnskit/resolver/observer.hpp"
 #include "dnskit/resolver/options.hpp"
+#include "flow_control.hpp"
 #include "op_base.hpp"
 #include "op_list.hpp"
 
@@ -49,6 +51,9 @@ class core : public std::enable_shared_from_this<core> {
   bool closed() const noexcept { return channel_ == nullptr; }
 
   const executor_type& executor() const noexcept { return ex_; }
+  // The receive buffer each UDP socket asks for (options::socket_receive_buffer or the
+  // automatic size, flow_control.hpp).
+  int udp_receive_buffer() const noexcept { return udp_receive_buffer_; }
   ares_channel channel() const noexcept { return channel_; }
   const options& opts() const noexcept { return opts_; }
   observer* watcher() const noexcept { return opts_.observer.get(); }
@@ -63,12 +68,26 @@ class core : public std::enable_shared_from_this<core> {
 
   // Bookkeeping of requests handed to c-ares: request_started() before the ares_* call that
   // starts one (its callback may run inside that call), request_sent() after it (the timer
-  // must then follow the new query's timeout).
+  // must then cover the new query's timeout).
   void request_started() noexcept { ++in_flight_; }
-  void request_sent() { schedule_timer_update(); }
+  void request_sent() { cover_new_timeouts(); }
   void request_finished() noexcept { --in_flight_; }
+  // An unpredictable query ID (RFC 5452 §9.2). c-ares 1.18's ares_send keeps the ID it is
+  // given. glibc's arc4random is one getrandom() system call per call, so IDs are drawn from
+  // the kernel's generator a few hundred at a time.
+  std::uint16_t next_query_id() noexcept {
+    if (ids_used_ == random_ids_.size()) refill_ids();
+    return random_ids_[ids_used_++];
+  }
+
   // While c-ares is cancelling or destroying its queries, callbacks must not start new ones.
   bool draining() const noexcept { return draining_; }
+
+  // True inside ares_process_fd called from a readiness or timer handler: an operation that
+  // completes then may leave its result with defer(), to be handed over when c-ares has
+  // returned (deliver_ready) instead of being posted.
+  bool collecting() const noexcept { return collecting_; }
+  void defer(op_ref op) { ready_.push_back(std::move(op)); }
 
   // For socket_io.cpp: what the observer is told about each socket.
   struct socket_info {
@@ -93,7 +112,11 @@ class core : public std::enable_shared_from_this<core> {
   void on_ready(int fd, std::uint64_t generation, bool write, const boost::system::error_code& ec);
   void on_timer(const boost::system::error_code& ec);
   void update_timer();
-  void schedule_timer_update();
+  void cover_new_timeouts();
+  void settle();
+  void refill_ids() noexcept;
+  void process_fd(int read_fd, int write_fd);
+  void deliver_ready();
   void pump();
   void abort_all(error_code ec);
   void park_if_idle();
@@ -108,16 +131,35 @@ class core : public std::enable_shared_from_this<core> {
   std::unordered_map<int, std::unique_ptr<watched_socket>> sockets_;
   std::uint64_t next_generation_ = 1;
 
+  // The timer follows the earliest c-ares timeout lazily: it is moved earlier when a send may
+  // need it, never later when answers remove queries (it then fires early and c-ares finds
+  // nothing due, once per timeout period at most), so ares_timeout(), which walks every query
+  // in c-ares 1.18, runs once per timer expiry instead of once per event.
   boost::asio::steady_timer timer_;
   bool timer_armed_ = false;
-  bool timer_update_posted_ = false;
   std::chrono::steady_clock::time_point timer_at_;
+  // The channel's first-try timeout: no query c-ares sends from now on times out sooner
+  // than now + this (later tries double it).
+  std::chrono::milliseconds base_timeout_{0};
+
+  std::array<std::uint16_t, 256> random_ids_{};
+  std::size_t ids_used_ = random_ids_.size();
+
+  int udp_receive_buffer_ = 0;
+  // Requests handed to c-ares at once at most (0: no bound): options::max_in_flight, or what
+  // the granted UDP receive buffer can hold (flow_control.hpp).
+  std::size_t in_flight_limit_ = 0;
+  int granted_receive_buffer_ = 0;
 
   hook_list live_;             // operations not completed yet
   std::deque<op_ref> queue_;   // waiting for an in-flight slot
   std::size_t in_flight_ = 0;  // c-ares requests outstanding
   bool draining_ = false;
   bool pumping_ = false;
+  // Completed while c-ares processed a batch of answers; their handlers run right after it,
+  // on this executor, as a dispatch() would: no trip through the executor's queue per answer.
+  bool collecting_ = false;
+  std::vector<op_ref> ready_;
   // ARES_FLAG_STAYOPEN keeps c-ares's sockets between bursts; while nothing at all is pending
   // their waits are cancelled ("parked") so an idle resolver does not keep io_context::run busy.
   bool parked_ = false;
@@ -127,5 +169,9 @@ class core : public std::enable_shared_from_this<core> {
 // that apply the buffer sizes, close-on-exec and non-blocking mode themselves (c-ares sets no
 // option on sockets it did not create) and report each step to the observer.
 const ares_socket_functions& socket_functions() noexcept;
+
+// The SO_RCVBUF the kernel grants a UDP socket that asks for `requested` bytes (Linux reports
+// twice the request, capped by net.core.rmem_max); 0 when it cannot tell.
+int granted_udp_receive_buffer(int requested) noexcept;
 
 }  // namespace dnskit::resolver::detail

@@ -32,6 +32,9 @@ class op_base {
   virtual void start() = 0;
   // Completes with `ec` and an empty result unless already done (cancel, deadline, shutdown).
   virtual void abort(error_code ec) = 0;
+  // Hands a result kept by core::defer to the handler: at once when `now` and the handler's
+  // executor is the resolver's, else posted.
+  virtual void deliver(bool /*now*/) {}
 
   bool done() const noexcept { return done_; }
   core& owner() const noexcept { return *owner_; }

@@ -3,7 +3,6 @@
 #include <ares.h>
 
 #include <array>
-#include <cstdlib>
 #include <limits>
 #include <string>
 
@@ -20,15 +19,10 @@ void query_op::send_current() {
   const dns::name& qname = candidates_[index_];
   // c-ares 1.18's ares_send keeps the ID it is given, so each query gets an unpredictable one
   // here (RFC 5452 §9.2); c-ares still matches answers by ID and question together.
-  const auto id = static_cast<std::uint16_t>(::arc4random());
-  dns::message query =
-      dns::make_query(id, qname, params_.type, params_.qclass, params_.recursion_desired, params_.edns);
-  query.hdr.cd = params_.checking_disabled;
-  // A query fits in 512 octets (a 255-octet name, the header, the question, an OPT record):
-  // encoding on the stack spares a heap buffer per query.
-  std::array<std::uint8_t, 512> buffer;
-  const dns::encode_result encoded = dns::encode(query, buffer);
-  const std::span<const std::uint8_t> wire(buffer.data(), encoded.size);
+  const std::uint16_t id = owner().next_query_id();
+  // Written on the stack: no message object, no heap buffer per query.
+  query_buffer buffer;
+  const std::span<const std::uint8_t> wire(buffer.data(), write_query(buffer, id, qname, params_));
 
   core& c = owner();
   if (observer* w = c.watcher()) {
@@ -63,7 +57,9 @@ void query_op::answered(int status, int timeouts, std::span<const std::uint8_t> 
   dns::message msg;
   if (status != ARES_SUCCESS) {
     ec = from_ares_status(status);
-  } else if (dns::decode(answer, msg)) {
+  } else if (dns::decode(answer, msg) || !msg.hdr.qr) {
+    // Undecodable, or not a response at all (QR=0 over TCP; over UDP such datagrams are
+    // dropped before c-ares sees them, socket_io.cpp).
     ec = errc::bad_response;
     msg = dns::message{};
   } else {
@@ -104,7 +100,22 @@ void query_op::answered(int status, int timeouts, std::span<const std::uint8_t> 
 
 void query_op::complete(error_code ec, dns::message m) {
   if (!mark_done()) return;
+  core& c = owner();
+  if (c.collecting()) {
+    result_ec_ = ec;
+    result_ = std::move(m);
+    c.defer(op_ref(this));
+    return;
+  }
   handler_.post(ec, std::move(m));
+}
+
+void query_op::deliver(bool now) {
+  if (now) {
+    handler_.complete_on(owner().executor(), result_ec_, std::move(result_));
+  } else {
+    handler_.post(result_ec_, std::move(result_));
+  }
 }
 
 std::vector<dns::name> search_candidates(std::string_view text, bool search,

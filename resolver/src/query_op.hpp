@@ -10,16 +10,9 @@
 #include "dnskit/dns/message.hpp"
 #include "dnskit/resolver/detail/completion.hpp"
 #include "op_base.hpp"
+#include "query_wire.hpp"
 
 namespace dnskit::resolver::detail {
-
-struct query_params {
-  dns::rr_type type = dns::rr_type::a;
-  dns::rr_class qclass = dns::rr_class::in;
-  bool recursion_desired = true;
-  bool checking_disabled = false;
-  std::optional<dns::edns> edns;
-};
 
 class query_op final : public op_base {
  public:
@@ -28,6 +21,7 @@ class query_op final : public op_base {
 
   void start() override { send_current(); }
   void abort(error_code ec) override { complete(ec, dns::message{}); }
+  void deliver(bool now) override;
 
  private:
   static void on_answer(void* arg, int status, int timeouts, unsigned char* abuf, int alen);
@@ -40,6 +34,9 @@ class query_op final : public op_base {
   query_params params_;
   std::optional<dns::message> nodata_;  // a NODATA seen along the search list
   completion<dns::message> handler_;
+  // The outcome, kept from c-ares's callback to deliver() when the core collects completions.
+  error_code result_ec_;
+  dns::message result_;
 };
 
 // The names async_query asks for `text`: one absolute name without search, else c-ares's

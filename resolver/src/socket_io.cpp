@@ -66,14 +66,15 @@ ares_socket_t open_socket(int domain, int type, int protocol, void* data) {
   const int fd = ::socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
   if (fd < 0) return ARES_SOCKET_BAD;
   const int saved = errno;
-  // c-ares configures only sockets it creates itself, so the buffer sizes are set here.
-  if (const int size = c.opts().socket_receive_buffer; size > 0) {
+  // c-ares configures only sockets it creates itself, so the buffer sizes are set here. UDP
+  // sockets get the core's size (by default larger than the system's, flow_control.hpp).
+  const bool tcp = type == SOCK_STREAM;
+  if (const int size = tcp ? c.opts().socket_receive_buffer : c.udp_receive_buffer(); size > 0) {
     ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   }
   if (const int size = c.opts().socket_send_buffer; size > 0) {
     ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
   }
-  const bool tcp = type == SOCK_STREAM;
   if (tcp) {
     // A query is one small write: no reason to wait for Nagle's algorithm (RFC 7766 §6.2.1).
     const int one = 1;
@@ -111,10 +112,30 @@ int connect_socket(ares_socket_t fd, const sockaddr* addr, ares_socklen_t len, v
   return rc;
 }
 
+// A datagram that cannot be an answer: shorter than a header, or with QR=0 (RFC 1035 §4.1.1),
+// e.g. a query reflected back. c-ares 1.18 checks neither QR nor, before closing the socket
+// and retrying everything on it, whether an empty datagram came from the server.
+bool not_an_answer(const void* buffer, ssize_t n) {
+  return n < 12 || (static_cast<const std::uint8_t*>(buffer)[2] & 0x80) == 0;
+}
+
+bool is_udp(core& c, int fd) {
+  const auto it = c.socket_infos.find(fd);
+  return it != c.socket_infos.end() && it->second.proto == transport::udp;
+}
+
 ares_ssize_t recv_from(ares_socket_t fd, void* buffer, std::size_t size, int flags, sockaddr* from,
                        ares_socklen_t* from_len, void* data) {
   auto& c = *static_cast<core*>(data);
-  const ssize_t n = ::recvfrom(fd, buffer, size, flags, from, from_len);
+  const ares_socklen_t from_room = from_len != nullptr ? *from_len : 0;
+  ssize_t n = ::recvfrom(fd, buffer, size, flags, from, from_len);
+  // Such datagrams are dropped here, before c-ares sees them: the query keeps waiting for its
+  // answer (or its timeout), as it does for an answer with a wrong ID. (Over TCP a byte stream
+  // is read in pieces; query_op rejects a QR=0 message there.)
+  while (n >= 0 && not_an_answer(buffer, n) && is_udp(c, fd)) {
+    if (from_len != nullptr) *from_len = from_room;
+    n = ::recvfrom(fd, buffer, size, flags, from, from_len);
+  }
   if (observer* w = c.watcher()) {
     const int saved = errno;
     if (n >= 0 || !would_block(saved)) {
@@ -166,6 +187,21 @@ ares_ssize_t send_vector(ares_socket_t fd, const iovec* vec, int count, void* da
   }
   return n;
 }
+
+}  // namespace
+
+int granted_udp_receive_buffer(int requested) noexcept {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  if (requested > 0) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &requested, sizeof requested);
+  int granted = 0;
+  socklen_t len = sizeof granted;
+  if (::getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &len) != 0) granted = 0;
+  ::close(fd);
+  return granted;
+}
+
+namespace {
 
 const ares_socket_functions functions = {&open_socket, &close_socket, &connect_socket, &recv_from,
                                          &send_vector};

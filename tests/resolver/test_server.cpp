@@ -1,5 +1,6 @@
 #include "test_server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <stdexcept>
@@ -180,6 +181,13 @@ struct test_server::impl {
         *out = std::move(r.raw);
       }
       const bool close_after = r.close_after;
+      if (r.chunk > 0) {
+        // Separate segments, so the client sees the answer arrive piece by piece.
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        write_slowly(out, 0, r.chunk, r.chunk_pause, close_after);
+        return;
+      }
       auto send = [self = shared_from_this(), out, close_after] {
         asio::async_write(self->socket, asio::buffer(*out), [self, out, close_after](boost::system::error_code ec, std::size_t) {
           if (ec) return;
@@ -199,6 +207,33 @@ struct test_server::impl {
       } else {
         send();
       }
+    }
+
+    void finish(bool close_after) {
+      if (close_after) {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        return;
+      }
+      read();
+    }
+
+    void write_slowly(std::shared_ptr<std::vector<std::uint8_t>> out, std::size_t from, std::size_t chunk,
+                      std::chrono::milliseconds pause, bool close_after) {
+      const std::size_t n = std::min(chunk, out->size() - from);
+      asio::async_write(socket, asio::buffer(out->data() + from, n),
+                        [self = shared_from_this(), out, from, n, chunk, pause, close_after](boost::system::error_code ec,
+                                                                                           std::size_t) {
+                          if (ec) return;
+                          if (from + n == out->size()) {
+                            self->finish(close_after);
+                            return;
+                          }
+                          auto timer = std::make_shared<asio::steady_timer>(self->socket.get_executor(), pause);
+                          timer->async_wait([self, timer, out, from, n, chunk, pause, close_after](boost::system::error_code ec2) {
+                            if (!ec2) self->write_slowly(out, from + n, chunk, pause, close_after);
+                          });
+                        });
     }
   };
 

@@ -23,6 +23,10 @@ struct reply {
   std::vector<std::uint8_t> raw;  // kind::raw: sent as is (over TCP without framing)
   std::chrono::milliseconds delay{0};
   bool close_after = false;  // TCP: close the connection after sending
+  // TCP: write the framed reply `chunk` bytes at a time with `chunk_pause` between writes
+  // (0: all at once).
+  std::size_t chunk = 0;
+  std::chrono::milliseconds chunk_pause{0};
 
   static reply answer(dns::message m, std::chrono::milliseconds delay = {}) {
     reply r;
@@ -40,6 +44,12 @@ struct reply {
   static reply silence() {
     reply r;
     r.what = kind::none;
+    return r;
+  }
+  static reply in_pieces(dns::message m, std::size_t chunk, std::chrono::milliseconds pause) {
+    reply r = answer(std::move(m));
+    r.chunk = chunk;
+    r.chunk_pause = pause;
     return r;
   }
   static reply close() {

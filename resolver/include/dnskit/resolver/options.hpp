@@ -66,13 +66,16 @@ struct options {
   std::optional<std::string> resolv_conf;
   // Whether async_resolve consults the hosts file before DNS (c-ares lookups "fb" or "b").
   bool hosts_file = true;
-  // SO_RCVBUF / SO_SNDBUF of every socket in bytes; 0 = the system's default. With hundreds of
-  // UDP queries in flight on one socket, the default receive buffer (~208 KiB) overflows and
-  // answers are dropped; 4 MiB holds several thousand answers.
+  // SO_RCVBUF of every socket in bytes. 0 = automatic: UDP sockets ask for 4 MiB (the kernel
+  // caps it at net.core.rmem_max; it bounds what may queue, an idle socket costs nothing) and
+  // TCP sockets keep the system's default. With hundreds of UDP queries in flight on one
+  // socket, the system's default (~208 KiB) overflows and answers are lost to timeouts.
   int socket_receive_buffer = 0;
-  int socket_send_buffer = 0;
+  int socket_send_buffer = 0;  // SO_SNDBUF of every socket; 0 = the system's default
   // At most this many requests handed to c-ares at once; more wait in a FIFO queue (their
-  // deadline runs from the call). 0 = no limit.
+  // deadline runs from the call). 0 = automatic: as many UDP answers as the receive buffer
+  // the kernel granted holds (2,304 bytes each: ~3,600 with 4 MiB granted, ~180 with a stock
+  // rmem_max), no bound with tcp_only. effective_options() tells the bound and buffer in effect.
   std::size_t max_in_flight = 0;
   // Sees socket and query events (observer.hpp). Shared: it must outlive the resolver's use.
   std::shared_ptr<dnskit::resolver::observer> observer;

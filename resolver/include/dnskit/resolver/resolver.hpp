@@ -95,7 +95,9 @@ class resolver {
   executor_type get_executor() const noexcept;
 
   // The options in effect: those given, completed with what c-ares read from resolv.conf
-  // (servers, timeout, tries, search domains, ndots, rotate).
+  // (servers, timeout, tries, search domains, ndots, rotate), the UDP receive buffer the
+  // kernel granted (socket_receive_buffer, as SO_RCVBUF reports it) and the in-flight bound
+  // in effect (max_in_flight, 0 = none).
   options effective_options() const;
 
   // Operations started and not completed yet.

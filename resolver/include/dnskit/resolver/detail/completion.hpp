@@ -30,10 +30,21 @@ class completion {
     p->post(ec, std::move(args)...);
   }
 
+  // For a caller that is itself running on `running` (a handler of that executor), outside any
+  // function that started an operation: when the handler's associated executor is `running`,
+  // calls it here, as boost::asio::dispatch would, without a trip through the executor's
+  // queue; otherwise posts it. Empties the holder.
+  void complete_on(const boost::asio::any_io_executor& running, boost::system::error_code ec, Args... args) {
+    std::unique_ptr<base> p = std::move(impl_);
+    p->complete_on(running, ec, std::move(args)...);
+  }
+
  private:
   struct base {
     virtual ~base() = default;
     virtual void post(boost::system::error_code ec, Args&&... args) = 0;
+    virtual void complete_on(const boost::asio::any_io_executor& running, boost::system::error_code ec,
+                             Args&&... args) = 0;
   };
 
   template <typename Handler, typename IoExecutor>
@@ -51,6 +62,21 @@ class completion {
         std::move(h)(ec, std::move(a)...);
       });
       work_.reset();  // the posted function now keeps the executor busy
+    }
+
+    void complete_on(const boost::asio::any_io_executor& running, boost::system::error_code ec,
+                     Args&&... args) override {
+      if constexpr (std::is_same_v<executor_type, boost::asio::any_io_executor>) {
+        if (work_.get_executor() == running) {
+          // The guard is released after the call: the executor stays busy until the handler
+          // has run, as it would with a posted handler.
+          Handler h(std::move(handler_));
+          std::move(h)(ec, std::move(args)...);
+          work_.reset();
+          return;
+        }
+      }
+      post(ec, std::move(args)...);
     }
 
     Handler handler_;

@@ -1,0 +1,71 @@
+#include "query_wire.hpp"
+
+#include <algorithm>
+#include <span>
+
+namespace dnskit::resolver::detail {
+namespace {
+
+class writer {
+ public:
+  explicit writer(query_buffer& b) noexcept : buf_(b) {}
+  void u8(std::uint8_t v) noexcept { buf_[pos_++] = v; }
+  void u16(std::uint16_t v) noexcept {
+    u8(static_cast<std::uint8_t>(v >> 8));
+    u8(static_cast<std::uint8_t>(v & 0xff));
+  }
+  void bytes(std::span<const std::uint8_t> b) noexcept {
+    std::copy(b.begin(), b.end(), buf_.begin() + static_cast<std::ptrdiff_t>(pos_));
+    pos_ += b.size();
+  }
+  std::size_t size() const noexcept { return pos_; }
+  std::size_t room() const noexcept { return buf_.size() - pos_; }
+
+ private:
+  query_buffer& buf_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::size_t write_query(query_buffer& out, std::uint16_t id, const dns::name& qname,
+                        const query_params& params) noexcept {
+  writer w(out);
+  // RFC 1035 §4.1.1: QR=0, OPCODE=QUERY, RD as asked; RFC 4035 §3.2.2: CD.
+  std::uint16_t flags = 0;
+  if (params.recursion_desired) flags |= 0x0100;
+  if (params.checking_disabled) flags |= 0x0010;
+  w.u16(id);
+  w.u16(flags);
+  w.u16(1);                         // QDCOUNT
+  w.u16(0);                         // ANCOUNT
+  w.u16(0);                         // NSCOUNT
+  w.u16(params.edns ? 1 : 0);       // ARCOUNT: the OPT record
+  w.bytes(qname.wire());            // at most 255 octets (dns::name guarantees it)
+  w.u16(static_cast<std::uint16_t>(params.type));
+  w.u16(static_cast<std::uint16_t>(params.qclass));
+  if (const auto& e = params.edns) {
+    // RFC 6891 §6.1.2-3: root owner, TYPE 41, CLASS = payload size, TTL = extended rcode,
+    // version, DO and the other flag bits.
+    w.u8(0);
+    w.u16(41);
+    w.u16(e->udp_payload_size);
+    w.u8(e->extended_rcode);
+    w.u8(e->version);
+    w.u16(static_cast<std::uint16_t>((e->dnssec_ok ? 0x8000 : 0) | (e->z & 0x7fff)));
+    std::size_t rdlength = 0;
+    for (const auto& o : e->options) rdlength += 4 + o.data.size();
+    if (rdlength + 2 > w.room() || rdlength > 0xffff) rdlength = 0;  // see query_buffer
+    w.u16(static_cast<std::uint16_t>(rdlength));
+    if (rdlength > 0) {
+      for (const auto& o : e->options) {
+        w.u16(o.code);
+        w.u16(static_cast<std::uint16_t>(o.data.size()));
+        w.bytes(o.data);
+      }
+    }
+  }
+  return w.size();
+}
+
+}  // namespace dnskit::resolver::detail
