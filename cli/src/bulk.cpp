@@ -125,8 +125,12 @@ int run_bulk(const settings& s, const style& st) {
   opts.no_recursion = !s.recurse;
   opts.resolv_conf = "/dev/null";
   opts.hosts_file = false;
-  // Hundreds of answers can arrive between two reads of the one UDP socket.
-  opts.socket_receive_buffer = 4 << 20;
+  // Hundreds of answers can arrive between two reads of the one UDP socket: the resolver's
+  // automatic settings (0) ask for a 4 MiB receive buffer and hand c-ares no more queries than
+  // the buffer the kernel grants holds, so --parallel 1000 never turns lost answers into
+  // timeouts (the rest wait in the resolver's queue) even where rmem_max is the stock 208 KiB.
+  opts.socket_receive_buffer = 0;
+  opts.max_in_flight = 0;
   resolver::resolver res(io, opts);
 
   resolver::query_options qopts;
