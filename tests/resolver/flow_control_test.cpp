@@ -49,14 +49,16 @@ TEST_CASE("the automatic receive buffer and in-flight bound are reported", "[int
   CHECK(resolver::resolver(io, tcp).effective_options().max_in_flight == 0);  // TCP needs no bound
 }
 
-TEST_CASE("a burst of 3000 UDP queries with default socket options loses no answer", "[integration]") {
+TEST_CASE("a burst of 800 UDP queries with default socket options loses no answer", "[integration]") {
   // Every query is handed over before the socket is read once, so every answer the bound lets
-  // out must fit in the receive buffer: with the system's default buffer and no bound most are
-  // dropped, and with one try each such query ends in a timeout.
+  // out must fit in the receive buffer: the system's default buffer holds about 256, so with
+  // neither a larger buffer nor a bound most are dropped, and with one try each such query ends
+  // in a timeout. (800 stays below the kernel's loopback backlog, net.core.netdev_max_backlog
+  // = 1000 packets, which a loaded machine can also overflow with a larger burst.)
   test_server server(numbered_answers());
   boost::asio::io_context io;
   resolver::resolver r(io, loopback_options(server, 1000ms, 1));
-  constexpr int count = 3000;
+  constexpr int count = 800;
   int ok = 0, failed = 0;
   resolver::error_code first_error;
   for (int i = 0; i < count; ++i) {

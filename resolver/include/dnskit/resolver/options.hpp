@@ -74,8 +74,9 @@ struct options {
   int socket_send_buffer = 0;  // SO_SNDBUF of every socket; 0 = the system's default
   // At most this many requests handed to c-ares at once; more wait in a FIFO queue (their
   // deadline runs from the call). 0 = automatic: as many UDP answers as the receive buffer
-  // the kernel granted holds (2,304 bytes each: ~3,600 with 4 MiB granted, ~180 with a stock
-  // rmem_max), no bound with tcp_only. effective_options() tells the bound and buffer in effect.
+  // the kernel granted holds (2,304 bytes each: ~3,600 when the 4 MiB asked for is granted,
+  // ~180 with a stock rmem_max of 208 KiB), no bound with tcp_only. effective_options()
+  // tells the bound and the buffer in effect.
   std::size_t max_in_flight = 0;
   // Sees socket and query events (observer.hpp). Shared: it must outlive the resolver's use.
   std::shared_ptr<dnskit::resolver::observer> observer;
