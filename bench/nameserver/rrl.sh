@@ -5,7 +5,7 @@
 # Usage: rrl.sh BUILD_DIR
 #   BUILD_DIR  a build with nameserver/nameserver (Release or RelWithDebInfo for figures)
 # Environment: LIMIT (100: --rate-limit), RATE (20000: queries/s the flood offers), DURATION (10
-#   seconds per run), REPS (3), SLIPS ("0 2": --rate-limit-slip values), OTHER_RATE (200:
+#   seconds per run), REPS (3), SLIPS ("0 2": --rate-limit-slip values), OTHER_RATE (LIMIT/2:
 #   queries/s of a client in another /24), WORK (scratch directory, default /tmp/dnskit-rrl).
 #
 # Each run: a fresh `nameserver --threads 1 --rate-limit LIMIT --rate-limit-slip SLIP` on
@@ -16,6 +16,8 @@
 # answers/s delivered to the flooding source (slip 0: full answers only, expected = limit; slip
 # K: limit full ones plus every K-th of the rest as TC, expected = limit + (offered - limit)/K)
 # and the other client's lost queries (worst run). One run with the limit off is the baseline.
+# A run of DURATION seconds touches DURATION + 1 one-second windows, so with slip 0 expect
+# limit * (DURATION + 1) / DURATION answers/s (110 for 100 over 10 s): `limit` in each window.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=$(cd "${1:?usage: rrl.sh BUILD_DIR}" && pwd)
@@ -26,7 +28,7 @@ RATE=${RATE:-20000}
 DURATION=${DURATION:-10}
 REPS=${REPS:-3}
 SLIPS=${SLIPS:-"0 2"}
-OTHER_RATE=${OTHER_RATE:-200}
+OTHER_RATE=${OTHER_RATE:-$((LIMIT / 2))}  # below the limit: this client must lose nothing
 WORK=${WORK:-/tmp/dnskit-rrl}
 [[ -x "$BIN" ]] || { echo "no $BIN (build the nameserver target first)" >&2; exit 1; }
 command -v dnsperf >/dev/null || { echo "needs dnsperf (Debian package dnsperf)" >&2; exit 1; }
