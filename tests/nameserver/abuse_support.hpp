@@ -29,10 +29,11 @@ inline constexpr bool sanitized_build = true;
 inline constexpr bool sanitized_build = false;
 #endif
 
-// While alive, servers started get ASan's quarantine turned off (in sanitizer builds). Freed
-// memory otherwise waits there (256 MiB by default) and stays resident, so a server whose
-// memory is measured would seem to grow with every buffer it frees; without the quarantine
-// ASan still catches overflows, only use-after-free detection is weaker.
+// While alive, servers started get ASan's quarantine and fake stacks turned off (in sanitizer
+// builds). Freed memory otherwise waits in the quarantine (256 MiB by default) and stays
+// resident, and detect_stack_use_after_return moves stack frames to the heap as new code paths
+// run, so a server whose memory is measured would seem to grow; ASan still catches overflows,
+// only use-after-free and use-after-return detection are weaker.
 class measurable_memory {
  public:
   measurable_memory() {
@@ -40,7 +41,7 @@ class measurable_memory {
     const char* old = std::getenv("ASAN_OPTIONS");
     if (old != nullptr) saved_ = old;
     const std::string options = saved_.value_or("") +
-                                ":quarantine_size_mb=0:thread_local_quarantine_size_kb=0";
+                                ":quarantine_size_mb=0:thread_local_quarantine_size_kb=0:detect_stack_use_after_return=0";
     ::setenv("ASAN_OPTIONS", options.c_str(), 1);
   }
   ~measurable_memory() {
