@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -143,7 +144,14 @@ core::core(const executor_type& ex, const options& opts) : ex_(ex), opts_(opts),
   }
 }
 
-core::~core() { shutdown(); }
+core::~core() {
+  // A destructor must not throw: if posting the aborted handlers fails for lack of memory, the
+  // ones not posted are dropped (with their work guards) rather than terminating the program.
+  try {
+    shutdown();
+  } catch (...) {
+  }
+}
 
 void core::shutdown() {
   if (!channel_) return;
@@ -213,6 +221,7 @@ options core::effective_options() const {
     out.ndots = saved.ndots;
     out.rotate = (mask & ARES_OPT_ROTATE) != 0;
     std::vector<std::string> domains;
+    domains.reserve(static_cast<std::size_t>(std::max(saved.ndomains, 0)));
     for (int i = 0; i < saved.ndomains; ++i) domains.emplace_back(saved.domains[i]);
     out.search_domains = std::move(domains);
     ares_destroy_options(&saved);

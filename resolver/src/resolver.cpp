@@ -14,7 +14,8 @@ resolver::~resolver() {
   if (core_) core_->shutdown();
 }
 
-resolver::resolver(resolver&& other) noexcept : executor_(other.executor_), core_(std::move(other.core_)) {}
+resolver::resolver(resolver&& other) noexcept
+    : executor_(std::move(other.executor_)), core_(std::move(other.core_)) {}
 
 resolver& resolver::operator=(resolver&& other) noexcept {
   if (this != &other) {
@@ -35,7 +36,7 @@ void resolver::cancel() {
   if (core_) core_->cancel_all();
 }
 
-void resolver::start_query(std::string name, dns::rr_type type, const query_options& opts,
+void resolver::start_query(const std::string& name, dns::rr_type type, const query_options& opts,
                            query_completion done) {
   if (!core_ || core_->closed()) {
     done.post(boost::asio::error::operation_aborted, {});
@@ -96,7 +97,7 @@ void resolver::start_reverse(const boost::asio::ip::address& address, const quer
   o.search = false;
   // The PTR names are extracted on the resolver's executor, then handed to the caller's
   // handler on its own executor.
-  auto extract = [done = std::move(done)](error_code ec, dns::message m) mutable {
+  auto extract = [done = std::move(done)](error_code ec, const dns::message& m) mutable {
     std::vector<std::string> names;
     for (const auto& rec : m.answer) {
       if (rec.type != dns::rr_type::ptr) continue;

@@ -159,7 +159,7 @@ class resolver {
   using resolve_completion = detail::completion<resolve_result>;
   using reverse_completion = detail::completion<std::vector<std::string>>;
 
-  void start_query(std::string name, dns::rr_type type, const query_options& opts,
+  void start_query(const std::string& name, dns::rr_type type, const query_options& opts,
                    query_completion done);
   void start_resolve(std::string host, const resolve_options& opts, resolve_completion done);
   void start_reverse(const boost::asio::ip::address& address, const query_options& opts,
@@ -168,9 +168,9 @@ class resolver {
   struct initiate_query {
     resolver* self;
     template <typename Handler>
-    void operator()(Handler&& handler, std::string name, dns::rr_type type,
+    void operator()(Handler&& handler, const std::string& name, dns::rr_type type,
                     const query_options& opts) const {
-      self->start_query(std::move(name), type, opts,
+      self->start_query(name, type, opts,
                         query_completion(std::forward<Handler>(handler), self->get_executor()));
     }
   };
