@@ -13,27 +13,13 @@
 #include "dnskit/dns/message.hpp"
 #include "dnskit/nameserver/axfr.hpp"
 #include "dnskit/nameserver/responder.hpp"
+#include "query_process_zone.hpp"
 #include "dnskit/zones/loader.hpp"
 #include "dnskit/zones/zone_set.hpp"
 
 namespace {
 
 using namespace dnskit;
-
-// Every kind of answer: CNAME chains, wildcards, DNAME, a delegation with glue, a large RRset.
-std::string zone_text() {
-  std::string text =
-      "$ORIGIN example.test.\n$TTL 3600\n"
-      "@ SOA ns1 hostmaster 2024010101 7200 3600 1209600 300\n"
-      "@ NS ns1\n@ NS ns2\n@ MX 10 mail\n@ TXT \"v=spf1 -all\"\n"
-      "ns1 A 192.0.2.1\nns2 AAAA 2001:db8::2\nwww A 192.0.2.10\nwww AAAA 2001:db8::10\n"
-      "mail A 192.0.2.20\nalias CNAME www\nchain CNAME alias\nout CNAME www.example.org.\n"
-      "loop1 CNAME loop2\nloop2 CNAME loop1\n*.wild A 192.0.2.99\n*.wild TXT \"wild\"\n"
-      "dn DNAME example.test.\nsub NS ns.sub\nsub NS ns.example.org.\nns.sub A 192.0.2.53\n"
-      "_sip._tcp SRV 0 5 5060 www\ndeep.ent.here A 192.0.2.77\n";
-  for (int i = 1; i <= 80; ++i) text += "many A 198.51.100." + std::to_string(i) + "\n";
-  return text;
-}
 
 struct fixture {
   std::shared_ptr<const zones::zone_set> zones;
@@ -48,7 +34,7 @@ struct fixture {
   std::vector<std::uint8_t> out = std::vector<std::uint8_t>(65535);
 
   fixture() {
-    auto loaded = zones::load_zone_text(dns::name::from_text("example.test."), zone_text(), "fuzz.zone");
+    auto loaded = zones::load_zone_text(dns::name::from_text("example.test."), fuzz::query_process_zone_text(), "fuzz.zone");
     if (!loaded.ok()) std::abort();
     auto child = zones::load_zone_text(dns::name::from_text("child.example.test."),
                                        "$TTL 60\n@ SOA ns hm 1 1 1 1 1\n@ NS ns\nns A 192.0.2.9\n",

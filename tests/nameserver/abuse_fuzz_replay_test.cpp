@@ -13,6 +13,7 @@
 #include <map>
 
 #include "abuse_support.hpp"
+#include "query_process_zone.hpp"
 
 using namespace nstest;
 using dns::rr_type;
@@ -20,21 +21,6 @@ using dns::rr_type;
 namespace {
 
 using bytes = std::vector<std::uint8_t>;
-
-// The zones fuzz/query_process.cpp answers from, so the corpus reaches the same code paths.
-std::string fuzz_zone_text() {
-  std::string text =
-      "$ORIGIN example.test.\n$TTL 3600\n"
-      "@ SOA ns1 hostmaster 2024010101 7200 3600 1209600 300\n"
-      "@ NS ns1\n@ NS ns2\n@ MX 10 mail\n@ TXT \"v=spf1 -all\"\n"
-      "ns1 A 192.0.2.1\nns2 AAAA 2001:db8::2\nwww A 192.0.2.10\nwww AAAA 2001:db8::10\n"
-      "mail A 192.0.2.20\nalias CNAME www\nchain CNAME alias\nout CNAME www.example.org.\n"
-      "loop1 CNAME loop2\nloop2 CNAME loop1\n*.wild A 192.0.2.99\n*.wild TXT \"wild\"\n"
-      "dn DNAME example.test.\nsub NS ns.sub\nsub NS ns.example.org.\nns.sub A 192.0.2.53\n"
-      "_sip._tcp SRV 0 5 5060 www\ndeep.ent.here A 192.0.2.77\n";
-  for (int i = 1; i <= 80; ++i) text += "many A 198.51.100." + std::to_string(i) + "\n";
-  return text;
-}
 
 std::vector<bytes> corpus(std::string_view name, std::size_t every = 1) {
   std::vector<std::filesystem::path> files;
@@ -178,7 +164,7 @@ replay_result replay_tcp(const test::server_address& at, std::vector<bytes> inpu
 
 void replay_all(std::size_t zone_parse_every, int rounds, unsigned threads) {
   temp_dir dir;
-  write_file(dir / "example.test.zone", fuzz_zone_text());
+  write_file(dir / "example.test.zone", dnskit::fuzz::query_process_zone_text());
   write_file(dir / "child.example.test.zone", "$TTL 60\n@ SOA ns hm 1 1 1 1 1\n@ NS ns\nns A 192.0.2.9\n");
   auto server = start_server({"--zone", (dir / "example.test.zone").string(), "--zone",
                               (dir / "child.example.test.zone").string(), "--threads",

@@ -62,6 +62,15 @@ inline void write_file(const std::filesystem::path& path, std::string_view text)
   std::filesystem::rename(tmp, path);
 }
 
+// A small zone (SOA, NS, ns1 and www addresses, then `extra`) whose serial a test changes to
+// watch reloads.
+inline std::string small_zone_text(std::string_view origin, std::uint32_t serial,
+                                   std::string_view extra = "") {
+  return "$ORIGIN " + std::string(origin) + "\n$TTL 300\n" +
+         "@ IN SOA ns1 hostmaster " + std::to_string(serial) + " 7200 3600 1209600 300\n" +
+         "@ IN NS ns1\nns1 IN A 192.0.2.1\nwww IN A 192.0.2.80\n" + std::string(extra);
+}
+
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

@@ -18,9 +18,7 @@ using dns::rr_type;
 namespace {
 
 std::string zone_text(std::uint32_t serial, std::string_view extra = "") {
-  return "$ORIGIN reload.test.\n$TTL 300\n"
-         "@ IN SOA ns1 hostmaster " + std::to_string(serial) + " 7200 3600 1209600 300\n"
-         "@ IN NS ns1\nns1 IN A 192.0.2.1\nwww IN A 192.0.2.80\n" + std::string(extra);
+  return small_zone_text("reload.test.", serial, extra);
 }
 
 std::uint32_t serial_of(const test::server_address& at) {
