@@ -49,7 +49,7 @@ TEST_CASE("the automatic receive buffer and in-flight bound are reported", "[int
   CHECK(resolver::resolver(io, tcp).effective_options().max_in_flight == 0);  // TCP needs no bound
 }
 
-TEST_CASE("a burst of 800 UDP queries with default socket options loses no answer", "[integration]") {
+TEST_CASE("a burst of 800 UDP queries with default socket options loses no answer", "[integration][burst]") {
   // Every query is handed over before the socket is read once, so every answer the bound lets
   // out must fit in the receive buffer: the system's default buffer holds about 256, so with
   // neither a larger buffer nor a bound most are dropped, and with one try each such query ends

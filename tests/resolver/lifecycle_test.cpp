@@ -220,7 +220,7 @@ TEST_CASE("a cancel_token cancels its operations and leaves the others", "[integ
   CHECK(answered == 5);
 }
 
-TEST_CASE("10,000 queries in flight on one resolver all complete correctly", "[integration]") {
+TEST_CASE("10,000 queries in flight on one resolver all complete correctly", "[integration][burst]") {
   test_server server(numbered());
   boost::asio::io_context io;
   auto opts = loopback_options(server, 2000ms, 3);
