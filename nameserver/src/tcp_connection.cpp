@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::size_t initial_input = 4096;
 // Buffers larger than this are freed once drained instead of being kept for the next answer.
-constexpr std::size_t keep_output = 64 * 1024;
+constexpr std::size_t keep_output = std::size_t{64} * 1024;
 
 request_info client_of(const asio::ip::tcp::endpoint& ep) {
   if (ep.address().is_v6()) {

@@ -54,7 +54,7 @@ class op_base {
 
  protected:
   // Marks the operation done and detaches it from lists and timer. False when it already was.
-  bool mark_done() noexcept;
+  bool mark_done() noexcept;  // NOLINT(bugprone-exception-escape): see the definition
 
  private:
   core* owner_;

@@ -84,7 +84,7 @@ std::string server_address::to_string() const {
 
 error_code options::validate() const {
   if (timeout && timeout->count() <= 0) return errc::bad_option;
-  if (timeout && timeout->count() > 24 * 3600 * 1000) return errc::bad_option;
+  if (timeout && timeout->count() > 24L * 3600 * 1000) return errc::bad_option;
   if (tries && (*tries < 1 || *tries > 100)) return errc::bad_option;
   if (ndots && (*ndots < 0 || *ndots > 15)) return errc::bad_option;  // resolv.conf caps at 15
   if (socket_receive_buffer < 0 || socket_send_buffer < 0) return errc::bad_option;

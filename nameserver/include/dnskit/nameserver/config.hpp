@@ -54,7 +54,7 @@ struct server_config {
   unsigned tcp_max_connections = 1000;
   // Bytes of answers one TCP connection may have waiting to be written before the server stops
   // reading its queries (RFC 7766 §6.2.1: a client that does not read only slows itself down).
-  std::size_t tcp_max_buffer = 128 * 1024;
+  std::size_t tcp_max_buffer = std::size_t{128} * 1024;
   // Zone transfers streaming at once over all connections; more are answered SERVFAIL.
   unsigned axfr_max_concurrent = 10;
   // CH TXT version.bind / id.server answers; empty: REFUSED.
