@@ -137,10 +137,17 @@ rate_limiter::verdict rate_limiter::account(std::uint64_t key, std::uint32_t now
       continue;
     }
     // A new key: take an empty or stale entry, else the one with the smallest count this second.
+    // If another worker inserted this key since the scan above, count on its entry instead: two
+    // entries for one key would each let `limit` responses through.
     std::atomic<std::uint64_t>* victim = &s.entry[0];
     std::uint64_t victim_word = victim->load(std::memory_order_relaxed);
+    bool inserted_meanwhile = false;
     for (auto& e : s.entry) {
       const std::uint64_t w = e.load(std::memory_order_relaxed);
+      if (tag_of(w) == tag) {
+        inserted_meanwhile = true;
+        break;
+      }
       if (w == 0 || second_of(w) != second) {
         victim = &e;
         victim_word = w;
@@ -151,6 +158,7 @@ rate_limiter::verdict rate_limiter::account(std::uint64_t key, std::uint32_t now
         victim_word = w;
       }
     }
+    if (inserted_meanwhile) continue;
     if (victim->compare_exchange_strong(victim_word, make(tag, second, 1), std::memory_order_relaxed)) {
       counted = 1;
       break;
