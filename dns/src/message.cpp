@@ -7,6 +7,7 @@
 
 #include "dnskit/dns/errc.hpp"
 #include "dnskit/dns/wire.hpp"
+#include "name_wire.hpp"
 
 namespace dnskit::dns {
 namespace {
@@ -104,6 +105,16 @@ std::error_code parse_opt(const record& rec, edns& out) {
 
 enum class section_id { answer, authority, additional };
 
+// RFC 6891 §6.1.1: OPT only in the additional section, at most once.
+std::error_code take_opt(const record& rec, section_id section, std::optional<edns>& opt) {
+  if (section != section_id::additional) return errc::opt_not_in_additional;
+  if (opt) return errc::multiple_opt;
+  edns e;
+  if (auto ec = parse_opt(rec, e)) return ec;
+  opt = std::move(e);
+  return {};
+}
+
 // (Empty rdata of class ANY/NONE, RFC 2136 §2.4-2.5, is read_record's business.)
 std::error_code read_section(wire_reader& r, std::size_t count, section_id section,
                              std::vector<record>& out, std::optional<edns>& opt) {
@@ -113,14 +124,54 @@ std::error_code read_section(wire_reader& r, std::size_t count, section_id secti
     if (auto ec = read_record(r, rec)) return ec;
     if (rec.type != rr_type::opt) {
       out.push_back(std::move(rec));
-      continue;
+    } else if (auto ec = take_opt(rec, section, opt)) {
+      return ec;
     }
-    // RFC 6891 §6.1.1: OPT only in the additional section, at most once.
-    if (section != section_id::additional) return errc::opt_not_in_additional;
-    if (opt) return errc::multiple_opt;
-    edns e;
-    if (auto ec = parse_opt(rec, e)) return ec;
-    opt = std::move(e);
+  }
+  return {};
+}
+
+// Steps over a possibly compressed name without building it: its labels up to the root label
+// or to the first pointer, which ends the name where it stands (its target is not followed).
+// Length octets and the 255-octet bound are checked as name::read checks them.
+void skip_name(wire_reader& r) {
+  std::size_t size = 0;
+  while (!r.error()) {
+    const std::uint8_t length = r.u8();
+    if ((length & 0xc0) == 0xc0) {
+      r.u8();  // second octet of the pointer
+      return;
+    }
+    if ((length & 0xc0) != 0) {
+      r.fail(detail::label_type_error(length));
+      return;
+    }
+    size += 1 + length;
+    if (size > name::max_wire_size) {
+      r.fail(errc::name_too_long);
+      return;
+    }
+    if (length == 0) return;
+    r.bytes(length);
+  }
+}
+
+// A section decode_options::answer_only leaves out: each record's bounds are checked; only an
+// OPT record is read whole.
+std::error_code skip_section(wire_reader& r, std::size_t count, section_id section,
+                             std::optional<edns>& opt) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t start = r.offset();
+    skip_name(r);
+    const auto type = static_cast<rr_type>(r.u16());
+    r.bytes(6);  // class, TTL
+    r.bytes(r.u16());
+    if (r.error()) return r.error();
+    if (type != rr_type::opt) continue;
+    wire_reader again(r.message(), start, r.offset());
+    record rec;
+    if (auto ec = read_record(again, rec)) return ec;
+    if (auto ec = take_opt(rec, section, opt)) return ec;
   }
   return {};
 }
@@ -218,7 +269,7 @@ std::error_code decode_header(std::span<const std::uint8_t> wire, header& out) {
 }
 
 std::error_code decode(std::span<const std::uint8_t> wire, message& out,
-                       const decode_limits& limits) {
+                       const decode_options& options) {
   // Clear rather than replace, so a message reused across calls keeps its vectors' capacity.
   out.hdr = header{};
   out.questions.clear();
@@ -233,7 +284,7 @@ std::error_code decode(std::span<const std::uint8_t> wire, message& out,
   if (r.error()) return r.error();
 
   const std::size_t total = std::size_t{counts.qd} + counts.an + counts.ns + counts.ar;
-  if (total > limits.max_records) return errc::too_many_records;
+  if (total > options.max_records) return errc::too_many_records;
 
   reserve_untrusted(out.questions, counts.qd, r.remaining(), min_question_size);
   for (std::size_t i = 0; i < counts.qd; ++i) {
@@ -245,11 +296,16 @@ std::error_code decode(std::span<const std::uint8_t> wire, message& out,
     out.questions.push_back(std::move(q));
   }
   if (auto ec = read_section(r, counts.an, section_id::answer, out.answer, out.opt)) return ec;
-  if (auto ec = read_section(r, counts.ns, section_id::authority, out.authority, out.opt)) {
-    return ec;
-  }
-  if (auto ec = read_section(r, counts.ar, section_id::additional, out.additional, out.opt)) {
-    return ec;
+  if (options.answer_only) {
+    if (auto ec = skip_section(r, counts.ns, section_id::authority, out.opt)) return ec;
+    if (auto ec = skip_section(r, counts.ar, section_id::additional, out.opt)) return ec;
+  } else {
+    if (auto ec = read_section(r, counts.ns, section_id::authority, out.authority, out.opt)) {
+      return ec;
+    }
+    if (auto ec = read_section(r, counts.ar, section_id::additional, out.additional, out.opt)) {
+      return ec;
+    }
   }
   if (!r.at_end()) return errc::trailing_data;
   return {};

@@ -12,8 +12,12 @@
 namespace dnskit::resolver::detail {
 
 query_op::query_op(core& owner, std::vector<dns::name> candidates, const query_params& params,
-                   completion<dns::message> handler)
-    : op_base(owner), candidates_(std::move(candidates)), params_(params), handler_(std::move(handler)) {}
+                   const dns::decode_options& decode, completion<dns::message> handler)
+    : op_base(owner),
+      candidates_(std::move(candidates)),
+      params_(params),
+      decode_(decode),
+      handler_(std::move(handler)) {}
 
 void query_op::send_current() {
   const dns::name& qname = candidates_[index_];
@@ -57,7 +61,7 @@ void query_op::answered(int status, int timeouts, std::span<const std::uint8_t> 
   dns::message msg;
   if (status != ARES_SUCCESS) {
     ec = from_ares_status(status);
-  } else if (dns::decode(answer, msg) || !msg.hdr.qr) {
+  } else if (dns::decode(answer, msg, decode_) || !msg.hdr.qr) {
     // Undecodable, or not a response at all (QR=0 over TCP; over UDP such datagrams are
     // dropped before c-ares sees them, socket_io.cpp).
     ec = errc::bad_response;

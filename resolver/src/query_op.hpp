@@ -17,7 +17,7 @@ namespace dnskit::resolver::detail {
 class query_op final : public op_base {
  public:
   query_op(core& owner, std::vector<dns::name> candidates, const query_params& params,
-           completion<dns::message> handler);
+           const dns::decode_options& decode, completion<dns::message> handler);
 
   void start() override { send_current(); }
   void abort(error_code ec) override { complete(ec, dns::message{}); }
@@ -32,6 +32,7 @@ class query_op final : public op_base {
   std::vector<dns::name> candidates_;  // names to ask in order (search list applied)
   std::size_t index_ = 0;
   query_params params_;
+  dns::decode_options decode_;
   std::optional<dns::message> nodata_;  // a NODATA seen along the search list
   completion<dns::message> handler_;
   // The outcome, kept from c-ares's callback to deliver() when the core collects completions.

@@ -62,7 +62,9 @@ void resolver::start_query(const std::string& name, dns::rr_type type, const que
     e.dnssec_ok = opts.dnssec_ok;
     params.edns = e;
   }
-  auto* op = new detail::query_op(*core_, std::move(candidates), params, std::move(done));
+  dns::decode_options decode;
+  decode.answer_only = opts.answer_only;
+  auto* op = new detail::query_op(*core_, std::move(candidates), params, decode, std::move(done));
   core_->launch(detail::op_ref(op), opts.deadline, opts.cancel);
 }
 

@@ -432,8 +432,8 @@ TEST_CASE("adversarial packets are rejected with their specific error", "[unit][
     auto p = packet{}.header(1, 0, 1, 2, 0, 0).question("a");
     p.rr("a", 1, 1, 0, {1, 2, 3, 4}).rr("a", 1, 1, 0, {1, 2, 3, 5});
     message m;
-    CHECK(decode(p.b, m, decode_limits{.max_records = 2}) == errc::too_many_records);
-    CHECK_FALSE(decode(p.b, m, decode_limits{.max_records = 3}));
+    CHECK(decode(p.b, m, decode_options{.max_records = 2}) == errc::too_many_records);
+    CHECK_FALSE(decode(p.b, m, decode_options{.max_records = 3}));
   }
   SECTION("compression pointer into itself") {
     // The question name at offset 12 is a pointer to offset 12.
@@ -547,6 +547,62 @@ TEST_CASE("adversarial packets are rejected with their specific error", "[unit][
     p.u8(5).raw({'a', 'b', 'c', 'd', 'e'}).u8(0);
     const auto ec = decode_error(p.b);
     CHECK((ec == errc::short_read || ec == errc::bad_rdata));
+  }
+}
+
+TEST_CASE("answer_only keeps question, answer and OPT and steps over the rest", "[unit][message][edns]") {
+  message m = typical_response();
+  m.opt->extended_rcode = 1;  // BADVERS: only the OPT record carries it
+  const auto wire = encode(m);
+  message back;
+  REQUIRE_FALSE(decode(wire, back, decode_options{.answer_only = true}));
+  CHECK(back.hdr == m.hdr);
+  CHECK(back.questions == m.questions);
+  CHECK(back.answer == m.answer);
+  CHECK(back.authority.empty());
+  CHECK(back.additional.empty());
+  CHECK(back.opt == m.opt);
+  CHECK(back.rcode() == rcode::badvers);
+}
+
+TEST_CASE("answer_only still rejects what it steps over when it is malformed",
+          "[unit][message][adversarial]") {
+  const decode_options answer_only{.answer_only = true};
+  auto error = [&](const bytes& wire) {
+    message m;
+    return decode(wire, m, answer_only);
+  };
+  SECTION("a name in the authority section running past the end") {
+    auto p = packet{}.header(1, 0x8000, 0, 0, 1, 0).u8(5).raw({'a', 'b'});
+    CHECK(error(p.b) == errc::short_read);
+  }
+  SECTION("rdlength beyond the data") {
+    auto p = packet{}.header(1, 0x8000, 0, 0, 0, 1).name("a").u16(1).u16(1).u32(0).u16(4).raw({1, 2, 3});
+    CHECK(error(p.b) == errc::short_read);
+  }
+  SECTION("a reserved label type") {
+    auto p = packet{}.header(1, 0x8000, 0, 0, 1, 0).u8(0x80).u8(0).u16(1).u16(1).u32(0).u16(0);
+    CHECK(error(p.b) == errc::bad_label_type);
+  }
+  SECTION("a 256-octet owner") {
+    packet p;
+    p.header(1, 0x8000, 0, 0, 1, 0);
+    for (int i = 0; i < 4; ++i) p.u8(63).raw(bytes(63, 'a'));
+    p.u8(0).u16(1).u16(1).u32(0).u16(0);
+    CHECK(error(p.b) == errc::name_too_long);
+  }
+  SECTION("OPT in the authority section, two OPTs, a bad OPT owner") {
+    CHECK(error(packet{}.header(1, 0x8000, 0, 0, 1, 0).opt().b) == errc::opt_not_in_additional);
+    CHECK(error(packet{}.header(1, 0x8000, 0, 0, 0, 2).opt().opt().b) == errc::multiple_opt);
+    CHECK(error(packet{}.header(1, 0x8000, 0, 0, 0, 1).rr("example", 41, 1232, 0, {}).b) ==
+          errc::bad_opt_owner);
+  }
+  SECTION("trailing garbage") {
+    auto p = packet{}.header(1, 0x8000, 0, 0, 1, 0).rr("a", 1, 1, 0, {1, 2, 3, 4}).u8(0);
+    CHECK(error(p.b) == errc::trailing_data);
+  }
+  SECTION("the same packets are fine without the garbage") {
+    CHECK_FALSE(error(packet{}.header(1, 0x8000, 0, 0, 1, 1).rr("a", 1, 1, 0, {1, 2, 3, 4}).opt().b));
   }
 }
 

@@ -149,6 +149,32 @@ TEST_CASE("nameserver: NXDOMAIN, NODATA, REFUSED, TC retry over TCP, CNAME chain
   CHECK(names == std::vector<std::string>{"multi.example.test"});
 }
 
+TEST_CASE("answer_only: the same answer and rcode without authority and additional",
+          "[integration][nameserver]") {
+  auto ns = start_nameserver();
+  if (!ns.process) {
+    WARN("nameserver binary not built: skipped");
+    return;
+  }
+  // The server adds the zone's NS records and their glue to a positive answer.
+  auto full = query_once(ns.opts, "example.test", dns::rr_type::a);
+  REQUIRE(!full.ec);
+  REQUIRE(!full.msg.authority.empty());
+  REQUIRE(!full.msg.additional.empty());
+  resolver::query_options answers;
+  answers.answer_only = true;
+  auto light = query_once(ns.opts, "example.test", dns::rr_type::a, answers);
+  REQUIRE(!light.ec);
+  CHECK(light.msg.questions == full.msg.questions);
+  CHECK(light.msg.answer == full.msg.answer);
+  CHECK(light.msg.authority.empty());
+  CHECK(light.msg.additional.empty());
+  CHECK(light.msg.opt == full.msg.opt);
+  // Negative answers keep their meaning: their SOA is in the authority section skipped.
+  CHECK(query_once(ns.opts, "nosuch.example.test", dns::rr_type::a, answers).ec == errc::nxdomain);
+  CHECK(query_once(ns.opts, "v6only.example.test", dns::rr_type::a, answers).ec == errc::nodata);
+}
+
 #else
 
 TEST_CASE("nameserver tests need the nameserver target", "[integration][nameserver]") {

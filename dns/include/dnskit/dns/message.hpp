@@ -74,8 +74,14 @@ struct message {
   friend bool operator==(const message&, const message&) = default;
 };
 
-struct decode_limits {
+struct decode_options {
   std::size_t max_records = std::size_t{65535} * 4;  // counts are untrusted; each record still needs its bytes
+  // Keep only the question and answer sections: authority and additional records are stepped
+  // over (their structure checked, their names and rdata neither decoded nor stored), except an
+  // OPT record, which is still read so rcode() and `opt` stay whole. For callers that want only
+  // the answers at a high rate (bulk resolution): most of a typical response's records are in
+  // the sections skipped.
+  bool answer_only = false;
 };
 
 // Strict decode: every count honoured, no trailing bytes, OPT only once and only in the
@@ -88,7 +94,7 @@ struct decode_limits {
 // A record of class ANY or NONE may have empty rdata whatever its type (UPDATE prerequisites
 // and deletions, RFC 2136 §2.4-2.5).
 std::error_code decode(std::span<const std::uint8_t> wire, message& out,
-                       const decode_limits& limits = {});
+                       const decode_options& options = {});
 
 // Decodes only the 12-byte header (for servers deciding whether to answer at all).
 // Errors: short_read when fewer than 12 bytes are given.

@@ -118,6 +118,11 @@ struct query_options {
   // res_search does: names with at least ndots dots are tried as they are first, others last;
   // NXDOMAIN and NODATA move on to the next candidate. Off: the text is taken as absolute.
   bool search = false;
+  // Decode only the question and answer sections (the OPT record too, so the rcode stays
+  // whole); authority and additional come back empty. For callers that want only the answers
+  // at a high rate, such as bulk resolution: a typical authoritative answer carries most of its
+  // records in the sections skipped (dns::decode_options::answer_only).
+  bool answer_only = false;
   // A deadline for the whole operation from the call, independent of the channel's
   // timeout × tries; zero = none. On expiry the operation completes with errc::timeout.
   std::chrono::milliseconds deadline{0};
