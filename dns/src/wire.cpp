@@ -25,41 +25,7 @@ wire_reader::wire_reader(std::span<const std::uint8_t> message, std::size_t offs
   }
 }
 
-bool wire_reader::need(std::size_t n) noexcept {
-  if (ec_) return false;
-  if (end_ - offset_ < n) {
-    ec_ = errc::short_read;
-    return false;
-  }
-  return true;
-}
-
-std::uint8_t wire_reader::u8() {
-  if (!need(1)) return 0;
-  return message_[offset_++];
-}
-
-std::uint16_t wire_reader::u16() {
-  if (!need(2)) return 0;
-  auto v = static_cast<std::uint16_t>(message_[offset_] << 8 | message_[offset_ + 1]);
-  offset_ += 2;
-  return v;
-}
-
-std::uint32_t wire_reader::u32() {
-  if (!need(4)) return 0;
-  std::uint32_t v = std::uint32_t{message_[offset_]} << 24 | std::uint32_t{message_[offset_ + 1]} << 16 |
-                    std::uint32_t{message_[offset_ + 2]} << 8 | message_[offset_ + 3];
-  offset_ += 4;
-  return v;
-}
-
-std::span<const std::uint8_t> wire_reader::bytes(std::size_t n) {
-  if (!need(n)) return {};
-  auto s = message_.subspan(offset_, n);
-  offset_ += n;
-  return s;
-}
+void wire_reader::short_read() noexcept { fail(errc::short_read); }
 
 name wire_reader::read_name() {
   if (ec_) return {};

@@ -11,7 +11,7 @@
 
 namespace dnskit::resolver::detail {
 
-query_op::query_op(core& owner, std::vector<dns::name> candidates, const query_params& params,
+query_op::query_op(core& owner, candidate_names candidates, const query_params& params,
                    const dns::decode_options& decode, completion<dns::message> handler)
     : op_base(owner),
       candidates_(std::move(candidates)),
@@ -122,11 +122,11 @@ void query_op::deliver(bool now) {
   }
 }
 
-std::vector<dns::name> search_candidates(std::string_view text, bool search,
-                                         const std::vector<std::string>& domains, int ndots,
-                                         error_code& ec) {
+candidate_names search_candidates(std::string_view text, bool search,
+                                  const std::vector<std::string>& domains, int ndots,
+                                  error_code& ec) {
   ec = {};
-  std::vector<dns::name> out;
+  candidate_names out;
   std::error_code nec;
   if (text.empty()) {
     ec = errc::bad_name;

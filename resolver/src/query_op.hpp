@@ -7,6 +7,8 @@
 #include <span>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "dnskit/dns/message.hpp"
 #include "dnskit/resolver/detail/completion.hpp"
 #include "op_base.hpp"
@@ -14,9 +16,12 @@
 
 namespace dnskit::resolver::detail {
 
+// Without a search list a query has one candidate name: kept inline, no allocation for the list.
+using candidate_names = boost::container::small_vector<dns::name, 1>;
+
 class query_op final : public op_base {
  public:
-  query_op(core& owner, std::vector<dns::name> candidates, const query_params& params,
+  query_op(core& owner, candidate_names candidates, const query_params& params,
            const dns::decode_options& decode, completion<dns::message> handler);
 
   void start() override { send_current(); }
@@ -29,7 +34,7 @@ class query_op final : public op_base {
   void answered(int status, int timeouts, std::span<const std::uint8_t> answer);
   void complete(error_code ec, dns::message m);
 
-  std::vector<dns::name> candidates_;  // names to ask in order (search list applied)
+  candidate_names candidates_;  // names to ask in order (search list applied)
   std::size_t index_ = 0;
   query_params params_;
   dns::decode_options decode_;
@@ -43,8 +48,8 @@ class query_op final : public op_base {
 // The names async_query asks for `text`: one absolute name without search, else c-ares's
 // (and res_search's) order: as-is first when it has at least ndots dots, then each search
 // domain, as-is last otherwise. A trailing dot means absolute. Errors: errc::bad_name.
-std::vector<dns::name> search_candidates(std::string_view text, bool search,
-                                         const std::vector<std::string>& domains, int ndots,
-                                         error_code& ec);
+candidate_names search_candidates(std::string_view text, bool search,
+                                  const std::vector<std::string>& domains, int ndots,
+                                  error_code& ec);
 
 }  // namespace dnskit::resolver::detail

@@ -76,7 +76,7 @@ TEST_CASE("the search list follows c-ares's order", "[unit]") {
   using resolver::detail::search_candidates;
   const std::vector<std::string> domains{"example.test", "test"};
   resolver::error_code ec;
-  auto to_text = [](const std::vector<dns::name>& names) {
+  auto to_text = [](const resolver::detail::candidate_names& names) {
     std::vector<std::string> out;
     for (const auto& n : names) out.push_back(n.to_text());
     return out;

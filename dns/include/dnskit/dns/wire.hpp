@@ -21,10 +21,31 @@ class wire_reader {
   explicit wire_reader(std::span<const std::uint8_t> message, std::size_t offset = 0);
   wire_reader(std::span<const std::uint8_t> message, std::size_t offset, std::size_t end);
 
-  std::uint8_t u8();
-  std::uint16_t u16();
-  std::uint32_t u32();
-  std::span<const std::uint8_t> bytes(std::size_t n);
+  // Inline: decoding a message calls these several times per record.
+  std::uint8_t u8() noexcept {
+    if (!need(1)) return 0;
+    return message_[offset_++];
+  }
+  std::uint16_t u16() noexcept {
+    if (!need(2)) return 0;
+    const auto v = static_cast<std::uint16_t>(message_[offset_] << 8 | message_[offset_ + 1]);
+    offset_ += 2;
+    return v;
+  }
+  std::uint32_t u32() noexcept {
+    if (!need(4)) return 0;
+    const std::uint32_t v = std::uint32_t{message_[offset_]} << 24 |
+                            std::uint32_t{message_[offset_ + 1]} << 16 |
+                            std::uint32_t{message_[offset_ + 2]} << 8 | message_[offset_ + 3];
+    offset_ += 4;
+    return v;
+  }
+  std::span<const std::uint8_t> bytes(std::size_t n) noexcept {
+    if (!need(n)) return {};
+    const auto s = message_.subspan(offset_, n);
+    offset_ += n;
+    return s;
+  }
   name read_name();  // possibly compressed (see name::read)
 
   // A reader over the next `n` bytes (e.g. an RDATA of rdlength n); this reader skips them.
@@ -41,7 +62,14 @@ class wire_reader {
   }
 
  private:
-  bool need(std::size_t n) noexcept;
+  bool need(std::size_t n) noexcept {
+    if (ec_ || end_ - offset_ < n) {
+      short_read();
+      return false;
+    }
+    return true;
+  }
+  void short_read() noexcept;  // records errc::short_read unless an error is already there
 
   std::span<const std::uint8_t> message_;
   std::size_t offset_;
