@@ -9,6 +9,8 @@
 # dnskit runs marked +rcvbuf, 4194304; empty: no such runs), CLIENT_CPU (taskset CPU list for
 # the clients, 0), BEFORE (another resolver_bulk, e.g. built from an older commit, run as
 # "dnskit-before" in the same rotation: a before/after comparison in one run).
+# "dnskit" decodes each whole response into a dns::message; "dnskit-answer-only" (resolver_bulk
+# -a) decodes only question and answer, the work cares_bulk.c does with ares_parse_a_reply.
 # The server must already answer on 127.0.0.1:PORT (../../../shared/bench/serve.sh).
 set -euo pipefail
 [[ $# -ge 4 ]] || { sed -n '2,12p' "$0"; exit 2; }
@@ -18,7 +20,7 @@ concs=("${@:-100}")
 REPS=${REPS:-3} REPEAT=${REPEAT:-1} RCVBUF=${RCVBUF-4194304} CLIENT_CPU=${CLIENT_CPU:-0} BEFORE=${BEFORE:-}
 labels=(c-ares)
 [[ -n $BEFORE ]] && labels+=(dnskit-before)
-labels+=(dnskit)
+labels+=(dnskit dnskit-answer-only)
 [[ -n $RCVBUF ]] && labels+=(dnskit+rcvbuf)
 
 run() {  # label command... -> "label names_per_s cpu_us_per_name errors"
@@ -46,6 +48,7 @@ for c in "${concs[@]}"; do
       results+=("$(run "dnskit-before" "$BEFORE" -s 127.0.0.1 -p "$port" -f "$names" -c "$c" -n "$REPEAT")")
     fi
     results+=("$(run "dnskit" "$ours" -s 127.0.0.1 -p "$port" -f "$names" -c "$c" -n "$REPEAT")")
+    results+=("$(run "dnskit-answer-only" "$ours" -s 127.0.0.1 -p "$port" -f "$names" -c "$c" -n "$REPEAT" -a)")
     if [[ -n $RCVBUF ]]; then
       results+=("$(run "dnskit+rcvbuf" "$ours" -s 127.0.0.1 -p "$port" -f "$names" -c "$c" -n "$REPEAT" -r "$RCVBUF")")
     fi
