@@ -136,6 +136,8 @@ int run_bulk(const settings& s, const style& st) {
   resolver::query_options qopts;
   qopts.qclass = s.qclass;
   qopts.recursion_desired = s.recurse;
+  // Short and nslookup-style lines print the answer section only; JSON shows every section.
+  qopts.answer_only = s.mode != output_mode::json;
 
   std::string out, err;
   if (s.mode == output_mode::nslookup) {
