@@ -6,7 +6,8 @@
 // "ns1" may come back spelled as an earlier "Ns1"); every other byte must be identical. When the re-encoding had to
 // truncate (the input used compression we do not produce, or pointers past 0x3fff), what was
 // written must still decode, carry TC, and hold leading parts of every section.
-// Printing runs on every accepted message too, so its bounds are fuzzed as well.
+// Printing runs on every accepted message too, so its bounds are fuzzed as well. The answer-only
+// decode (decode_options::answer_only) must agree with the full decode on what it keeps.
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -70,8 +71,20 @@ bool same(const message& a, const message& b) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  // The answer-only decode runs on every input (it may accept what the full decode rejects in
+  // the sections it steps over); whatever the full decode accepts, it must accept too, with the
+  // same header, question, answer and OPT.
+  message answers;
+  const auto answers_ec = dnskit::dns::decode(std::span(data, size), answers,
+                                              dnskit::dns::decode_options{.answer_only = true});
   message first;
   if (dnskit::dns::decode(std::span(data, size), first)) return 0;
+  if (answers_ec) fail("answer_only rejects what the full decode accepts");
+  if (!(answers.hdr == first.hdr && answers.questions == first.questions &&
+        answers.answer == first.answer && answers.opt == first.opt)) {
+    fail("answer_only disagrees with the full decode");
+  }
+  if (!answers.authority.empty() || !answers.additional.empty()) fail("answer_only kept a skipped section");
 
   (void)dnskit::dns::to_dig_text(first);
   (void)dnskit::dns::summary(first);
