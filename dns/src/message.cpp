@@ -131,48 +131,52 @@ std::error_code read_section(wire_reader& r, std::size_t count, section_id secti
   return {};
 }
 
-// Steps over a possibly compressed name without building it: its labels up to the root label
-// or to the first pointer, which ends the name where it stands (its target is not followed).
-// Length octets and the 255-octet bound are checked as name::read checks them.
-void skip_name(wire_reader& r) {
+// Steps over a possibly compressed name at `pos` without building it: its labels up to the root
+// label or to the first pointer, which ends the name where it stands (its target is not
+// followed). Length octets and the 255-octet bound are checked as name::read checks them.
+std::error_code skip_name(std::span<const std::uint8_t> m, std::size_t end, std::size_t& pos) {
   std::size_t size = 0;
-  while (!r.error()) {
-    const std::uint8_t length = r.u8();
+  for (;;) {
+    if (pos >= end) return errc::short_read;
+    const std::uint8_t length = m[pos];
     if ((length & 0xc0) == 0xc0) {
-      r.u8();  // second octet of the pointer
-      return;
+      if (end - pos < 2) return errc::short_read;
+      pos += 2;
+      return {};
     }
-    if ((length & 0xc0) != 0) {
-      r.fail(detail::label_type_error(length));
-      return;
-    }
-    size += 1 + length;
-    if (size > name::max_wire_size) {
-      r.fail(errc::name_too_long);
-      return;
-    }
-    if (length == 0) return;
-    r.bytes(length);
+    if ((length & 0xc0) != 0) return detail::label_type_error(length);
+    size += 1 + std::size_t{length};
+    if (size > name::max_wire_size) return errc::name_too_long;
+    if (end - pos - 1 < length) return errc::short_read;
+    pos += 1 + std::size_t{length};
+    if (length == 0) return {};
   }
 }
 
-// A section decode_options::answer_only leaves out: each record's bounds are checked; only an
-// OPT record is read whole.
+// A section decode_options::answer_only leaves out: each record's bounds are checked on the raw
+// bytes (this walk is most of an answer-only decode); only an OPT record is read whole.
 std::error_code skip_section(wire_reader& r, std::size_t count, section_id section,
                              std::optional<edns>& opt) {
+  const std::span<const std::uint8_t> m = r.message();
+  const std::size_t begin = r.offset();
+  const std::size_t end = begin + r.remaining();
+  std::size_t pos = begin;
   for (std::size_t i = 0; i < count; ++i) {
-    const std::size_t start = r.offset();
-    skip_name(r);
-    const auto type = static_cast<rr_type>(r.u16());
-    r.bytes(6);  // class, TTL
-    r.bytes(r.u16());
-    if (r.error()) return r.error();
+    const std::size_t start = pos;
+    if (auto ec = skip_name(m, end, pos)) return ec;
+    if (end - pos < 10) return errc::short_read;  // type, class, TTL, rdlength
+    const auto type = static_cast<rr_type>(m[pos] << 8 | m[pos + 1]);
+    const std::size_t rdlength = std::size_t{m[pos + 8]} << 8 | m[pos + 9];
+    pos += 10;
+    if (end - pos < rdlength) return errc::short_read;
+    pos += rdlength;
     if (type != rr_type::opt) continue;
-    wire_reader again(r.message(), start, r.offset());
+    wire_reader again(m, start, pos);
     record rec;
     if (auto ec = read_record(again, rec)) return ec;
     if (auto ec = take_opt(rec, section, opt)) return ec;
   }
+  r.bytes(pos - begin);
   return {};
 }
 
