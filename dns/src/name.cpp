@@ -77,7 +77,7 @@ std::size_t name_extent(std::span<const std::uint8_t> data, std::error_code& ec)
 
 }  // namespace detail
 
-name::name() : wire_(1, '\0') {}
+name::name() = default;  // the storage starts as the root
 
 name name::from_text(std::string_view text, const name& origin, std::error_code& ec) {
   ec.clear();
@@ -152,7 +152,7 @@ name name::from_text(std::string_view text, const name& origin, std::error_code&
       return {};
     }
     buf[pos++] = 0;
-    result.wire_.assign(reinterpret_cast<const char*>(buf.data()), pos);
+    std::memcpy(result.wire_.assign_uninitialized(pos), buf.data(), pos);
     return result;
   }
   buf[label_start] = static_cast<std::uint8_t>(pos - label_start - 1);
@@ -160,9 +160,9 @@ name name::from_text(std::string_view text, const name& origin, std::error_code&
     ec = errc::name_too_long;
     return {};
   }
-  result.wire_.reserve(pos + origin.wire_.size());
-  result.wire_.assign(reinterpret_cast<const char*>(buf.data()), pos);
-  result.wire_ += origin.wire_;
+  std::uint8_t* out = result.wire_.assign_uninitialized(pos + origin.wire_.size());
+  std::memcpy(out, buf.data(), pos);
+  std::memcpy(out + pos, origin.wire_.data(), origin.wire_.size());
   return result;
 }
 
@@ -186,14 +186,17 @@ name name::from_wire(std::span<const std::uint8_t> wire, std::error_code& ec) {
     return {};
   }
   name result;
-  result.wire_.assign(reinterpret_cast<const char*>(wire.data()), size);
+  std::memcpy(result.wire_.assign_uninitialized(size), wire.data(), size);
   return result;
 }
 
-name name::read(std::span<const std::uint8_t> message, std::size_t& offset, std::error_code& ec) {
-  ec.clear();
-  std::array<std::uint8_t, max_wire_size> buf;
-  std::size_t len = 0;
+namespace {
+
+// name::read's loop: writes the labels of the name at `offset` into `out` (the root on entry),
+// following compression pointers, and on success moves `offset` past the name as stored there.
+std::error_code read_labels(std::span<const std::uint8_t> message, std::size_t& offset,
+                            detail::name_storage& out) {
+  std::size_t len = 0;  // octets of `out` written so far
   std::size_t pos = offset;
   // Start of the label sequence being read: a pointer must lead strictly before it (so every
   // hop goes backwards and loops, self and forward pointers are impossible).
@@ -204,47 +207,34 @@ name name::read(std::span<const std::uint8_t> message, std::size_t& offset, std:
   const std::uint8_t* data = message.data();
   const std::size_t size = message.size();
   for (;;) {
-    if (pos >= size) {
-      ec = errc::short_read;
-      return {};
+    // The labels stored one after the other up to the root or a pointer (a run) are checked one
+    // by one, then copied at once.
+    const std::size_t run_start = pos;
+    std::uint8_t b = 0;
+    for (;;) {
+      if (pos >= size) return errc::short_read;
+      b = data[pos];
+      if (b == 0 || b > name::max_label_size) break;
+      const std::size_t label_size = 1 + std::size_t{b};
+      if (pos + label_size > size) return errc::short_read;
+      // Leaves room for the root label.
+      if (len + (pos - run_start) + label_size + 1 > name::max_wire_size) return errc::name_too_long;
+      pos += label_size;
     }
-    std::uint8_t b = data[pos];
+    if (b == 0) ++pos;  // the root label ends the run and the name
+    if (const std::size_t run = pos - run_start; run != 0) {
+      std::memcpy(out.grow(len + run) + len, data + run_start, run);
+      len += run;
+    }
     if (b == 0) {
-      buf[len++] = 0;  // fits: every label check below leaves room for the root
-      if (!jumped) end = pos + 1;
+      if (!jumped) end = pos;
       break;
     }
-    if (b <= max_label_size) {
-      if (pos + 1 + b > size) {
-        ec = errc::short_read;
-        return {};
-      }
-      if (len + 1 + b + 1 > max_wire_size) {
-        ec = errc::name_too_long;
-        return {};
-      }
-      std::memcpy(buf.data() + len, data + pos, 1 + std::size_t{b});
-      len += 1 + std::size_t{b};
-      pos += 1 + std::size_t{b};
-      continue;
-    }
-    if ((b & 0xC0) != 0xC0) {
-      ec = detail::label_type_error(b);
-      return {};
-    }
-    if (pos + 1 >= size) {
-      ec = errc::short_read;
-      return {};
-    }
+    if ((b & 0xC0) != 0xC0) return detail::label_type_error(b);
+    if (pos + 1 >= size) return errc::short_read;
     std::size_t target = (std::size_t{b & 0x3Fu} << 8) | data[pos + 1];
-    if (target >= sequence_start) {
-      ec = errc::bad_pointer;
-      return {};
-    }
-    if (++hops > max_pointer_hops) {
-      ec = errc::too_many_pointers;
-      return {};
-    }
+    if (target >= sequence_start) return errc::bad_pointer;
+    if (++hops > max_pointer_hops) return errc::too_many_pointers;
     if (!jumped) {
       end = pos + 2;
       jumped = true;
@@ -252,8 +242,16 @@ name name::read(std::span<const std::uint8_t> message, std::size_t& offset, std:
     pos = sequence_start = target;
   }
   offset = end;
+  return {};
+}
+
+}  // namespace
+
+name name::read(std::span<const std::uint8_t> message, std::size_t& offset, std::error_code& ec) {
+  // One return object on every path, so the labels are copied straight into the caller's name.
   name result;
-  result.wire_.assign(reinterpret_cast<const char*>(buf.data()), len);
+  ec = read_labels(message, offset, result.wire_);
+  if (ec) result = name{};
   return result;
 }
 
@@ -262,7 +260,7 @@ void name::append_text(std::string& out) const {
     out.push_back('.');
     return;
   }
-  const auto* w = reinterpret_cast<const std::uint8_t*>(wire_.data());
+  const std::uint8_t* w = wire_.data();
   std::size_t pos = 0;
   while (w[pos] != 0) {
     std::size_t len = w[pos];
@@ -290,46 +288,49 @@ std::string name::to_text() const {
   return out;
 }
 
-std::span<const std::uint8_t> name::wire() const noexcept { return detail::as_bytes(wire_); }
-
 std::size_t name::label_count() const noexcept {
+  const std::uint8_t* w = wire_.data();
   std::size_t count = 0;
   std::size_t pos = 0;
-  while (static_cast<std::uint8_t>(wire_[pos]) != 0) {
-    pos += 1 + static_cast<std::uint8_t>(wire_[pos]);
+  while (w[pos] != 0) {
+    pos += 1 + w[pos];
     ++count;
   }
   return count;
 }
 
 std::string_view name::label(std::size_t i) const noexcept {
+  const std::uint8_t* w = wire_.data();
   std::size_t pos = 0;
   for (;;) {
-    auto len = static_cast<std::uint8_t>(wire_[pos]);
+    std::size_t len = w[pos];
     if (len == 0) return {};
-    if (i-- == 0) return std::string_view(wire_).substr(pos + 1, len);
+    if (i-- == 0) return {reinterpret_cast<const char*>(w + pos + 1), len};  // NOLINT: byte view
     pos += 1 + len;
   }
 }
 
-bool name::is_wildcard() const noexcept { return wire_.size() >= 2 && wire_[0] == 1 && wire_[1] == '*'; }
+bool name::is_wildcard() const noexcept {
+  return wire_.size() >= 2 && wire_.data()[0] == 1 && wire_.data()[1] == '*';
+}
 
 bool name::is_subdomain_of(const name& ancestor) const noexcept {
   if (ancestor.wire_.size() > wire_.size()) return false;
+  const std::uint8_t* w = wire_.data();
   std::size_t skip = wire_.size() - ancestor.wire_.size();
   std::size_t pos = 0;
-  while (pos < skip) pos += 1 + static_cast<std::uint8_t>(wire_[pos]);
+  while (pos < skip) pos += 1 + w[pos];
   if (pos != skip) return false;  // the suffix does not start on a label boundary
-  return detail::iequal_bytes(reinterpret_cast<const std::uint8_t*>(wire_.data()) + skip,
-                              reinterpret_cast<const std::uint8_t*>(ancestor.wire_.data()),
-                              ancestor.wire_.size());
+  return detail::iequal_bytes(w + skip, ancestor.wire_.data(), ancestor.wire_.size());
 }
 
 name name::strip_left(std::size_t n) const {
+  const std::uint8_t* w = wire_.data();
   std::size_t pos = 0;
-  while (n-- > 0 && wire_[pos] != 0) pos += 1 + static_cast<std::uint8_t>(wire_[pos]);
+  while (n-- > 0 && w[pos] != 0) pos += 1 + w[pos];
   name result;
-  result.wire_.assign(wire_, pos, std::string::npos);
+  const std::size_t size = wire_.size() - pos;
+  std::memcpy(result.wire_.assign_uninitialized(size), w + pos, size);
   return result;
 }
 
@@ -348,10 +349,10 @@ name name::prepend(std::string_view label, std::error_code& ec) const {
     return {};
   }
   name result;
-  result.wire_.reserve(wire_.size() + 1 + label.size());
-  result.wire_.assign(1, static_cast<char>(label.size()));
-  result.wire_ += label;
-  result.wire_ += wire_;
+  std::uint8_t* out = result.wire_.assign_uninitialized(1 + label.size() + wire_.size());
+  out[0] = static_cast<std::uint8_t>(label.size());
+  std::memcpy(out + 1, label.data(), label.size());
+  std::memcpy(out + 1 + label.size(), wire_.data(), wire_.size());
   return result;
 }
 
@@ -363,15 +364,16 @@ name name::concat(const name& suffix, std::error_code& ec) const {
     return {};
   }
   name result;
-  result.wire_.reserve(size);
-  result.wire_.assign(wire_, 0, wire_.size() - 1);
-  result.wire_ += suffix.wire_;
+  std::uint8_t* out = result.wire_.assign_uninitialized(size);
+  std::memcpy(out, wire_.data(), wire_.size() - 1);
+  std::memcpy(out + wire_.size() - 1, suffix.wire_.data(), suffix.wire_.size());
   return result;
 }
 
 name name::lowercase() const {
   name result = *this;
-  for (char& c : result.wire_) c = static_cast<char>(detail::lower(static_cast<std::uint8_t>(c)));
+  std::uint8_t* w = result.wire_.data();
+  for (std::size_t i = 0; i < result.wire_.size(); ++i) w[i] = detail::lower(w[i]);
   return result;
 }
 
@@ -379,8 +381,7 @@ bool operator==(const name& a, const name& b) noexcept {
   // Length octets are below 64, so lowering them is harmless and the whole wire form can be
   // compared at once.
   return a.wire_.size() == b.wire_.size() &&
-         detail::iequal_bytes(reinterpret_cast<const std::uint8_t*>(a.wire_.data()),
-                              reinterpret_cast<const std::uint8_t*>(b.wire_.data()), a.wire_.size());
+         detail::iequal_bytes(a.wire_.data(), b.wire_.data(), a.wire_.size());
 }
 
 std::strong_ordering operator<=>(const name& a, const name& b) noexcept {
@@ -388,7 +389,7 @@ std::strong_ordering operator<=>(const name& a, const name& b) noexcept {
 }
 
 std::size_t name::hash() const noexcept {
-  const auto* p = reinterpret_cast<const std::uint8_t*>(wire_.data());
+  const std::uint8_t* p = wire_.data();
   std::size_t n = wire_.size();
   std::uint64_t h = 0xCBF29CE484222325ULL ^ n;
   std::size_t i = 0;

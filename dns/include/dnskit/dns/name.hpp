@@ -1,6 +1,13 @@
 #pragma once
 // dns::name: an absolute domain name, kept in uncompressed wire form with its original case.
 // Equality, hashing and ordering ignore ASCII case (RFC 4343); printing keeps it.
+//
+// A name is 48 bytes and keeps up to 47 wire octets inside itself, so copying, decoding or
+// parsing such a name never touches the heap; longer ones (up to 255) take one heap block.
+// 47 octets hold the names most lookups carry ("www.example.com." is 17, "_sip._tcp.example.com."
+// 23, every in-addr.arpa name at most 30). Holding ip6.arpa names (74 octets) too would make
+// every name, owner and record 32 bytes bigger (80-byte names); 64-byte names would add only
+// the names of 48..63 octets, for 16 more bytes on each.
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -8,6 +15,8 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+
+#include "dnskit/dns/detail/name_storage.hpp"
 
 namespace dnskit::dns {
 
@@ -46,7 +55,7 @@ class name {
   void append_text(std::string& out) const;
 
   // Uncompressed wire form, original case.
-  std::span<const std::uint8_t> wire() const noexcept;
+  std::span<const std::uint8_t> wire() const noexcept { return {wire_.data(), wire_.size()}; }
   std::size_t wire_size() const noexcept { return wire_.size(); }
 
   // Number of labels, not counting the root label ("www.example." has 2, "." has 0).
@@ -81,7 +90,7 @@ class name {
   std::size_t hash() const noexcept;
 
  private:
-  std::string wire_;  // labels as on the wire, ending with the zero-length root label
+  detail::name_storage wire_;  // labels as on the wire, ending with the zero-length root label
 };
 
 // Case-insensitive comparison of two uncompressed wire names, canonical order (RFC 4034 §6.1).
