@@ -97,6 +97,7 @@ void resolver::start_reverse(const boost::asio::ip::address& address, const quer
                              reverse_completion done) {
   query_options o = opts;
   o.search = false;
+  o.answer_only = true;  // only the PTR records of the answer section are read below
   // The PTR names are extracted on the resolver's executor, then handed to the caller's
   // handler on its own executor.
   auto extract = [done = std::move(done)](error_code ec, const dns::message& m) mutable {
