@@ -79,6 +79,86 @@ std::size_t name_extent(std::span<const std::uint8_t> data, std::error_code& ec)
 
 name::name() = default;  // the storage starts as the root
 
+namespace {
+
+// Presentation text being turned into wire labels: buf[label_start] receives a label's length
+// once the label ends; `pos` is where the next octet goes.
+struct label_builder {
+  std::array<std::uint8_t, name::max_wire_size + 1> buf;
+  std::size_t pos = 1;
+  std::size_t label_start = 0;
+  bool absolute = false;  // the text ended with an unescaped dot
+
+  // Ends the label being built at a dot that is text[i]; false (and `ec`) for an empty label.
+  bool end_label(std::size_t i, std::size_t text_size, std::error_code& ec) {
+    const std::size_t len = pos - label_start - 1;
+    if (len == 0) {
+      ec = errc::empty_label;
+      return false;
+    }
+    buf[label_start] = static_cast<std::uint8_t>(len);
+    if (i + 1 == text_size) {
+      absolute = true;
+      return true;
+    }
+    label_start = pos++;
+    return true;
+  }
+};
+
+// The usual text: no escapes and shorter than 255 characters, so its labels cannot overrun
+// `buf` (each character is at most one octet) and only label lengths need checking, once per
+// label.
+std::error_code parse_plain(std::string_view text, label_builder& b) {
+  std::error_code ec;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '.') {
+      b.buf[b.pos++] = static_cast<std::uint8_t>(c);
+      continue;
+    }
+    if (b.pos - b.label_start - 1 > name::max_label_size) return errc::label_too_long;
+    if (!b.end_label(i, text.size(), ec)) return ec;
+  }
+  if (!b.absolute && b.pos - b.label_start - 1 > name::max_label_size) return errc::label_too_long;
+  return {};
+}
+
+// Any text: RFC 1035 §5.1 escapes (\X, \DDD), every octet bounds-checked.
+std::error_code parse_escaped(std::string_view text, label_builder& b) {
+  std::error_code ec;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.') {
+      if (!b.end_label(i, text.size(), ec)) return ec;
+      if (b.absolute) break;
+      if (b.label_start >= name::max_wire_size) return errc::name_too_long;
+      continue;
+    }
+    std::uint8_t byte = static_cast<std::uint8_t>(c);
+    if (c == '\\') {
+      if (++i >= text.size()) return errc::bad_escape;
+      if (detail::is_digit(text[i])) {
+        if (i + 2 >= text.size() || !detail::is_digit(text[i + 1]) || !detail::is_digit(text[i + 2])) {
+          return errc::bad_escape;
+        }
+        int v = (text[i] - '0') * 100 + (text[i + 1] - '0') * 10 + (text[i + 2] - '0');
+        if (v > 255) return errc::bad_escape;
+        byte = static_cast<std::uint8_t>(v);
+        i += 2;
+      } else {
+        byte = static_cast<std::uint8_t>(text[i]);
+      }
+    }
+    if (b.pos - b.label_start - 1 >= name::max_label_size) return errc::label_too_long;
+    if (b.pos >= name::max_wire_size) return errc::name_too_long;
+    b.buf[b.pos++] = byte;
+  }
+  return {};
+}
+
+}  // namespace
+
 name name::from_text(std::string_view text, const name& origin, std::error_code& ec) {
   ec.clear();
   if (text == "@") return origin;
@@ -87,81 +167,28 @@ name name::from_text(std::string_view text, const name& origin, std::error_code&
     ec = errc::empty_label;
     return {};
   }
-  // Labels are built in place: buf[label_start] receives the length once the label ends.
-  std::array<std::uint8_t, max_wire_size + 1> buf;
-  std::size_t pos = 1;
-  std::size_t label_start = 0;
-  bool absolute = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '.') {
-      std::size_t len = pos - label_start - 1;
-      if (len == 0) {
-        ec = errc::empty_label;
-        return {};
-      }
-      buf[label_start] = static_cast<std::uint8_t>(len);
-      if (i + 1 == text.size()) {
-        absolute = true;
-        break;
-      }
-      label_start = pos;
-      if (pos >= max_wire_size) {
-        ec = errc::name_too_long;
-        return {};
-      }
-      ++pos;
-      continue;
-    }
-    std::uint8_t byte = static_cast<std::uint8_t>(c);
-    if (c == '\\') {
-      if (++i >= text.size()) {
-        ec = errc::bad_escape;
-        return {};
-      }
-      if (detail::is_digit(text[i])) {
-        if (i + 2 >= text.size() || !detail::is_digit(text[i + 1]) || !detail::is_digit(text[i + 2])) {
-          ec = errc::bad_escape;
-          return {};
-        }
-        int v = (text[i] - '0') * 100 + (text[i + 1] - '0') * 10 + (text[i + 2] - '0');
-        if (v > 255) {
-          ec = errc::bad_escape;
-          return {};
-        }
-        byte = static_cast<std::uint8_t>(v);
-        i += 2;
-      } else {
-        byte = static_cast<std::uint8_t>(text[i]);
-      }
-    }
-    if (pos - label_start - 1 >= max_label_size) {
-      ec = errc::label_too_long;
-      return {};
-    }
-    if (pos >= max_wire_size) {
-      ec = errc::name_too_long;
-      return {};
-    }
-    buf[pos++] = byte;
-  }
+  label_builder b;
+  const bool plain = text.size() < max_wire_size && text.find('\\') == std::string_view::npos;
+  ec = plain ? parse_plain(text, b) : parse_escaped(text, b);
+  if (ec) return {};
+  std::size_t pos = b.pos;
   name result;
-  if (absolute) {
+  if (b.absolute) {
     if (pos + 1 > max_wire_size) {
       ec = errc::name_too_long;
       return {};
     }
-    buf[pos++] = 0;
-    std::memcpy(result.wire_.assign_uninitialized(pos), buf.data(), pos);
+    b.buf[pos++] = 0;
+    std::memcpy(result.wire_.assign_uninitialized(pos), b.buf.data(), pos);
     return result;
   }
-  buf[label_start] = static_cast<std::uint8_t>(pos - label_start - 1);
+  b.buf[b.label_start] = static_cast<std::uint8_t>(pos - b.label_start - 1);
   if (pos + origin.wire_.size() > max_wire_size) {
     ec = errc::name_too_long;
     return {};
   }
   std::uint8_t* out = result.wire_.assign_uninitialized(pos + origin.wire_.size());
-  std::memcpy(out, buf.data(), pos);
+  std::memcpy(out, b.buf.data(), pos);
   std::memcpy(out + pos, origin.wire_.data(), origin.wire_.size());
   return result;
 }

@@ -103,6 +103,32 @@ TEST_CASE("name: presentation errors", "[unit]") {
   CHECK_THROWS_AS(name::from_text("a..b"), std::system_error);
 }
 
+TEST_CASE("name: text with and without escapes meets the same limits", "[unit]") {
+  // Plain text (no backslash, under 255 characters) takes a shorter path than escaped text;
+  // "\097" is 'a' and "\." a dot inside a label, so each pair must give the same outcome.
+  const std::string a63(63, 'a'), a62(62, 'a');
+  const std::string e63 = "\\097" + a62;  // 63 octets, escaped
+  CHECK(parse_error(a63) == std::error_code{});
+  CHECK(parse_error(e63) == std::error_code{});
+  CHECK(parse_error(a63 + "a") == errc::label_too_long);   // last label of a relative name
+  CHECK(parse_error(e63 + "a") == errc::label_too_long);
+  CHECK(parse_error("b." + a63 + "a") == errc::label_too_long);
+  CHECK(parse_error("b." + a63 + "a.") == errc::label_too_long);
+  CHECK(parse_error("b." + e63 + "a.") == errc::label_too_long);
+  CHECK(parse_error("a.") == std::error_code{});
+  CHECK(parse_error("a\\..") == std::error_code{});
+  CHECK(parse_error("a.b..") == errc::empty_label);
+  CHECK(parse_error("a\\.b..") == errc::empty_label);
+  CHECK(name::from_text("Host1.Example.") == name::from_text("\\072ost1.Example."));
+  CHECK(name::from_text("a\\.b.c.").label_count() == 2);
+  // 254 characters (the longest plain text) and 255 characters (escaped path).
+  const std::string l254 = a63 + "." + a63 + "." + a63 + "." + std::string(62, 'a');
+  REQUIRE(l254.size() == 254);
+  CHECK(parse_error(l254) == errc::name_too_long);  // relative: 255 octets + the root
+  CHECK(parse_error(l254.substr(0, 253) + ".") == std::error_code{});  // 255 octets
+  CHECK(parse_error(l254 + ".") == errc::name_too_long);  // 255 characters: 256 octets
+}
+
 TEST_CASE("name: from_wire is strict", "[unit]") {
   std::error_code ec;
   CHECK(name::from_wire(bytes{1, 'a', 0}, ec).to_text() == "a.");
