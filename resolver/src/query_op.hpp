@@ -7,17 +7,13 @@
 #include <span>
 #include <vector>
 
-#include <boost/container/small_vector.hpp>
-
 #include "dnskit/dns/message.hpp"
 #include "dnskit/resolver/detail/completion.hpp"
+#include "dnskit/resolver/detail/query_names.hpp"
 #include "op_base.hpp"
 #include "query_wire.hpp"
 
 namespace dnskit::resolver::detail {
-
-// Without a search list a query has one candidate name: kept inline, no allocation for the list.
-using candidate_names = boost::container::small_vector<dns::name, 1>;
 
 class query_op final : public op_base {
  public:

@@ -36,17 +36,23 @@ void resolver::cancel() {
   if (core_) core_->cancel_all();
 }
 
-void resolver::start_query(const std::string& name, dns::rr_type type, const query_options& opts,
+detail::query_names resolver::names_for(std::string_view name, const query_options& opts) const {
+  detail::query_names names;
+  if (core_) {
+    names.candidates = detail::search_candidates(name, opts.search, core_->search_domains(),
+                                                 core_->ndots(), names.ec);
+  }
+  return names;
+}
+
+void resolver::start_query(detail::query_names names, dns::rr_type type, const query_options& opts,
                            query_completion done) {
   if (!core_ || core_->closed()) {
     done.post(boost::asio::error::operation_aborted, {});
     return;
   }
-  error_code ec;
-  auto candidates =
-      detail::search_candidates(name, opts.search, core_->search_domains(), core_->ndots(), ec);
-  if (ec) {
-    done.post(ec, {});
+  if (names.ec) {
+    done.post(names.ec, {});
     return;
   }
   detail::query_params params;
@@ -64,7 +70,7 @@ void resolver::start_query(const std::string& name, dns::rr_type type, const que
   }
   dns::decode_options decode;
   decode.answer_only = opts.answer_only;
-  auto* op = new detail::query_op(*core_, std::move(candidates), params, decode, std::move(done));
+  auto* op = new detail::query_op(*core_, std::move(names.candidates), params, decode, std::move(done));
   core_->launch(detail::op_ref(op), opts.deadline, opts.cancel);
 }
 
@@ -113,8 +119,9 @@ void resolver::start_reverse(const boost::asio::ip::address& address, const quer
     if (!ec && names.empty()) ec = errc::nodata;
     done.post(ec, std::move(names));
   };
-  start_query(reverse_name(address).to_text(), dns::rr_type::ptr, o,
-              query_completion(std::move(extract), executor_));
+  detail::query_names names;
+  names.candidates.push_back(reverse_name(address));
+  start_query(std::move(names), dns::rr_type::ptr, o, query_completion(std::move(extract), executor_));
 }
 
 }  // namespace dnskit::resolver

@@ -46,6 +46,7 @@
 #include "dnskit/dns/rr_type.hpp"
 #include "dnskit/resolver/detail/asio.hpp"
 #include "dnskit/resolver/detail/completion.hpp"
+#include "dnskit/resolver/detail/query_names.hpp"
 #include "dnskit/resolver/error.hpp"
 #include "dnskit/resolver/observer.hpp"
 #include "dnskit/resolver/options.hpp"
@@ -114,7 +115,7 @@ class resolver {
   auto async_query(std::string_view name, dns::rr_type type, const query_options& opts,
                    Token&& token) {
     return boost::asio::async_initiate<Token, void(error_code, dns::message)>(
-        initiate_query{this}, token, std::string(name), type, opts);
+        initiate_query{this}, token, names_for(name, opts), type, opts);
   }
   template <typename Token>
   auto async_query(std::string_view name, dns::rr_type type, Token&& token) {
@@ -159,7 +160,9 @@ class resolver {
   using resolve_completion = detail::completion<resolve_result>;
   using reverse_completion = detail::completion<std::vector<std::string>>;
 
-  void start_query(const std::string& name, dns::rr_type type, const query_options& opts,
+  // The search list applied to `name` (empty, and an error, when it does not parse).
+  detail::query_names names_for(std::string_view name, const query_options& opts) const;
+  void start_query(detail::query_names names, dns::rr_type type, const query_options& opts,
                    query_completion done);
   void start_resolve(std::string host, const resolve_options& opts, resolve_completion done);
   void start_reverse(const boost::asio::ip::address& address, const query_options& opts,
@@ -168,9 +171,9 @@ class resolver {
   struct initiate_query {
     resolver* self;
     template <typename Handler>
-    void operator()(Handler&& handler, const std::string& name, dns::rr_type type,
+    void operator()(Handler&& handler, detail::query_names names, dns::rr_type type,
                     const query_options& opts) const {
-      self->start_query(name, type, opts,
+      self->start_query(std::move(names), type, opts,
                         query_completion(std::forward<Handler>(handler), self->get_executor()));
     }
   };
