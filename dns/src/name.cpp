@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 #include "dnskit/dns/errc.hpp"
@@ -81,65 +82,109 @@ name::name() = default;  // the storage starts as the root
 
 namespace {
 
-// Presentation text being turned into wire labels: buf[label_start] receives a label's length
-// once the label ends; `pos` is where the next octet goes.
+// Presentation text turned into wire labels: buf[label_start] is the last label's length
+// octet (written by from_text for a relative name), `pos` is where the next octet goes.
 struct label_builder {
-  std::array<std::uint8_t, name::max_wire_size + 1> buf;
+  // Room for 8 octets past the longest name: parse_plain reads whole 64-bit words.
+  std::array<std::uint8_t, name::max_wire_size + 1 + 8> buf;
   std::size_t pos = 1;
   std::size_t label_start = 0;
   bool absolute = false;  // the text ended with an unescaped dot
-
-  // Ends the label being built at a dot that is text[i]; false (and `ec`) for an empty label.
-  bool end_label(std::size_t i, std::size_t text_size, std::error_code& ec) {
-    const std::size_t len = pos - label_start - 1;
-    if (len == 0) {
-      ec = errc::empty_label;
-      return false;
-    }
-    buf[label_start] = static_cast<std::uint8_t>(len);
-    if (i + 1 == text_size) {
-      absolute = true;
-      return true;
-    }
-    label_start = pos++;
-    return true;
-  }
 };
 
-// The usual text: no escapes and shorter than 255 characters, so its labels cannot overrun
-// `buf` (each character is at most one octet) and only label lengths need checking, once per
-// label.
-std::error_code parse_plain(std::string_view text, label_builder& b) {
-  std::error_code ec;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c != '.') {
-      b.buf[b.pos++] = static_cast<std::uint8_t>(c);
-      continue;
+// Index of the first '.' or '\\' in buf[from, end), or `end`; eight octets per step (each byte
+// equal to '.' or '\\' turns to zero after the XOR, and the classic has-zero-byte test flags
+// it; in a little-endian word the lowest flag is always exact). Reads up to 7 octets past
+// `end`, which must exist.
+std::size_t find_dot_or_escape(const std::uint8_t* buf, std::size_t from, std::size_t end) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  constexpr std::uint64_t dots = ones * '.';
+  constexpr std::uint64_t escapes = ones * '\\';
+  if constexpr (std::endian::native != std::endian::little) {
+    // Borrows run towards the first octets in memory here, so the test is not exact.
+    for (std::size_t i = from; i < end; ++i) {
+      if (buf[i] == '.' || buf[i] == '\\') return i;
     }
-    if (b.pos - b.label_start - 1 > name::max_label_size) return errc::label_too_long;
-    if (!b.end_label(i, text.size(), ec)) return ec;
+    return end;
   }
-  if (!b.absolute && b.pos - b.label_start - 1 > name::max_label_size) return errc::label_too_long;
-  return {};
+  for (std::size_t i = from; i < end; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, buf + i, sizeof word);
+    const std::uint64_t a = word ^ dots;
+    const std::uint64_t e = word ^ escapes;
+    const std::uint64_t hits = (((a - ones) & ~a) | ((e - ones) & ~e)) & highs;
+    if (hits != 0) {
+      return std::min(end, i + static_cast<std::size_t>(std::countr_zero(hits) / 8));
+    }
+  }
+  return end;
 }
 
-// Any text: RFC 1035 §5.1 escapes (\X, \DDD), every octet bounds-checked.
+// The usual text: no escapes and shorter than 255 characters. It is copied whole behind the
+// first length octet, then each dot becomes the length octet of the label after it; only label
+// lengths need checking (a text this short cannot overrun `buf`). Returns false, deciding
+// nothing, when the text has an escape.
+bool parse_plain(std::string_view text, label_builder& b, std::error_code& ec) {
+  std::uint8_t* const buf = b.buf.data();
+  const std::size_t end = 1 + text.size();
+  std::memcpy(buf + 1, text.data(), text.size());
+  std::memset(buf + end, 0, 8);  // what the word reads past the text see: no dot, no escape
+  std::size_t label_start = 0;
+  for (;;) {
+    const std::size_t stop = find_dot_or_escape(buf, label_start + 1, end);
+    if (stop < end && buf[stop] == '\\') return false;
+    const std::size_t len = stop - label_start - 1;
+    if (len == 0) {
+      ec = errc::empty_label;
+      return true;
+    }
+    if (len > name::max_label_size) {
+      ec = errc::label_too_long;
+      return true;
+    }
+    buf[label_start] = static_cast<std::uint8_t>(len);
+    if (stop == end) {  // relative: the last label ends the text
+      b.pos = end;
+      break;
+    }
+    if (stop + 1 == end) {  // absolute: the root goes where the last dot is
+      b.pos = stop;
+      b.absolute = true;
+      break;
+    }
+    label_start = stop;
+  }
+  b.label_start = label_start;
+  return true;
+}
+
+// Any text: RFC 1035 §5.1 escapes (\\X, \\DDD), every octet bounds-checked.
 std::error_code parse_escaped(std::string_view text, label_builder& b) {
-  std::error_code ec;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  std::uint8_t* const buf = b.buf.data();
+  std::size_t pos = 1;
+  std::size_t label_start = 0;
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n; ++i) {
     char c = text[i];
     if (c == '.') {
-      if (!b.end_label(i, text.size(), ec)) return ec;
-      if (b.absolute) break;
-      if (b.label_start >= name::max_wire_size) return errc::name_too_long;
+      const std::size_t len = pos - label_start - 1;
+      if (len == 0) return errc::empty_label;
+      buf[label_start] = static_cast<std::uint8_t>(len);
+      if (i + 1 == n) {
+        b.absolute = true;
+        break;
+      }
+      label_start = pos;
+      if (pos >= name::max_wire_size) return errc::name_too_long;
+      ++pos;
       continue;
     }
     std::uint8_t byte = static_cast<std::uint8_t>(c);
     if (c == '\\') {
-      if (++i >= text.size()) return errc::bad_escape;
+      if (++i >= n) return errc::bad_escape;
       if (detail::is_digit(text[i])) {
-        if (i + 2 >= text.size() || !detail::is_digit(text[i + 1]) || !detail::is_digit(text[i + 2])) {
+        if (i + 2 >= n || !detail::is_digit(text[i + 1]) || !detail::is_digit(text[i + 2])) {
           return errc::bad_escape;
         }
         int v = (text[i] - '0') * 100 + (text[i + 1] - '0') * 10 + (text[i + 2] - '0');
@@ -150,10 +195,12 @@ std::error_code parse_escaped(std::string_view text, label_builder& b) {
         byte = static_cast<std::uint8_t>(text[i]);
       }
     }
-    if (b.pos - b.label_start - 1 >= name::max_label_size) return errc::label_too_long;
-    if (b.pos >= name::max_wire_size) return errc::name_too_long;
-    b.buf[b.pos++] = byte;
+    if (pos - label_start - 1 >= name::max_label_size) return errc::label_too_long;
+    if (pos >= name::max_wire_size) return errc::name_too_long;
+    buf[pos++] = byte;
   }
+  b.pos = pos;
+  b.label_start = label_start;
   return {};
 }
 
@@ -161,22 +208,25 @@ std::error_code parse_escaped(std::string_view text, label_builder& b) {
 
 name name::from_text(std::string_view text, const name& origin, std::error_code& ec) {
   ec.clear();
-  if (text == "@") return origin;
-  if (text == ".") return name{};
+  // The only object returned (the root until the end), so it is built in the caller's place.
+  name result;
+  if (text == "@") {
+    result = origin;
+    return result;
+  }
+  if (text == ".") return result;
   if (text.empty()) {
     ec = errc::empty_label;
-    return {};
+    return result;
   }
   label_builder b;
-  const bool plain = text.size() < max_wire_size && text.find('\\') == std::string_view::npos;
-  ec = plain ? parse_plain(text, b) : parse_escaped(text, b);
-  if (ec) return {};
+  if (text.size() >= max_wire_size || !parse_plain(text, b, ec)) ec = parse_escaped(text, b);
+  if (ec) return result;
   std::size_t pos = b.pos;
-  name result;
   if (b.absolute) {
     if (pos + 1 > max_wire_size) {
       ec = errc::name_too_long;
-      return {};
+      return result;
     }
     b.buf[pos++] = 0;
     std::memcpy(result.wire_.assign_uninitialized(pos), b.buf.data(), pos);
@@ -185,7 +235,7 @@ name name::from_text(std::string_view text, const name& origin, std::error_code&
   b.buf[b.label_start] = static_cast<std::uint8_t>(pos - b.label_start - 1);
   if (pos + origin.wire_.size() > max_wire_size) {
     ec = errc::name_too_long;
-    return {};
+    return result;
   }
   std::uint8_t* out = result.wire_.assign_uninitialized(pos + origin.wire_.size());
   std::memcpy(out, b.buf.data(), pos);

@@ -11,8 +11,8 @@
 
 namespace dnskit::resolver::detail {
 
-query_op::query_op(core& owner, candidate_names candidates, const query_params& params,
-                   const dns::decode_options& decode, completion<dns::message> handler)
+query_op::query_op(core& owner, candidate_names&& candidates, const query_params& params,
+                   const dns::decode_options& decode, completion<dns::message>&& handler)
     : op_base(owner),
       candidates_(std::move(candidates)),
       params_(params),

@@ -17,8 +17,8 @@ namespace dnskit::resolver::detail {
 
 class query_op final : public op_base {
  public:
-  query_op(core& owner, candidate_names candidates, const query_params& params,
-           const dns::decode_options& decode, completion<dns::message> handler);
+  query_op(core& owner, candidate_names&& candidates, const query_params& params,
+           const dns::decode_options& decode, completion<dns::message>&& handler);
 
   void start() override { send_current(); }
   void abort(error_code ec) override { complete(ec, dns::message{}); }

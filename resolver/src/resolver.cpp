@@ -37,16 +37,16 @@ void resolver::cancel() {
 }
 
 detail::query_names resolver::names_for(std::string_view name, const query_options& opts) const {
-  detail::query_names names;
-  if (core_) {
-    names.candidates = detail::search_candidates(name, opts.search, core_->search_domains(),
-                                                 core_->ndots(), names.ec);
-  }
-  return names;
+  if (!core_) return {};  // start_query completes the operation with operation_aborted
+  error_code ec;
+  // Built in place (the elements of a braced list are evaluated in order, so `ec` is set when
+  // it is copied).
+  return {detail::search_candidates(name, opts.search, core_->search_domains(), core_->ndots(), ec),
+          ec};
 }
 
-void resolver::start_query(detail::query_names names, dns::rr_type type, const query_options& opts,
-                           query_completion done) {
+void resolver::start_query(detail::query_names&& names, dns::rr_type type, const query_options& opts,
+                           query_completion&& done) {
   if (!core_ || core_->closed()) {
     done.post(boost::asio::error::operation_aborted, {});
     return;

@@ -162,8 +162,9 @@ class resolver {
 
   // The search list applied to `name` (empty, and an error, when it does not parse).
   detail::query_names names_for(std::string_view name, const query_options& opts) const;
-  void start_query(detail::query_names names, dns::rr_type type, const query_options& opts,
-                   query_completion done);
+  // (Names and handler are moved once, into the operation.)
+  void start_query(detail::query_names&& names, dns::rr_type type, const query_options& opts,
+                   query_completion&& done);
   void start_resolve(std::string host, const resolve_options& opts, resolve_completion done);
   void start_reverse(const boost::asio::ip::address& address, const query_options& opts,
                      reverse_completion done);
