@@ -57,10 +57,15 @@ void query_op::answered(int status, int timeouts, std::span<const std::uint8_t> 
   core& c = owner();
   c.request_finished();
 
+  // The response is decoded straight into the outcome the handler will get, unless the
+  // operation completed already (deadline, cancel): then its outcome may still be waiting for
+  // delivery, and this late answer is decoded aside, for the observer only.
+  dns::message late;
+  dns::message& msg = done() ? late : result_;
   error_code ec;
-  dns::message msg;
   if (status != ARES_SUCCESS) {
     ec = from_ares_status(status);
+    msg = dns::message{};
   } else if (dns::decode(answer, msg, decode_) || !msg.hdr.qr) {
     // Undecodable, or not a response at all (QR=0 over TCP; over UDP such datagrams are
     // dropped before c-ares sees them, socket_io.cpp).
@@ -99,19 +104,24 @@ void query_op::answered(int status, int timeouts, std::span<const std::uint8_t> 
     ec = errc::nodata;
     msg = std::move(*nodata_);
   }
-  complete(ec, std::move(msg));
+  complete(ec);
 }
 
-void query_op::complete(error_code ec, dns::message m) {
+void query_op::abort(error_code ec) {
+  if (done()) return;  // its outcome may be waiting for delivery
+  result_ = dns::message{};
+  complete(ec);
+}
+
+void query_op::complete(error_code ec) {
   if (!mark_done()) return;
   core& c = owner();
   if (c.collecting()) {
     result_ec_ = ec;
-    result_ = std::move(m);
     c.defer(op_ref(this));
     return;
   }
-  handler_.post(ec, std::move(m));
+  handler_.post(ec, std::move(result_));
 }
 
 void query_op::deliver(bool now) {

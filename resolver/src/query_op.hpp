@@ -21,14 +21,14 @@ class query_op final : public op_base {
            const dns::decode_options& decode, completion<dns::message>&& handler);
 
   void start() override { send_current(); }
-  void abort(error_code ec) override { complete(ec, dns::message{}); }
+  void abort(error_code ec) override;
   void deliver(bool now) override;
 
  private:
   static void on_answer(void* arg, int status, int timeouts, unsigned char* abuf, int alen);
   void send_current();
   void answered(int status, int timeouts, std::span<const std::uint8_t> answer);
-  void complete(error_code ec, dns::message m);
+  void complete(error_code ec);  // with result_
 
   candidate_names candidates_;  // names to ask in order (search list applied)
   std::size_t index_ = 0;
@@ -36,7 +36,8 @@ class query_op final : public op_base {
   dns::decode_options decode_;
   std::optional<dns::message> nodata_;  // a NODATA seen along the search list
   completion<dns::message> handler_;
-  // The outcome, kept from c-ares's callback to deliver() when the core collects completions.
+  // The outcome: the response is decoded into result_, which the handler receives; the code is
+  // kept from c-ares's callback to deliver() when the core collects completions.
   error_code result_ec_;
   dns::message result_;
 };

@@ -49,7 +49,7 @@ class completion {
   explicit operator bool() const noexcept { return impl_ != nullptr; }
 
   // Posts the handler with these arguments to its associated executor; empties the holder.
-  void post(boost::system::error_code ec, Args... args) {
+  void post(boost::system::error_code ec, Args&&... args) {
     base* p = std::exchange(impl_, nullptr);
     p->post(ec, std::move(args)...);
   }
@@ -58,7 +58,8 @@ class completion {
   // function that started an operation: when the handler's associated executor is `running`,
   // calls it here, as boost::asio::dispatch would, without a trip through the executor's
   // queue; otherwise posts it. Empties the holder before the handler runs.
-  void complete_on(const boost::asio::any_io_executor& running, boost::system::error_code ec, Args... args) {
+  void complete_on(const boost::asio::any_io_executor& running, boost::system::error_code ec,
+                   Args&&... args) {
     base* p = std::exchange(impl_, nullptr);
     p->complete_on(running, ec, std::move(args)...);
   }
