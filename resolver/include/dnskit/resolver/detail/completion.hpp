@@ -70,8 +70,9 @@ class completion {
   // Whether an impl type lives in the holder's storage (always) or on the heap (always).
   template <typename Impl>
   static constexpr bool fits_inline() {
-    return sizeof(Impl) <= inline_size && alignof(Impl) <= alignof(std::max_align_t) &&
-           std::is_nothrow_move_constructible_v<Impl>;
+    constexpr bool small = sizeof(Impl) <= inline_size;
+    constexpr bool aligned = alignof(Impl) <= alignof(std::max_align_t);
+    return small && aligned && std::is_nothrow_move_constructible_v<Impl>;
   }
 
   // Each of these ends the holder's object (destroys it in place or deletes it) before the
