@@ -1,6 +1,8 @@
 // Decode and encode of a typical authoritative response: one A answer, two NS in the authority
 // section, their glue (A and AAAA) and an OPT record, about 150 bytes on the wire. The decode
-// benchmarks also report the heap allocations each decode makes.
+// benchmarks also report the heap allocations each decode makes. The answer-only ones decode
+// what a bulk resolver gets from NSD for an A query (question, one A answer, OPT) the way the
+// resolver does (decode_options::answer_only).
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -38,6 +40,18 @@ message typical_response() {
   m.authority.push_back(make_record("example.com.", rr_type::ns, 86400, "ns2.example.com."));
   m.additional.push_back(make_record("ns1.example.com.", rr_type::a, 86400, "192.0.2.53"));
   m.additional.push_back(make_record("ns2.example.com.", rr_type::aaaa, 86400, "2001:db8::53"));
+  m.opt = edns{};
+  return m;
+}
+
+// NSD's answer to an A query with EDNS: no authority, the OPT record alone in the additional.
+message short_response() {
+  message m;
+  m.hdr.id = 0x1234;
+  m.hdr.qr = true;
+  m.hdr.aa = true;
+  m.questions.push_back({name::from_text("host123.example.com."), rr_type::a, rr_class::in});
+  m.answer.push_back(make_record("host123.example.com.", rr_type::a, 3600, "192.0.2.80"));
   m.opt = edns{};
   return m;
 }
@@ -80,6 +94,35 @@ void bm_decode_fresh(benchmark::State& state) {
   set_decode_counters(state, wire.size(), counter.count());
 }
 BENCHMARK(bm_decode_fresh);
+
+void bm_decode_answer_only(benchmark::State& state) {
+  const auto wire = encode(short_response());
+  const decode_options options{.answer_only = true};
+  message m;
+  if (decode(wire, m, options)) std::abort();
+  const dnskit::test::allocation_counter counter;
+  for (auto _ : state) {
+    auto ec = decode(wire, m, options);
+    benchmark::DoNotOptimize(ec);
+    benchmark::DoNotOptimize(m);
+  }
+  set_decode_counters(state, wire.size(), counter.count());
+}
+BENCHMARK(bm_decode_answer_only);
+
+void bm_decode_answer_only_fresh(benchmark::State& state) {
+  const auto wire = encode(short_response());
+  const decode_options options{.answer_only = true};
+  const dnskit::test::allocation_counter counter;
+  for (auto _ : state) {
+    message m;
+    auto ec = decode(wire, m, options);
+    benchmark::DoNotOptimize(ec);
+    benchmark::DoNotOptimize(m);
+  }
+  set_decode_counters(state, wire.size(), counter.count());
+}
+BENCHMARK(bm_decode_answer_only_fresh);
 
 void bm_encode(benchmark::State& state) {
   const message m = typical_response();
