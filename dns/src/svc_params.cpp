@@ -86,7 +86,7 @@ bool valid_value(std::uint16_t k, std::span<const std::uint8_t> v) noexcept {
 
 struct param {
   std::uint16_t key;
-  std::vector<std::uint8_t> value;
+  rdata_bytes value;
 };
 
 // Splits a comma-separated list; RFC 9460 Appendix A.1: `\,` and `\\` escape inside an item
@@ -279,7 +279,7 @@ void append_svc_params_text(std::span<const std::uint8_t> data, std::string& out
 }
 
 std::error_code svc_params_from_text(std::span<const text_token> tokens, std::size_t& index,
-                                     std::vector<std::uint8_t>& out) {
+                                     rdata_bytes& out) {
   std::vector<param> params;
   for (; index < tokens.size(); ++index) {
     const text_token& t = tokens[index];

@@ -21,6 +21,6 @@ void append_svc_params_text(std::span<const std::uint8_t> data, std::string& out
 // Parses tokens[index..] (every remaining token) and appends the wire form, sorted by key.
 // On error `index` is the offending token.
 std::error_code svc_params_from_text(std::span<const text_token> tokens, std::size_t& index,
-                                     std::vector<std::uint8_t>& out);
+                                     rdata_bytes& out);
 
 }  // namespace dnskit::dns::detail

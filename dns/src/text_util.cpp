@@ -98,7 +98,7 @@ void append_base32hex(std::span<const std::uint8_t> data, std::string& out) {
   if (bits > 0) out.push_back(base32hex_digits[(buffer << (5 - bits)) & 31]);
 }
 
-bool decode_hex(std::string_view text, std::vector<std::uint8_t>& out) {
+bool decode_hex(std::string_view text, rdata_bytes& out) {
   if (text.size() % 2 != 0) return false;
   for (std::size_t i = 0; i < text.size(); i += 2) {
     int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
@@ -108,7 +108,7 @@ bool decode_hex(std::string_view text, std::vector<std::uint8_t>& out) {
   return true;
 }
 
-bool decode_base64(std::string_view text, std::vector<std::uint8_t>& out) {
+bool decode_base64(std::string_view text, rdata_bytes& out) {
   if (text.size() % 4 != 0) return false;
   for (std::size_t i = 0; i < text.size(); i += 4) {
     int v[4];
@@ -135,7 +135,7 @@ bool decode_base64(std::string_view text, std::vector<std::uint8_t>& out) {
   return true;
 }
 
-bool decode_base32hex(std::string_view text, std::vector<std::uint8_t>& out) {
+bool decode_base32hex(std::string_view text, rdata_bytes& out) {
   std::uint64_t buffer = 0;
   int bits = 0;
   for (char c : text) {

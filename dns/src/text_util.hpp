@@ -11,6 +11,8 @@
 #include <system_error>
 #include <vector>
 
+#include "dnskit/dns/rdata.hpp"
+
 namespace dnskit::dns::detail {
 
 // ASCII-only lowering (RFC 4343: DNS case insensitivity covers A-Z only).
@@ -76,9 +78,9 @@ void append_base64(std::span<const std::uint8_t> data, std::string& out, std::si
 void append_base32hex(std::span<const std::uint8_t> data, std::string& out);  // no padding
 
 // Decoders append to `out`; they accept either case and reject anything malformed.
-bool decode_hex(std::string_view text, std::vector<std::uint8_t>& out);
-bool decode_base64(std::string_view text, std::vector<std::uint8_t>& out);
-bool decode_base32hex(std::string_view text, std::vector<std::uint8_t>& out);  // no padding
+bool decode_hex(std::string_view text, dns::rdata_bytes& out);
+bool decode_base64(std::string_view text, dns::rdata_bytes& out);
+bool decode_base32hex(std::string_view text, dns::rdata_bytes& out);  // no padding
 
 // Decodes the escapes of a presentation token (`\X` -> X, `\DDD` -> octet DDD) into `out`.
 // Returns errc::bad_escape on a dangling backslash or a \DDD above 255.

@@ -17,7 +17,7 @@ using namespace dnskit::dns;
 
 namespace {
 
-using bytes = std::vector<std::uint8_t>;
+using bytes = rdata_bytes;  // rdata, and the messages that carry it
 
 std::vector<std::string> split_tabs(const std::string& line) {
   std::vector<std::string> out;

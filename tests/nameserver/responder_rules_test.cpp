@@ -23,7 +23,7 @@ TEST_CASE("a positive answer is authoritative and echoes ID, question and RD", "
   REQUIRE(r.msg.questions.size() == 1);
   CHECK(r.msg.questions[0].qtype == dns::rr_type::a);
   REQUIRE(r.msg.answer.size() == 1);
-  CHECK(r.msg.answer[0].rdata == std::vector<std::uint8_t>{192, 0, 2, 10});
+  CHECK(r.msg.answer[0].rdata == dns::rdata_bytes{192, 0, 2, 10});
   CHECK_FALSE(r.msg.opt.has_value());  // no OPT in the query, none in the answer
   CHECK(count_type(r.msg.authority, dns::rr_type::ns) == 2);
   CHECK(r.result.zone != nullptr);
@@ -234,7 +234,7 @@ TEST_CASE("several zones: the closest enclosing one answers", "[unit]") {
   const auto r = ask(set, query_bytes("www.child.example.test.", dns::rr_type::a));
   CHECK(r.msg.hdr.aa);
   REQUIRE(r.msg.answer.size() == 1);
-  CHECK(r.msg.answer[0].rdata == std::vector<std::uint8_t>{192, 0, 2, 8});
+  CHECK(r.msg.answer[0].rdata == dns::rdata_bytes{192, 0, 2, 8});
   CHECK(r.result.zone == child.get());
 }
 

@@ -14,13 +14,28 @@
 #include <system_error>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "dnskit/dns/name.hpp"
 #include "dnskit/dns/rr_type.hpp"
 #include "dnskit/dns/wire.hpp"
 
 namespace dnskit::dns {
 
-using rdata_bytes = std::vector<std::uint8_t>;
+// Canonical rdata octets, with std::vector's interface. Up to `rdata_inline_size` of them live
+// inside the object: A and AAAA rdata (4 and 16 octets), and NS, CNAME, PTR or MX rdata whose name
+// is short (ns1.example.com. is 17 octets), are decoded and copied without a heap block.
+// Longer rdata goes to the heap as in a std::vector.
+inline constexpr std::size_t rdata_inline_size = 24;
+class rdata_bytes : public boost::container::small_vector<std::uint8_t, rdata_inline_size> {
+ public:
+  using small_vector::small_vector;
+
+  // Boost 1.74's iterators are not C++20 contiguous iterators, so std::span cannot see by itself
+  // that the octets are contiguous: these conversions say so.
+  operator std::span<const std::uint8_t>() const noexcept { return {data(), size()}; }
+  operator std::span<std::uint8_t>() noexcept { return {data(), size()}; }
+};
 
 // One token of presentation text. `text` is a view into the caller's source text with escapes
 // left intact; for a quoted token it is the text between the quotes.
