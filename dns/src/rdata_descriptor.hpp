@@ -47,6 +47,9 @@ struct rdata_descriptor {
   static constexpr std::size_t max_fields = 10;
   std::array<field, max_fields> fields{};
   std::uint8_t count = 0;
+  // Some field is a name_compressed or name_in_only name, which a message may compress: only
+  // then does the canonical form differ from the message's bytes.
+  bool expands_names = false;
   std::span<const field> view() const noexcept { return {fields.data(), count}; }
 };
 

@@ -18,7 +18,10 @@ struct row {
 
 constexpr row make(rr_type type, std::initializer_list<field> fields) {
   row r{static_cast<std::uint16_t>(type), {}};
-  for (field f : fields) r.descriptor.fields[r.descriptor.count++] = f;
+  for (field f : fields) {
+    r.descriptor.fields[r.descriptor.count++] = f;
+    if (f == field::name_compressed || f == field::name_in_only) r.descriptor.expands_names = true;
+  }
   return r;
 }
 

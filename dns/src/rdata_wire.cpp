@@ -8,12 +8,12 @@ namespace dnskit::dns {
 
 using detail::field;
 
-std::error_code validate_rdata(rr_type type, std::span<const std::uint8_t> rdata) {
-  if (rdata.size() > 0xFFFF) return errc::bad_rdata;
-  const auto* d = detail::find_descriptor(type);
-  if (d == nullptr) return {};
+namespace {
+
+// Checks that the fields of `d` fill `rdata` exactly (canonical form, names uncompressed).
+std::error_code check_fields(const detail::rdata_descriptor& d, std::span<const std::uint8_t> rdata) {
   std::size_t pos = 0;
-  for (field f : d->view()) {
+  for (field f : d.view()) {
     std::error_code ec;
     pos += detail::field_extent(f, rdata.subspan(pos), ec);
     if (ec) return ec;
@@ -21,17 +21,32 @@ std::error_code validate_rdata(rr_type type, std::span<const std::uint8_t> rdata
   return pos == rdata.size() ? std::error_code{} : make_error_code(errc::bad_rdata);
 }
 
+}  // namespace
+
+std::error_code validate_rdata(rr_type type, std::span<const std::uint8_t> rdata) {
+  if (rdata.size() > 0xFFFF) return errc::bad_rdata;
+  const auto* d = detail::find_descriptor(type);
+  if (d == nullptr) return {};
+  return check_fields(*d, rdata);
+}
+
 std::error_code rdata_from_wire(rr_type type, wire_reader& reader, std::size_t rdlength, rdata_bytes& out) {
   out.clear();
-  wire_reader r = reader.sub(rdlength);
-  if (r.error()) return r.error();
   const auto* d = detail::find_descriptor(type);
-  if (d == nullptr) {
-    auto b = r.bytes(rdlength);
+  if (d == nullptr || !d->expands_names) {
+    // No name the message may have compressed: the bytes are already canonical, and are
+    // checked against the layout and copied in one go (A, AAAA, TXT, ...; opaque types).
+    const auto b = reader.bytes(rdlength);
+    if (reader.error()) return reader.error();
+    if (d != nullptr) {
+      if (auto ec = check_fields(*d, b)) return ec;
+    }
     out.assign(b.begin(), b.end());
     return {};
   }
-  out.reserve(rdlength + 16);
+  wire_reader r = reader.sub(rdlength);
+  if (r.error()) return r.error();
+  out.reserve(rdlength + 16);  // compressed names grow when expanded
   for (field f : d->view()) {
     if (f == field::name_compressed || f == field::name_in_only) {
       name n = r.read_name();
