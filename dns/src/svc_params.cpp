@@ -86,7 +86,7 @@ bool valid_value(std::uint16_t k, std::span<const std::uint8_t> v) noexcept {
 
 struct param {
   std::uint16_t key;
-  rdata_bytes value;
+  std::vector<std::uint8_t> value;
 };
 
 // Splits a comma-separated list; RFC 9460 Appendix A.1: `\,` and `\\` escape inside an item
@@ -170,9 +170,13 @@ std::error_code parse_value(std::uint16_t k, bool has_value, const std::string& 
       }
       return {};
     }
-    case ech:
+    case ech: {
       if (!has_value || v.empty()) return errc::bad_field;
-      return decode_base64(v, out) ? std::error_code{} : make_error_code(errc::bad_base64);
+      rdata_bytes key_config;
+      if (!decode_base64(v, key_config)) return errc::bad_base64;
+      out.assign(key_config.begin(), key_config.end());
+      return {};
+    }
     case ipv6hint: {
       if (!has_value || v.empty()) return errc::bad_field;
       for (auto item : split_commas(v)) {
