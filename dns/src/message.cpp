@@ -78,18 +78,18 @@ void reserve_untrusted(std::vector<T>& v, std::size_t count, std::size_t remaini
   v.reserve(std::min(count, remaining / min_size));
 }
 
-// RFC 6891 §6.1.2-3: the OPT record's CLASS is the UDP payload size, its TTL carries the
-// extended rcode, the version and the flags, its RDATA a list of {code, length, data} options.
-std::error_code parse_opt(const record& rec, edns& out) {
-  if (!rec.owner.is_root()) return errc::bad_opt_owner;  // §6.1.2: "MUST be 0 (root domain)"
-  out.udp_payload_size = static_cast<std::uint16_t>(rec.klass);
-  out.extended_rcode = static_cast<std::uint8_t>(rec.ttl >> 24);
-  out.version = static_cast<std::uint8_t>(rec.ttl >> 16);
-  const auto flags = static_cast<std::uint16_t>(rec.ttl);
-  out.dnssec_ok = (flags & do_bit) != 0;
-  out.z = flags & static_cast<std::uint16_t>(~do_bit);
-  out.options.clear();
-  wire_reader r(rec.rdata);
+// The OPT record's fields as they stand on the wire, whether read into a record or not.
+struct opt_fields {
+  bool root_owner = false;
+  std::uint16_t klass = 0;
+  std::uint32_t ttl = 0;
+  std::span<const std::uint8_t> rdata;
+};
+
+// RFC 6891 §6.1.2: the OPT record's RDATA is a list of {code, length, data} options.
+std::error_code parse_options(std::span<const std::uint8_t> rdata, std::vector<edns_option>& out) {
+  out.clear();
+  wire_reader r(rdata);
   while (!r.at_end() && !r.error()) {
     edns_option opt;
     opt.code = r.u16();
@@ -97,20 +97,33 @@ std::error_code parse_opt(const record& rec, edns& out) {
     const auto data = r.bytes(length);
     if (r.error()) break;
     opt.data.assign(data.begin(), data.end());
-    out.options.push_back(std::move(opt));
+    out.push_back(std::move(opt));
   }
   if (r.error()) return errc::bad_rdata;  // an option that runs past RDLENGTH
   return {};
 }
 
+// RFC 6891 §6.1.2-3: the OPT record's CLASS is the UDP payload size, its TTL carries the
+// extended rcode, the version and the flags, its RDATA the options.
+std::error_code parse_opt(const opt_fields& f, edns& out) {
+  if (!f.root_owner) return errc::bad_opt_owner;  // §6.1.2: "MUST be 0 (root domain)"
+  out.udp_payload_size = f.klass;
+  out.extended_rcode = static_cast<std::uint8_t>(f.ttl >> 24);
+  out.version = static_cast<std::uint8_t>(f.ttl >> 16);
+  const auto flags = static_cast<std::uint16_t>(f.ttl);
+  out.dnssec_ok = (flags & do_bit) != 0;
+  out.z = flags & static_cast<std::uint16_t>(~do_bit);
+  return parse_options(f.rdata, out.options);
+}
+
 enum class section_id { answer, authority, additional };
 
 // RFC 6891 §6.1.1: OPT only in the additional section, at most once.
-std::error_code take_opt(const record& rec, section_id section, std::optional<edns>& opt) {
+std::error_code take_opt(const opt_fields& f, section_id section, std::optional<edns>& opt) {
   if (section != section_id::additional) return errc::opt_not_in_additional;
   if (opt) return errc::multiple_opt;
   edns e;
-  if (auto ec = parse_opt(rec, e)) return ec;
+  if (auto ec = parse_opt(f, e)) return ec;
   opt = std::move(e);
   return {};
 }
@@ -124,9 +137,10 @@ std::error_code read_section(wire_reader& r, std::size_t count, section_id secti
     if (auto ec = read_record(r, rec)) return ec;
     if (rec.type != rr_type::opt) {
       out.push_back(std::move(rec));
-    } else if (auto ec = take_opt(rec, section, opt)) {
-      return ec;
+      continue;
     }
+    const opt_fields f{rec.owner.is_root(), static_cast<std::uint16_t>(rec.klass), rec.ttl, rec.rdata};
+    if (auto ec = take_opt(f, section, opt)) return ec;
   }
   return {};
 }
@@ -154,7 +168,8 @@ std::error_code skip_name(std::span<const std::uint8_t> m, std::size_t end, std:
 }
 
 // A section decode_options::answer_only leaves out: each record's bounds are checked on the raw
-// bytes (this walk is most of an answer-only decode); only an OPT record is read whole.
+// bytes (this walk is most of an answer-only decode); an OPT record's fields are read from them
+// too, without building a record.
 std::error_code skip_section(wire_reader& r, std::size_t count, section_id section,
                              std::optional<edns>& opt) {
   const std::span<const std::uint8_t> m = r.message();
@@ -171,10 +186,22 @@ std::error_code skip_section(wire_reader& r, std::size_t count, section_id secti
     if (end - pos < rdlength) return errc::short_read;
     pos += rdlength;
     if (type != rr_type::opt) continue;
-    wire_reader again(m, start, pos);
-    record rec;
-    if (auto ec = read_record(again, rec)) return ec;
-    if (auto ec = take_opt(rec, section, opt)) return ec;
+    const std::size_t fixed = pos - rdlength - 10;  // type, class, TTL, rdlength
+    opt_fields f;
+    // The owner is almost always the root label itself; anything else (a pointer that might
+    // still lead to the root) is read as a name.
+    f.root_owner = fixed == start + 1 && m[start] == 0;
+    if (!f.root_owner) {
+      wire_reader owner(m, start, fixed);
+      const name n = owner.read_name();
+      if (owner.error()) return owner.error();
+      f.root_owner = n.is_root();
+    }
+    f.klass = static_cast<std::uint16_t>(m[fixed + 2] << 8 | m[fixed + 3]);
+    f.ttl = std::uint32_t{m[fixed + 4]} << 24 | std::uint32_t{m[fixed + 5]} << 16 |
+            std::uint32_t{m[fixed + 6]} << 8 | m[fixed + 7];
+    f.rdata = m.subspan(pos - rdlength, rdlength);
+    if (auto ec = take_opt(f, section, opt)) return ec;
   }
   r.bytes(pos - begin);
   return {};

@@ -565,6 +565,46 @@ TEST_CASE("answer_only keeps question, answer and OPT and steps over the rest", 
   CHECK(back.rcode() == rcode::badvers);
 }
 
+TEST_CASE("answer_only reads the OPT record's fields as the full decode does", "[unit][message][edns]") {
+  auto both = [](const bytes& wire) {
+    message full, answers;
+    const auto full_ec = decode(wire, full);
+    const auto answers_ec = decode(wire, answers, decode_options{.answer_only = true});
+    CHECK(full_ec == answers_ec);
+    CHECK(full.opt == answers.opt);
+    return answers;
+  };
+  SECTION("payload size, extended rcode, version, DO, the other flags and the options") {
+    const bytes options{0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 12, 0, 0};  // cookie, padding
+    const auto m = both(packet{}.header(1, 0x8000, 1, 0, 0, 1).question("a").opt(4096, 0x01028001, options).b);
+    REQUIRE(m.opt);
+    CHECK(m.opt->udp_payload_size == 4096);
+    CHECK(m.opt->extended_rcode == 1);
+    CHECK(m.opt->version == 2);
+    CHECK(m.opt->dnssec_ok);
+    CHECK(m.opt->z == 1);
+    REQUIRE(m.opt->options.size() == 2);
+    CHECK(m.opt->options[0].code == 10);
+    CHECK(m.opt->options[0].data == std::vector<std::uint8_t>{1, 2, 3, 4, 5, 6, 7, 8});
+    CHECK(m.opt->options[1].code == 12);
+    CHECK(m.opt->options[1].data.empty());
+  }
+  SECTION("an owner compressed to the root label is the root") {
+    // The question's name "a" ends with the root label at offset 14.
+    auto p = packet{}.header(1, 0x8000, 1, 0, 0, 1).question("a");
+    p.u8(0xc0).u8(14).u16(41).u16(1232).u32(0).u16(0);
+    const auto m = both(p.b);
+    REQUIRE(m.opt);
+    CHECK(m.opt->udp_payload_size == 1232);
+  }
+  SECTION("an option running past RDLENGTH") {
+    const auto wire = packet{}.header(1, 0x8000, 0, 0, 0, 1).opt(1232, 0, {0, 10, 0, 8, 1, 2}).b;
+    message m;
+    CHECK(decode(wire, m, decode_options{.answer_only = true}) == errc::bad_rdata);
+    both(wire);
+  }
+}
+
 TEST_CASE("answer_only still rejects what it steps over when it is malformed",
           "[unit][message][adversarial]") {
   const decode_options answer_only{.answer_only = true};
