@@ -89,6 +89,7 @@ struct opt_fields {
 // RFC 6891 §6.1.2: the OPT record's RDATA is a list of {code, length, data} options.
 std::error_code parse_options(std::span<const std::uint8_t> rdata, std::vector<edns_option>& out) {
   out.clear();
+  if (rdata.empty()) return {};  // the usual case in responses
   wire_reader r(rdata);
   while (!r.at_end() && !r.error()) {
     edns_option opt;
@@ -122,25 +123,29 @@ enum class section_id { answer, authority, additional };
 std::error_code take_opt(const opt_fields& f, section_id section, std::optional<edns>& opt) {
   if (section != section_id::additional) return errc::opt_not_in_additional;
   if (opt) return errc::multiple_opt;
-  edns e;
-  if (auto ec = parse_opt(f, e)) return ec;
-  opt = std::move(e);
+  if (auto ec = parse_opt(f, opt.emplace())) {
+    opt.reset();
+    return ec;
+  }
   return {};
 }
 
+// Each record is read in place at the end of `out`; an OPT record is taken out again.
 // (Empty rdata of class ANY/NONE, RFC 2136 §2.4-2.5, is read_record's business.)
 std::error_code read_section(wire_reader& r, std::size_t count, section_id section,
                              std::vector<record>& out, std::optional<edns>& opt) {
   reserve_untrusted(out, count, r.remaining(), min_record_size);
   for (std::size_t i = 0; i < count; ++i) {
-    record rec;
-    if (auto ec = read_record(r, rec)) return ec;
-    if (rec.type != rr_type::opt) {
-      out.push_back(std::move(rec));
-      continue;
+    record& rec = out.emplace_back();
+    if (auto ec = read_record(r, rec)) {
+      out.pop_back();
+      return ec;
     }
+    if (rec.type != rr_type::opt) continue;
     const opt_fields f{rec.owner.is_root(), static_cast<std::uint16_t>(rec.klass), rec.ttl, rec.rdata};
-    if (auto ec = take_opt(f, section, opt)) return ec;
+    auto ec = take_opt(f, section, opt);
+    out.pop_back();
+    if (ec) return ec;
   }
   return {};
 }
@@ -319,12 +324,14 @@ std::error_code decode(std::span<const std::uint8_t> wire, message& out,
 
   reserve_untrusted(out.questions, counts.qd, r.remaining(), min_question_size);
   for (std::size_t i = 0; i < counts.qd; ++i) {
-    question q;
+    question& q = out.questions.emplace_back();
     q.qname = r.read_name();
     q.qtype = static_cast<rr_type>(r.u16());
     q.qclass = static_cast<rr_class>(r.u16());
-    if (r.error()) return r.error();
-    out.questions.push_back(std::move(q));
+    if (r.error()) {
+      out.questions.pop_back();
+      return r.error();
+    }
   }
   if (auto ec = read_section(r, counts.an, section_id::answer, out.answer, out.opt)) return ec;
   if (options.answer_only) {
