@@ -9,7 +9,7 @@
 
 namespace dnskit::dns {
 
-struct record {
+struct record {  // NOLINT(bugprone-exception-escape): the noexcept move of rdata_bytes, see there
   name owner;
   rr_type type = rr_type::a;
   rr_class klass = rr_class::in;
