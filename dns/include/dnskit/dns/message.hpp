@@ -8,8 +8,6 @@
 #include <system_error>
 #include <vector>
 
-#include <boost/container/small_vector.hpp>
-
 #include "dnskit/dns/name.hpp"
 #include "dnskit/dns/record.hpp"
 #include "dnskit/dns/rr_type.hpp"
@@ -56,13 +54,9 @@ struct edns {
   std::size_t wire_size() const noexcept;
 };
 
-// Messages carry one question in practice (RFC 9619): it is kept inside the message, so
-// decoding a response needs no heap block for it.
-using question_list = boost::container::small_vector<question, 1>;
-
 struct message {
   header hdr;
-  question_list questions;
+  std::vector<question> questions;
   std::vector<record> answer;
   std::vector<record> authority;
   std::vector<record> additional;  // without the OPT record, which lives in `opt`
