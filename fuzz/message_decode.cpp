@@ -51,8 +51,8 @@ bool same(const dnskit::dns::record& a, const dnskit::dns::record& b) {
          lower(dnskit::dns::rdata_to_text(b.type, b.rdata));
 }
 
-template <typename T>
-bool is_prefix(const std::vector<T>& part, const std::vector<T>& whole) {
+template <typename List>
+bool is_prefix(const List& part, const List& whole) {
   if (part.size() > whole.size()) return false;
   for (std::size_t i = 0; i < part.size(); ++i) {
     if (!same(part[i], whole[i])) return false;

@@ -72,9 +72,8 @@ void write_header(wire_writer& w, const header& h, const header_counts& counts) 
 
 // Reserves room for `count` entries without trusting `count`: each entry needs at least
 // `min_size` of the bytes that are left.
-template <typename T>
-void reserve_untrusted(std::vector<T>& v, std::size_t count, std::size_t remaining,
-                       std::size_t min_size) {
+template <typename Vector>
+void reserve_untrusted(Vector& v, std::size_t count, std::size_t remaining, std::size_t min_size) {
   v.reserve(std::min(count, remaining / min_size));
 }
 
@@ -235,8 +234,7 @@ std::size_t write_section(wire_writer& w, const std::vector<record>& records,
   return written;
 }
 
-std::size_t write_questions(wire_writer& w, const std::vector<question>& questions,
-                            bool& truncated) {
+std::size_t write_questions(wire_writer& w, const question_list& questions, bool& truncated) {
   std::size_t written = 0;
   for (const auto& q : questions) {
     if (truncated || written == 0xffff) {

@@ -6,7 +6,10 @@
 #include <span>
 #include <string>
 #include <system_error>
+#include <type_traits>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "dnskit/dns/name.hpp"
 #include "dnskit/dns/record.hpp"
@@ -54,9 +57,28 @@ struct edns {
   std::size_t wire_size() const noexcept;
 };
 
+// A message's questions, with std::vector's interface. Messages carry one question in practice
+// (RFC 9619), and it is kept inside the message, so decoding a response needs no heap block for
+// it; more questions go to the heap as in a std::vector.
+// The moves are noexcept, so that message's own moves are too: small_vector declares its moves
+// noexcept only when Boost's traits prove the element's move assignment nothrow, which they do not
+// for question. They are defined in question_list.cpp, see there.
+class question_list : public boost::container::small_vector<question, 1> {
+ public:
+  using small_vector::small_vector;
+  question_list() = default;
+  question_list(const question_list&) = default;
+  question_list& operator=(const question_list&) = default;
+  // NOLINTBEGIN(bugprone-exception-escape): see the definitions
+  question_list(question_list&& other) noexcept;
+  question_list& operator=(question_list&& other) noexcept;
+  // NOLINTEND(bugprone-exception-escape)
+  ~question_list() = default;
+};
+
 struct message {
   header hdr;
-  std::vector<question> questions;
+  question_list questions;
   std::vector<record> answer;
   std::vector<record> authority;
   std::vector<record> additional;  // without the OPT record, which lives in `opt`
@@ -73,6 +95,9 @@ struct message {
   // respell a compressed rdata name like an earlier name differing only in case.)
   friend bool operator==(const message&, const message&) = default;
 };
+// Holders of a message (sessions, completions, results) keep noexcept moves of their own.
+static_assert(std::is_nothrow_move_constructible_v<message> &&
+              std::is_nothrow_move_assignable_v<message>);
 
 struct decode_options {
   std::size_t max_records = std::size_t{65535} * 4;  // counts are untrusted; each record still needs its bytes
