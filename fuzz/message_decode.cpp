@@ -77,6 +77,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   message answers;
   const auto answers_ec = dnskit::dns::decode(std::span(data, size), answers,
                                               dnskit::dns::decode_options{.answer_only = true});
+  // Told that the query carried no OPT record, it stops after the answer section: whatever
+  // answer_only accepts, it accepts too, with the same header, question and answer, and no OPT.
+  message bare;
+  const auto bare_ec = dnskit::dns::decode(
+      std::span(data, size), bare, dnskit::dns::decode_options{.answer_only = true, .query_had_opt = false});
+  if (!answers_ec) {
+    if (bare_ec) fail("answer_only without OPT rejects what answer_only accepts");
+    if (!(bare.hdr == answers.hdr && bare.questions == answers.questions && bare.answer == answers.answer)) {
+      fail("answer_only without OPT disagrees with answer_only");
+    }
+    if (bare.opt || !bare.authority.empty() || !bare.additional.empty()) {
+      fail("answer_only without OPT read past the answer section");
+    }
+  }
+
   message first;
   if (dnskit::dns::decode(std::span(data, size), first)) return 0;
   if (answers_ec) fail("answer_only rejects what the full decode accepts");

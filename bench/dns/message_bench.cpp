@@ -44,6 +44,24 @@ message typical_response() {
   return m;
 }
 
+// NSD's answer to an A query without EDNS (what bulk resolution asks by default): the zone's NS
+// records in the authority section, their glue in the additional, no OPT record.
+message glue_response() {
+  message m;
+  m.hdr.id = 0x1234;
+  m.hdr.qr = true;
+  m.hdr.aa = true;
+  m.questions.push_back({name::from_text("host123.example.com."), rr_type::a, rr_class::in});
+  m.answer.push_back(make_record("host123.example.com.", rr_type::a, 3600, "192.0.2.80"));
+  m.authority.push_back(make_record("example.com.", rr_type::ns, 3600, "ns1.example.com."));
+  m.authority.push_back(make_record("example.com.", rr_type::ns, 3600, "ns2.example.com."));
+  m.additional.push_back(make_record("ns1.example.com.", rr_type::a, 3600, "192.0.2.53"));
+  m.additional.push_back(make_record("ns1.example.com.", rr_type::aaaa, 3600, "2001:db8::53"));
+  m.additional.push_back(make_record("ns2.example.com.", rr_type::a, 3600, "192.0.2.54"));
+  m.additional.push_back(make_record("ns2.example.com.", rr_type::aaaa, 3600, "2001:db8::54"));
+  return m;
+}
+
 // NSD's answer to an A query with EDNS: no authority, the OPT record alone in the additional.
 message short_response() {
   message m;
@@ -123,6 +141,24 @@ void bm_decode_answer_only_fresh(benchmark::State& state) {
   set_decode_counters(state, wire.size(), counter.count());
 }
 BENCHMARK(bm_decode_answer_only_fresh);
+
+// glue_response() decoded answer-only, the authority and additional records stepped over to look
+// for an OPT (query_had_opt true, the default), or not walked at all (false: the query had no
+// OPT, so the response has none, RFC 6891 §7).
+void bm_decode_answer_only_glue(benchmark::State& state) {
+  const auto wire = encode(glue_response());
+  const decode_options options{.answer_only = true, .query_had_opt = state.range(0) != 0};
+  message m;
+  if (decode(wire, m, options)) std::abort();
+  const dnskit::test::allocation_counter counter;
+  for (auto _ : state) {
+    auto ec = decode(wire, m, options);
+    benchmark::DoNotOptimize(ec);
+    benchmark::DoNotOptimize(m);
+  }
+  set_decode_counters(state, wire.size(), counter.count());
+}
+BENCHMARK(bm_decode_answer_only_glue)->ArgName("query_had_opt")->Arg(1)->Arg(0);
 
 void bm_encode(benchmark::State& state) {
   const message m = typical_response();

@@ -333,6 +333,9 @@ std::error_code decode(std::span<const std::uint8_t> wire, message& out,
   }
   if (auto ec = read_section(r, counts.an, section_id::answer, out.answer, out.opt)) return ec;
   if (options.answer_only) {
+    // RFC 6891 §7: no OPT record in the query, none in the response; nothing else after the
+    // answer section is wanted.
+    if (!options.query_had_opt) return {};
     if (auto ec = skip_section(r, counts.ns, section_id::authority, out.opt)) return ec;
     if (auto ec = skip_section(r, counts.ar, section_id::additional, out.opt)) return ec;
   } else {

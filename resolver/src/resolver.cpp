@@ -70,6 +70,7 @@ void resolver::start_query(detail::query_names&& names, dns::rr_type type, const
   }
   dns::decode_options decode;
   decode.answer_only = opts.answer_only;
+  decode.query_had_opt = params.edns.has_value();
   auto* op = new detail::query_op(*core_, std::move(names.candidates), params, decode, std::move(done));
   core_->launch(detail::op_ref(op), opts.deadline, opts.cancel);
 }

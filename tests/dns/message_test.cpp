@@ -646,6 +646,82 @@ TEST_CASE("answer_only still rejects what it steps over when it is malformed",
   }
 }
 
+TEST_CASE("answer_only after a query without OPT stops after the answer section",
+          "[unit][message][edns]") {
+  const decode_options answers_no_opt{.answer_only = true, .query_had_opt = false};
+  const decode_options answers_with_opt{.answer_only = true, .query_had_opt = true};
+  SECTION("question, answer and header as the full decode has them") {
+    message m = typical_response();
+    m.opt.reset();  // the query had no OPT, so neither has the response
+    REQUIRE_FALSE(m.authority.empty());
+    REQUIRE_FALSE(m.additional.empty());
+    const auto wire = encode(m);
+    message full, back;
+    REQUIRE_FALSE(decode(wire, full));
+    REQUIRE_FALSE(decode(wire, back, answers_no_opt));
+    CHECK(back.hdr == full.hdr);
+    CHECK(back.questions == full.questions);
+    CHECK(back.answer == full.answer);
+    CHECK(back.answer.size() == 2);
+    CHECK(back.authority.empty());
+    CHECK(back.additional.empty());
+    CHECK_FALSE(back.opt);
+    CHECK(back.rcode() == full.rcode());
+  }
+  SECTION("an OPT record a server sends regardless is not read") {
+    const auto wire = encode(typical_response());
+    message back;
+    REQUIRE_FALSE(decode(wire, back, answers_no_opt));
+    CHECK(back.answer == typical_response().answer);
+    CHECK_FALSE(back.opt);
+    // Told that the query carried one, answer_only still reads it.
+    REQUIRE_FALSE(decode(wire, back, answers_with_opt));
+    CHECK(back.opt == typical_response().opt);
+  }
+  // Question, one A answer, then an additional section cut short in its first record's name.
+  auto truncated_additional = [] {
+    auto p = packet{}.header(1, 0x8400, 1, 1, 0, 1).question("a").rr("a", 1, 1, 60, {192, 0, 2, 1});
+    p.u8(5).raw({'a', 'b'});
+    return p.b;
+  };
+  SECTION("a malformed additional section is not looked at") {
+    message full, back;
+    CHECK(decode(truncated_additional(), full) == errc::short_read);
+    REQUIRE_FALSE(decode(truncated_additional(), back, answers_no_opt));
+    REQUIRE(back.questions.size() == 1);
+    CHECK(back.questions[0].qname == name::from_text("a."));
+    REQUIRE(back.answer.size() == 1);
+    CHECK(back.answer[0].rdata == rdata_bytes{192, 0, 2, 1});
+    CHECK(back.hdr.aa);
+    // Nor are bytes after it, whatever their count says.
+    auto garbage = packet{}.header(1, 0x8000, 1, 1, 2, 3).question("a").rr("a", 1, 1, 60, {192, 0, 2, 1});
+    garbage.raw({0xff, 0xff, 0xff});
+    CHECK_FALSE(decode(garbage.b, back, answers_no_opt));
+    CHECK(decode(garbage.b, back, answers_with_opt));
+  }
+  SECTION("told the query had OPT, a truncated additional section is still rejected") {
+    message back;
+    CHECK(decode(truncated_additional(), back, answers_with_opt) == errc::short_read);
+    CHECK(decode(truncated_additional(), back, decode_options{.answer_only = true}) ==
+          errc::short_read);
+  }
+  SECTION("the question and answer sections are checked as always") {
+    auto p = packet{}.header(1, 0x8000, 1, 1, 0, 0).question("a").rr("a", 1, 1, 60, {192, 0, 2});
+    message back;
+    CHECK(decode(p.b, back, answers_no_opt) == errc::bad_rdata);
+    CHECK(decode(packet{}.header(1, 0x8000, 1, 1, 0, 0).question("a").b, back, answers_no_opt) ==
+          errc::short_read);
+  }
+  SECTION("without answer_only the flag changes nothing") {
+    const auto wire = encode(typical_response());
+    message back;
+    REQUIRE_FALSE(decode(wire, back, decode_options{.query_had_opt = false}));
+    CHECK(back == typical_response());
+    CHECK(decode(truncated_additional(), back, decode_options{.query_had_opt = false}) ==
+          errc::short_read);
+  }
+}
+
 TEST_CASE("decode of a failed packet never throws and reports the first error",
           "[unit][message][adversarial]") {
   // Every prefix of a valid message is either the full message or an error, never a crash.

@@ -107,6 +107,13 @@ struct decode_options {
   // the answers at a high rate (bulk resolution): most of a typical response's records are in
   // the sections skipped.
   bool answer_only = false;
+  // With answer_only: whether the query this is the response to carried an OPT record. When it
+  // did not, the response carries none either (RFC 6891 §7: the responder MUST NOT add one), so
+  // the decode stops after the answer section: the authority and additional sections are not
+  // walked at all, their bytes are neither checked nor looked for an OPT, and trailing bytes are
+  // not looked for (`opt` stays empty even if a server sent an OPT record regardless). The header
+  // and the question and answer sections are checked as always. Ignored without answer_only.
+  bool query_had_opt = true;
 };
 
 // Strict decode: every count honoured, no trailing bytes, OPT only once and only in the
@@ -117,7 +124,8 @@ struct decode_options {
 // label_too_long, name_too_long, bad_label_type), bad_rdata (rdata not matching its type, or a
 // malformed OPT option list), opt_not_in_additional, multiple_opt, bad_opt_owner, trailing_data.
 // A record of class ANY or NONE may have empty rdata whatever its type (UPDATE prerequisites
-// and deletions, RFC 2136 §2.4-2.5).
+// and deletions, RFC 2136 §2.4-2.5). With answer_only and query_had_opt false, nothing after the
+// answer section is read, so no error can come from there (trailing_data included).
 std::error_code decode(std::span<const std::uint8_t> wire, message& out,
                        const decode_options& options = {});
 
