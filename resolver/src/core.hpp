@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "datagram_batch.hpp"
 #include "dnskit/resolver/detail/asio.hpp"
 #include "dnskit/resolver/observer.hpp"
 #include "dnskit/resolver/options.hpp"
@@ -94,6 +95,7 @@ class core : public std::enable_shared_from_this<core> {
     transport proto = transport::udp;
     socket_address local;
     socket_address remote;
+    std::unique_ptr<datagram_batch> received;  // UDP: datagrams read ahead (datagram_batch.hpp)
   };
   std::unordered_map<int, socket_info> socket_infos;
 

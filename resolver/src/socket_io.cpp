@@ -11,9 +11,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "core.hpp"
+#include "datagram_batch.hpp"
 #include "dnskit/resolver/observer.hpp"
 
 namespace dnskit::resolver::detail {
@@ -82,7 +84,8 @@ ares_socket_t open_socket(int domain, int type, int protocol, void* data) {
   }
   core::socket_info info;
   info.proto = tcp ? transport::tcp : transport::udp;
-  c.socket_infos[fd] = info;
+  if (!tcp) info.received = std::make_unique<datagram_batch>();
+  c.socket_infos[fd] = std::move(info);
   if (observer* w = c.watcher()) w->on_open(make_event(c, fd));
   errno = saved;
   return fd;
@@ -119,22 +122,24 @@ bool not_an_answer(const void* buffer, ssize_t n) {
   return n < 12 || (static_cast<const std::uint8_t*>(buffer)[2] & 0x80) == 0;
 }
 
-bool is_udp(core& c, int fd) {
-  const auto it = c.socket_infos.find(fd);
-  return it != c.socket_infos.end() && it->second.proto == transport::udp;
-}
-
 ares_ssize_t recv_from(ares_socket_t fd, void* buffer, std::size_t size, int flags, sockaddr* from,
                        ares_socklen_t* from_len, void* data) {
   auto& c = *static_cast<core*>(data);
+  const auto info = c.socket_infos.find(fd);
+  const bool udp = info != c.socket_infos.end() && info->second.proto == transport::udp;
+  datagram_batch* batch = udp && flags == 0 ? info->second.received.get() : nullptr;
   const ares_socklen_t from_room = from_len != nullptr ? *from_len : 0;
-  ssize_t n = ::recvfrom(fd, buffer, size, flags, from, from_len);
+  const auto receive = [&] {
+    return batch != nullptr ? batch->receive(fd, buffer, size, from, from_len)
+                            : ::recvfrom(fd, buffer, size, flags, from, from_len);
+  };
+  ssize_t n = receive();
   // Such datagrams are dropped here, before c-ares sees them: the query keeps waiting for its
   // answer (or its timeout), as it does for an answer with a wrong ID. (Over TCP a byte stream
   // is read in pieces; query_op rejects a QR=0 message there.)
-  while (n >= 0 && not_an_answer(buffer, n) && is_udp(c, fd)) {
+  while (n >= 0 && udp && not_an_answer(buffer, n)) {
     if (from_len != nullptr) *from_len = from_room;
-    n = ::recvfrom(fd, buffer, size, flags, from, from_len);
+    n = receive();
   }
   if (observer* w = c.watcher()) {
     const int saved = errno;
