@@ -201,9 +201,9 @@ std::error_code skip_section(wire_reader& r, std::size_t count, section_id secti
       if (owner.error()) return owner.error();
       f.root_owner = n.is_root();
     }
-    f.klass = static_cast<std::uint16_t>(m[fixed + 2] << 8 | m[fixed + 3]);
-    f.ttl = std::uint32_t{m[fixed + 4]} << 24 | std::uint32_t{m[fixed + 5]} << 16 |
-            std::uint32_t{m[fixed + 6]} << 8 | m[fixed + 7];
+    wire_reader class_and_ttl(m, fixed + 2, fixed + 8);  // inside the bounds checked above
+    f.klass = class_and_ttl.u16();
+    f.ttl = class_and_ttl.u32();
     f.rdata = m.subspan(pos - rdlength, rdlength);
     if (auto ec = take_opt(f, section, opt)) return ec;
   }
