@@ -82,63 +82,37 @@ void set_decode_counters(benchmark::State& state, std::size_t wire_size, std::si
       static_cast<double>(allocations) / static_cast<double>(state.iterations()));
 }
 
-// Into the same message every time: its section vectors keep their capacity, so what allocates
-// is the records' contents.
-void bm_decode(benchmark::State& state) {
-  const auto wire = encode(typical_response());
-  message m;
-  if (decode(wire, m)) std::abort();
-  const dnskit::test::allocation_counter counter;
-  for (auto _ : state) {
-    auto ec = decode(wire, m);
-    benchmark::DoNotOptimize(ec);
-    benchmark::DoNotOptimize(m);
-  }
-  set_decode_counters(state, wire.size(), counter.count());
-}
-BENCHMARK(bm_decode);
-
-// Into a new message every time, as a resolver does for each answer it hands out (the
-// message's destruction included).
-void bm_decode_fresh(benchmark::State& state) {
-  const auto wire = encode(typical_response());
-  const dnskit::test::allocation_counter counter;
-  for (auto _ : state) {
-    message m;
-    auto ec = decode(wire, m);
-    benchmark::DoNotOptimize(ec);
-    benchmark::DoNotOptimize(m);
-  }
-  set_decode_counters(state, wire.size(), counter.count());
-}
-BENCHMARK(bm_decode_fresh);
-
-void bm_decode_answer_only(benchmark::State& state) {
-  const auto wire = encode(short_response());
-  const decode_options options{.answer_only = true};
+// Decodes `wire` over and over. Into the same message every time (`fresh` false): its section
+// vectors keep their capacity, so what allocates is the records' contents. Or into a new message
+// every time (`fresh` true), as a resolver does for each answer it hands out (the message's
+// destruction included).
+void decode_loop(benchmark::State& state, const std::vector<std::uint8_t>& wire,
+                 const decode_options& options, bool fresh) {
   message m;
   if (decode(wire, m, options)) std::abort();
   const dnskit::test::allocation_counter counter;
   for (auto _ : state) {
+    if (fresh) m = message{};
     auto ec = decode(wire, m, options);
     benchmark::DoNotOptimize(ec);
     benchmark::DoNotOptimize(m);
   }
   set_decode_counters(state, wire.size(), counter.count());
 }
+
+void bm_decode(benchmark::State& state) { decode_loop(state, encode(typical_response()), {}, false); }
+BENCHMARK(bm_decode);
+
+void bm_decode_fresh(benchmark::State& state) { decode_loop(state, encode(typical_response()), {}, true); }
+BENCHMARK(bm_decode_fresh);
+
+void bm_decode_answer_only(benchmark::State& state) {
+  decode_loop(state, encode(short_response()), {.answer_only = true}, false);
+}
 BENCHMARK(bm_decode_answer_only);
 
 void bm_decode_answer_only_fresh(benchmark::State& state) {
-  const auto wire = encode(short_response());
-  const decode_options options{.answer_only = true};
-  const dnskit::test::allocation_counter counter;
-  for (auto _ : state) {
-    message m;
-    auto ec = decode(wire, m, options);
-    benchmark::DoNotOptimize(ec);
-    benchmark::DoNotOptimize(m);
-  }
-  set_decode_counters(state, wire.size(), counter.count());
+  decode_loop(state, encode(short_response()), {.answer_only = true}, true);
 }
 BENCHMARK(bm_decode_answer_only_fresh);
 
@@ -146,17 +120,7 @@ BENCHMARK(bm_decode_answer_only_fresh);
 // for an OPT (query_had_opt true, the default), or not walked at all (false: the query had no
 // OPT, so the response has none, RFC 6891 §7).
 void bm_decode_answer_only_glue(benchmark::State& state) {
-  const auto wire = encode(glue_response());
-  const decode_options options{.answer_only = true, .query_had_opt = state.range(0) != 0};
-  message m;
-  if (decode(wire, m, options)) std::abort();
-  const dnskit::test::allocation_counter counter;
-  for (auto _ : state) {
-    auto ec = decode(wire, m, options);
-    benchmark::DoNotOptimize(ec);
-    benchmark::DoNotOptimize(m);
-  }
-  set_decode_counters(state, wire.size(), counter.count());
+  decode_loop(state, encode(glue_response()), {.answer_only = true, .query_had_opt = state.range(0) != 0}, false);
 }
 BENCHMARK(bm_decode_answer_only_glue)->ArgName("query_had_opt")->Arg(1)->Arg(0);
 
