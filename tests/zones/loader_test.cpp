@@ -107,10 +107,10 @@ TEST_CASE("loader: check diagnostics from files say file:line:column, $INCLUDE f
   const std::string m = main.string();
   const std::string p = part.string();
   CHECK(messages(r.diagnostics) ==
-        strings{m + ":8:1: error: out-of-zone data (www.example.org)",
+        strings{m + ":8:1: warning: out-of-zone data (www.example.org)",
                 m + ":6:1: error: c.chk.test: CNAME and other data",
-                m + ":7:1: error: sub.chk.test/NS 'ns.sub.chk.test' has no address records "
-                    "(A or AAAA)",
+                m + ":7:1: warning: sub.chk.test/NS 'ns.sub.chk.test' has no REQUIRED GLUE "
+                    "address records (A or AAAA)",
                 p + ":3:7: error: alias.chk.test: CNAME and other data"});
 
   // A message about the whole zone names the zone's own file, even when every record it has

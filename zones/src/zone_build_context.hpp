@@ -93,8 +93,10 @@ struct build_context {
     return records[record_of[s.first_rdata + i]];
   }
 
+  // How bad a finding is (checks.hpp): `strict` is an error only under check_level::strict.
+  enum class severity : std::uint8_t { error, warning, strict };
   // Reports at a record's place (or the first file, line 0, when `r` is null).
-  void report(bool error, const staged_record* r, std::string message);
+  void report(severity s, const staged_record* r, std::string message);
   // Presentation text of a wire name without the trailing dot, as BIND prints it in messages.
   static std::string text_of(std::span<const std::uint8_t> wire);
 };

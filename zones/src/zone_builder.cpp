@@ -62,7 +62,9 @@ void build_context::grow() {
   table_mask = mask;
 }
 
-void build_context::report(bool error, const staged_record* r, std::string message) {
+void build_context::report(severity s, const staged_record* r, std::string message) {
+  const bool error =
+      s == severity::error || (s == severity::strict && checks.level == check_level::strict);
   if (error) ++errors;
   if (out == nullptr) return;
   if (reported >= checks.max_diagnostics) {
@@ -250,14 +252,18 @@ void zone_builder::impl::group() {
     }
   }
 
-  // Records that cannot be part of the zone are reported once each and dropped.
+  // Records that cannot be part of the zone are reported once each and dropped. Data outside
+  // the origin is ignored by BIND with a message (RFC 1035 §5.2: a master file holds one zone's
+  // data); a record of another class makes BIND refuse the file.
+  using sev = detail::build_context::severity;
   for (staged_record& r : c.records) {
     if (outside[r.name]) {
       r.dropped = 1;
-      c.report(true, &r, "out-of-zone data (" + detail::build_context::text_of(c.wire_of(r.name)) + ")");
+      c.report(sev::strict, &r,
+               "out-of-zone data (" + detail::build_context::text_of(c.wire_of(r.name)) + ")");
     } else if (r.klass != c.klass) {
       r.dropped = 1;
-      c.report(true, &r, "class " + detail::class_text(r.klass) + " differs from the zone's class " +
+      c.report(sev::error, &r, "class " + detail::class_text(r.klass) + " differs from the zone's class " +
                              detail::class_text(c.klass));
     }
   }
@@ -312,7 +318,8 @@ void zone_builder::impl::group() {
         if (duplicate) continue;
         if (rec.ttl != set.ttl && !ttl_warned && c.checks.warn_ttl_mismatch) {
           // RFC 2181 §5.2: one TTL per RRset; like BIND, keep the first record's.
-          c.report(false, &rec, "TTL set to prior TTL (" + std::to_string(set.ttl) + ")");
+          c.report(detail::build_context::severity::strict, &rec,
+                   "TTL set to prior TTL (" + std::to_string(set.ttl) + ")");
           ttl_warned = true;
         }
         if (set.count == 0xffff) break;
