@@ -101,6 +101,15 @@ bool text(const toml::node& node, std::string& out, std::string_view key, const 
   return true;
 }
 
+bool check_level_key(const toml::node& node, zones::check_level& out, std::string_view key,
+                     const std::string& file, std::string& error) {
+  std::string value;
+  if (!text(node, value, key, file, error)) return false;
+  if (parse_check_level(value, out)) return true;
+  error = fmt::format("{}{}: '{}' must be \"bind\" or \"strict\"", file, place(node.source()), key);
+  return false;
+}
+
 bool read_server(const toml::table& table, server_config& out, const std::string& file,
                  std::string& error) {
   for (const auto& [key_node, node] : table) {
@@ -128,6 +137,7 @@ bool read_server(const toml::table& table, server_config& out, const std::string
     else if (key == "rate-limit") ok = integer(node, out.rate_limit, 0, 1'000'000, key, file, error);
     else if (key == "rate-limit-slip") ok = integer(node, out.rate_limit_slip, 0, 10, key, file, error);
     else if (key == "user") ok = text(node, out.user, key, file, error);
+    else if (key == "check-level") ok = check_level_key(node, out.check_level, key, file, error);
     else {
       error = fmt::format("{}{}: unknown key '{}' in [server]", file, place(key_node.source()), key);
       return false;
@@ -153,6 +163,8 @@ bool read_zone(const toml::table& table, zone_config& zone, const std::filesyste
     } else if (key == "notify") {
       zone.notify.emplace();
       ok = string_list(node, *zone.notify, key, file, error);
+    } else if (key == "check-level") {
+      ok = check_level_key(node, zone.check_level.emplace(), key, file, error);
     } else {
       error = fmt::format("{}{}: unknown key '{}' in [[zone]]", file, place(key_node.source()), key);
       return false;
@@ -214,6 +226,13 @@ bool parse_endpoint(std::string_view text, endpoint_spec& out, std::string& erro
     return false;
   }
   out = std::move(result);
+  return true;
+}
+
+bool parse_check_level(std::string_view text, zones::check_level& out) {
+  if (text == "bind") out = zones::check_level::bind;
+  else if (text == "strict") out = zones::check_level::strict;
+  else return false;
   return true;
 }
 
@@ -310,6 +329,8 @@ bool load_config_file(const std::filesystem::path& path, server_config& out, std
       return false;
     }
   }
+  for (zone_config& zone : out.zones)
+    if (!zone.check_level) zone.check_level = out.check_level;
   return true;
 }
 

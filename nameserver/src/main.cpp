@@ -2,7 +2,8 @@
 //
 //   nameserver [--config FILE] [--listen ADDR:PORT]... [--zone [ORIGIN=]FILE]... [--threads N]
 //              [--allow-transfer CIDR]... [--notify ADDR:PORT]... [--log-level LEVEL]
-//              [--query-log] [--check] [--rate-limit N] [--rate-limit-slip K] [--user NAME]
+//              [--query-log] [--check] [--check-level bind|strict] [--rate-limit N]
+//              [--rate-limit-slip K] [--user NAME]
 //
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM) or a clean --check; 1 for a usage error,
 // a zone that does not load, a listener that cannot be opened, or --check finding errors.
@@ -37,16 +38,18 @@ int fail(const std::string& message) {
 // --check: load and check every zone, print each problem as file:line:column.
 int check(const ns::server_config& config) {
   if (config.zones.empty()) return fail("--check: no zones given (use --zone or --config)");
-  std::vector<dnskit::zones::zone_spec> specs;
+  bool all_ok = true;
   for (const auto& z : config.zones) {
     std::error_code ec;
     dnskit::zones::zone_spec spec;
     spec.origin = dnskit::dns::name::from_text(z.origin, ec);
     if (ec) return fail(fmt::format("zone '{}': bad origin: {}", z.origin, ec.message()));
     spec.file = z.file;
-    specs.push_back(std::move(spec));
+    dnskit::zones::load_options options;
+    options.checks.level = z.check_level.value_or(config.check_level);
+    if (!dnskit::zones::check_zones({&spec, 1}, std::cout, options)) all_ok = false;
   }
-  return dnskit::zones::check_zones(specs, std::cout) ? 0 : 1;
+  return all_ok ? 0 : 1;
 }
 
 }  // namespace
@@ -75,6 +78,7 @@ int main(int argc, char** argv) try {
   std::string identity, version_text;
   unsigned rate_limit = 0, rate_limit_slip = 0;
   std::string user;
+  std::string check_level;
 
   app.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
   app.add_option("--listen", listen, "address and port to serve on, ADDR:PORT or [IPV6]:PORT "
@@ -93,6 +97,10 @@ int main(int argc, char** argv) try {
       ->check(CLI::IsMember({"error", "warning", "warn", "info", "debug"}));
   app.add_flag("--query-log", query_log, "log every query (client, name, type, rcode, size, time)");
   app.add_flag("--check", check_only, "check the zones, print problems as file:line:column, exit");
+  app.add_option("--check-level", check_level,
+                 "zone-check severities: bind (default: refuse a zone where named-checkzone "
+                 "-i local does) or strict (also refuse it on every stricter check)")
+      ->check(CLI::IsMember({"bind", "strict"}));
   app.add_option("--edns-udp-size", edns_udp_size, "largest UDP answer (default 1232)")
       ->check(CLI::Range(512u, 65535u));
   app.add_option("--tcp-idle-timeout", tcp_idle_ms, "TCP idle timeout in milliseconds (default 10000)")
@@ -160,6 +168,10 @@ int main(int argc, char** argv) try {
   if (rate_limit_option->count() > 0) config.rate_limit = rate_limit;
   if (slip_option->count() > 0) config.rate_limit_slip = rate_limit_slip;
   if (!user.empty()) config.user = user;
+  // The flag is the operator's last word: it overrides the file's levels, per zone too.
+  if (!check_level.empty()) ns::parse_check_level(check_level, config.check_level);
+  for (auto& z : config.zones)
+    if (!check_level.empty() || !z.check_level) z.check_level = config.check_level;
 
   if (!ns::validate(config, error)) return fail(error);
   if (check_only) return check(config);

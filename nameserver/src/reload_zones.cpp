@@ -24,7 +24,9 @@ zone_load_report load_zones(const std::vector<zone_config>& configs,
     if (previous != nullptr) before = previous->get(origin);
     if (before) status.old_serial = before->serial();
 
-    zones::load_result result = zones::load_zone(origin, config.file);
+    zones::load_options options;
+    options.checks.level = config.check_level.value_or(zones::check_level::bind);
+    zones::load_result result = zones::load_zone(origin, config.file, options);
     for (const auto& d : result.diagnostics) {
       if (d.is_error) log::error("{}", d.to_string());
       else log::warning("{}", d.to_string());

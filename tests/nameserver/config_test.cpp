@@ -105,7 +105,7 @@ TEST_CASE("config: TOML file", "[unit]") {
   CHECK_FALSE(load_config_file(write("axfr.toml", "[server]\naxfr-max-concurrent = 0\n"), d, error));
 
   server_config twice;
-  twice.zones = {{"a.test.", "a.zone", {}, {}}, {"A.TEST.", "b.zone", {}, {}}};
+  twice.zones = {{"a.test.", "a.zone", {}, {}, {}}, {"A.TEST.", "b.zone", {}, {}, {}}};
   CHECK_FALSE(validate(twice, error));
   CHECK(error.find("twice") != std::string::npos);
   std::filesystem::remove_all(dir);

@@ -12,6 +12,8 @@
 #include <system_error>
 #include <vector>
 
+#include "dnskit/zones/checks.hpp"
+
 namespace dnskit::nameserver {
 
 // "ADDR:PORT" as written by the operator: "127.0.0.1:53", "[::1]:53", "[fe80::1%lo]:5300".
@@ -36,6 +38,8 @@ struct zone_config {
   // Per-zone lists; std::nullopt means "use the server-wide list".
   std::optional<std::vector<std::string>> allow_transfer;  // CIDR prefixes
   std::optional<std::vector<std::string>> notify;          // "ADDR:PORT"
+  // Zone-check severities (zones/checks.hpp); std::nullopt: the server-wide level.
+  std::optional<zones::check_level> check_level;
 };
 
 struct server_config {
@@ -66,7 +70,12 @@ struct server_config {
   unsigned rate_limit_slip = 2;
   // After binding the sockets and loading the zones, serve as this user (and its groups).
   std::string user;
+  // Zone-check severities for zones without their own (DESIGN.md §8: bind | strict).
+  zones::check_level check_level = zones::check_level::bind;
 };
+
+// "bind" or "strict" (DESIGN.md §8 `--check-level`). False for anything else.
+bool parse_check_level(std::string_view text, zones::check_level& out);
 
 // The default listeners: 127.0.0.1:53 and [::1]:53.
 std::vector<std::string> default_listen();
@@ -85,12 +94,13 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 //             edns-udp-size = 1232, tcp-idle-timeout-ms = 10000, tcp-max-connections = 1000,
 //             tcp-max-buffer = 131072, axfr-max-concurrent = 10,
 //             version = "dnskit", identity = "ns1", rate-limit = 0, rate-limit-slip = 2,
-//             user = "nobody"
+//             user = "nobody", check-level = "bind"
 //   [[zone]]  origin = "example.test.", file = "example.test.zone",
-//             allow-transfer = [...], notify = [...]
+//             allow-transfer = [...], notify = [...], check-level = "strict"
 // Relative zone file paths are taken relative to the config file's directory. Unknown keys are
 // errors (a typo must not silently change behaviour). Returns false with a one-line `error`
-// ("FILE:LINE:COLUMN: message" when the place is known).
+// ("FILE:LINE:COLUMN: message" when the place is known). Zones without a check-level of their
+// own get the [server] one.
 bool load_config_file(const std::filesystem::path& path, server_config& out, std::string& error);
 
 // Checks what can be checked without touching the network or zone files: endpoints parse,
