@@ -1,6 +1,8 @@
 // Zone transfers (RFC 5936): the AXFR stream read with the project's code and with dig, REFUSED
 // outside allow-transfer, and Knot DNS as a real secondary: it transfers the zone from
 // `nameserver`, then answers as it does, and a NOTIFY after a reload makes it transfer again.
+// NSD as a secondary of a zone that delegates to a sibling name without an address record
+// (zones/checks.hpp: loaded, as BIND, NSD and Knot load it).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -67,12 +69,14 @@ std::uint16_t free_port() {
   return 0;
 }
 
-std::vector<std::string> answer_texts(const dns::message& m) {
+std::vector<std::string> texts(const std::vector<dns::record>& records) {
   std::vector<std::string> out;
-  for (const auto& r : m.answer) out.push_back(r.to_text());
+  for (const auto& r : records) out.push_back(r.to_text());
   std::sort(out.begin(), out.end());
   return out;
 }
+
+std::vector<std::string> answer_texts(const dns::message& m) { return texts(m.answer); }
 
 }  // namespace
 
@@ -207,4 +211,89 @@ TEST_CASE("interop: Knot DNS as a secondary transfers the zone, answers the same
 
   knot->signal(SIGTERM);
   CHECK(knot->wait_exit(10s).has_value());
+}
+
+TEST_CASE("interop: NSD as a secondary transfers a zone with a glueless sibling delegation",
+          "[interop]") {
+  const auto nsd = test::find_program("nsd");
+  if (!nsd) {
+    WARN("nsd not installed; skipped");
+    return;
+  }
+  temp_dir dir;
+  const auto zone_file = dir / "sibling.test.zone";
+  // sub is delegated to ns.sibling.test., a name of this zone with no address record: BIND
+  // warns, NSD and Knot say nothing, all three load and serve the zone.
+  write_file(zone_file,
+             "$ORIGIN sibling.test.\n$TTL 300\n"
+             "@ IN SOA ns1 hostmaster 2024020201 7200 3600 1209600 300\n"
+             "@ IN NS ns1\nns1 IN A 192.0.2.1\n"
+             "sub IN NS ns\nns IN TXT \"no address here\"\n"
+             "www IN A 192.0.2.80\n");
+  auto primary = start_server({"--zone", zone_file.string()});
+  const auto ours = address_of(*primary);
+
+  const std::uint16_t nsd_port = free_port();
+  REQUIRE(nsd_port != 0);
+  const auto nsd_dir = dir / "nsd";
+  std::filesystem::create_directories(nsd_dir);
+  const std::string d = nsd_dir.string();
+  write_file(nsd_dir / "nsd.conf",
+             "server:\n"
+             "    ip-address: 127.0.0.1@" + std::to_string(nsd_port) + "\n"
+             "    port: " + std::to_string(nsd_port) + "\n"
+             "    username: \"\"\n    chroot: \"\"\n    database: \"\"\n"
+             "    zonesdir: \"" + d + "\"\n    zonelistfile: \"" + d + "/zone.list\"\n"
+             "    pidfile: \"" + d + "/nsd.pid\"\n    xfrdfile: \"" + d + "/xfrd.state\"\n"
+             "    xfrdir: \"" + d + "\"\n    server-count: 1\n    verbosity: 2\n"
+             "remote-control:\n    control-enable: no\n"
+             "zone:\n    name: sibling.test.\n    zonefile: \"" + d + "/secondary.zone\"\n"
+             "    request-xfr: AXFR 127.0.0.1@" + std::to_string(primary->port()) + " NOKEY\n"
+             "    allow-notify: 127.0.0.1 NOKEY\n");
+  std::string error;
+  // -d: in the foreground, logging to stderr, stopped by SIGTERM like the other peers.
+  auto secondary_process =
+      test::child_process::start(*nsd, {"-d", "-c", (nsd_dir / "nsd.conf").string()}, error);
+  INFO(error);
+  REQUIRE(secondary_process != nullptr);
+  const test::server_address secondary{"127.0.0.1", nsd_port};
+
+  bool transferred = false;
+  for (int i = 0; i < 100 && !transferred; ++i) {  // at most ~20 s
+    auto a = test::udp_query(secondary, make_query("sibling.test.", rr_type::soa), 500ms);
+    transferred = a && a->rcode() == rcode::noerror && a->hdr.aa && a->answer.size() == 1 &&
+                  contains(a->answer[0].to_text(), " 2024020201 ");
+    if (!transferred) std::this_thread::sleep_for(200ms);
+  }
+  INFO(secondary_process->stderr_text());
+  REQUIRE(transferred);
+
+  // NSD serves what it transferred as we serve it: the referral to sub names the sibling
+  // target, and the sibling's own data is there.
+  const std::vector<std::pair<std::string, rr_type>> questions = {
+      {"sibling.test.", rr_type::ns},   {"ns1.sibling.test.", rr_type::a},
+      {"ns.sibling.test.", rr_type::txt}, {"ns.sibling.test.", rr_type::a},
+      {"www.sibling.test.", rr_type::a}, {"www.sub.sibling.test.", rr_type::a},
+      {"sub.sibling.test.", rr_type::ns}};
+  for (const auto& [qname, type] : questions) {
+    INFO(qname << " " << dns::to_string(type));
+    auto p = test::tcp_query(ours, make_query(qname, type));
+    auto s = test::tcp_query(secondary, make_query(qname, type));
+    REQUIRE(p.has_value());
+    REQUIRE(s.has_value());
+    CHECK(p->rcode() == s->rcode());
+    CHECK(p->hdr.aa == s->hdr.aa);
+    CHECK(answer_texts(*p) == answer_texts(*s));
+  }
+  auto referral = test::tcp_query(secondary, make_query("www.sub.sibling.test.", rr_type::a));
+  REQUIRE(referral.has_value());
+  CHECK_FALSE(referral->hdr.aa);
+  CHECK(texts(referral->authority) ==
+        std::vector<std::string>{"sub.sibling.test. 300 IN NS ns.sibling.test."});
+  auto from_us = test::tcp_query(ours, make_query("www.sub.sibling.test.", rr_type::a));
+  REQUIRE(from_us.has_value());
+  CHECK(texts(from_us->authority) == texts(referral->authority));
+
+  secondary_process->signal(SIGTERM);
+  CHECK(secondary_process->wait_exit(10s).has_value());
 }
