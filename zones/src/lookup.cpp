@@ -171,6 +171,14 @@ class resolver {
     return found;
   }
 
+  // True when an RRset of `type` owned by `owner` is already in the answer: a chain that comes
+  // back to it is a loop in the zone data.
+  bool in_answer(bytes owner, dns::rr_type type) const noexcept {
+    for (const record_ref& r : out_.answer)
+      if (r.type == type && detail::equal_ignore_case(r.owner, owner)) return true;
+    return false;
+  }
+
   step follow_cname(bytes target);
   step dname(node_id owner_node);
   step at_node(node_id id, bool synthesised);
@@ -205,6 +213,12 @@ resolver::step resolver::follow_cname(bytes target) {
     finish_positive(answer_kind::cname);  // the zone's edge: the resolver goes on from here
     return step::done;
   }
+  if (in_answer(target, dns::rr_type::cname)) {
+    // A loop in the zone data: each record once (RFC 2181 §5.5: an RRset is not repeated in a
+    // reply), and the resolver sees the loop (RFC 1034 §3.6.2: CNAME loops are its to detect).
+    finish_positive(answer_kind::cname);
+    return step::done;
+  }
   set_name(target);
   return step::follow;
 }
@@ -214,7 +228,8 @@ resolver::step resolver::dname(node_id owner_node) {
   const detail::rrset* d = z_.find_rrset(owner_node, dns::rr_type::dname);
   if (d == nullptr || d->count == 0) return step::done;
   const record_ref rec = z_.record(owner_node, *d, 0);
-  out_.answer.push_back(rec);
+  // A chain that meets the same DNAME again carries it once (RFC 2181 §5.5).
+  if (!in_answer(rec.owner, dns::rr_type::dname)) out_.answer.push_back(rec);
   const std::size_t prefix = owner_.size() - z_.node_at(owner_node).key_size;
   if (prefix + rec.rdata.size() > 255) {
     // RFC 6672 §2.2: the substituted name would be too long.
