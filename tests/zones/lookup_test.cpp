@@ -140,6 +140,37 @@ TEST_CASE("lookup: CNAME chains are followed inside the zone", "[unit]") {
   CHECK(chain.authority == strings{negative_soa});
 }
 
+TEST_CASE("lookup: no apex NS in authority where the answer is not this zone's data",
+          "[unit]") {
+  // A chain that leaves the zone: the rest of the answer is elsewhere (NSD and Knot: none).
+  const auto out = ask(*example_zone(), "outside.example.test.", rr_type::a);
+  CHECK(out.kind == zones::answer_kind::cname);
+  CHECK(out.authority.empty());
+  CHECK(out.additional.empty());
+  // A name reached through a DNAME (RFC 6672 §3.1).
+  const auto d = ask(*example_zone(), "www.dname.example.test.", rr_type::a);
+  CHECK(d.answer.size() == 2);
+  CHECK(d.authority.empty());
+  CHECK(d.additional.empty());
+  // An in-zone chain keeps them: the data is this zone's.
+  CHECK(ask(*example_zone(), "www.example.test.", rr_type::a).authority == apex_ns);
+}
+
+TEST_CASE("lookup: DS at a cut without the apex NS in authority", "[unit]") {
+  const auto z = load(R"(
+@ 60 IN SOA ns h 1 2 3 4 5
+@ 60 NS ns
+ns 60 A 192.0.2.1
+sub 60 NS ns.sub
+ns.sub 60 A 192.0.2.2
+sub 60 DS 1 13 2 ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB
+)", "ds.test.");
+  const auto a = ask(*z, "sub.ds.test.", rr_type::ds);
+  CHECK(a.kind == zones::answer_kind::answer);
+  CHECK(a.answer.size() == 1);
+  CHECK(a.authority.empty());
+}
+
 TEST_CASE("lookup: a CNAME chain stops at the zone's edge", "[unit]") {
   const auto a = ask(*example_zone(), "outside.example.test.", rr_type::a, minimal());
   CHECK(a.code == rcode::noerror);

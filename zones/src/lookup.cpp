@@ -128,7 +128,13 @@ class resolver {
     out_.kind = kind;
     out_.rcode = dns::rcode::noerror;
     for (const record_ref& r : out_.answer) want_targets_of(r);
-    if (opt_.authority_ns && !apex_ns_in_answer_) {
+    // The apex NS in the authority section of a positive answer is optional (RFC 1034 §4.3.2
+    // puts NS there only for referrals). It is left out where it says nothing about the data:
+    // a chain that leaves the zone (kind cname: the rest is elsewhere), a name reached through
+    // a DNAME (RFC 6672 §3.1: the answer is the synthesised alias), and DS at a cut (RFC 4035
+    // §3.1.4.1: the parent's one record at the child's name). NSD and Knot add none there.
+    if (opt_.authority_ns && !apex_ns_in_answer_ && kind == answer_kind::answer &&
+        !no_authority_ns_) {
       if (const detail::rrset* ns = z_.find_rrset(z_.apex(), dns::rr_type::ns)) {
         add_rrset(out_.authority, z_.apex(), *ns, {});
         for (std::size_t i = 0; i < ns->count; ++i) want_targets_of(z_.record(z_.apex(), *ns, i));
@@ -192,6 +198,7 @@ class resolver {
   std::uint8_t lower_[255];
   std::size_t lower_size_ = 0;
   bool apex_ns_in_answer_ = false;
+  bool no_authority_ns_ = false;  // a DNAME or DS at a cut was part of the answer
   static constexpr std::size_t max_extra = 64;
   node_id extra_[max_extra];
   std::size_t extra_count_ = 0;
@@ -228,6 +235,7 @@ resolver::step resolver::dname(node_id owner_node) {
   const detail::rrset* d = z_.find_rrset(owner_node, dns::rr_type::dname);
   if (d == nullptr || d->count == 0) return step::done;
   const record_ref rec = z_.record(owner_node, *d, 0);
+  no_authority_ns_ = true;
   // A chain that meets the same DNAME again carries it once (RFC 2181 §5.5).
   if (!in_answer(rec.owner, dns::rr_type::dname)) out_.answer.push_back(rec);
   const std::size_t prefix = owner_.size() - z_.node_at(owner_node).key_size;
@@ -294,6 +302,7 @@ resolver::step resolver::once() {
       return step::done;
     }
     // DS at a cut is the parent's data (RFC 4035 §3.1.4.1): answered here like any type.
+    if (n.flags & detail::node_delegation) no_authority_ns_ = true;
     return at_node(exact, false);
   }
 
