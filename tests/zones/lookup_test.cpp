@@ -156,6 +156,15 @@ TEST_CASE("lookup: no apex NS in authority where the answer is not this zone's d
   CHECK(ask(*example_zone(), "www.example.test.", rr_type::a).authority == apex_ns);
 }
 
+TEST_CASE("lookup: the additional section leaves out RRsets already in the answer", "[unit]") {
+  // ns1's A is the answer; the apex NS in authority want it again: only its AAAA and ns2's A.
+  const auto a = ask(*example_zone(), "ns1.example.test.", rr_type::a);
+  CHECK(a.answer == strings{"ns1.example.test. 3600 IN A 192.0.2.53"});
+  CHECK(a.authority == apex_ns);
+  CHECK(a.additional == strings{"ns2.example.test. 3600 IN A 192.0.2.54",
+                                "ns1.example.test. 3600 IN AAAA 2001:db8::53"});
+}
+
 TEST_CASE("lookup: DS at a cut without the apex NS in authority", "[unit]") {
   const auto z = load(R"(
 @ 60 IN SOA ns h 1 2 3 4 5

@@ -120,8 +120,11 @@ class resolver {
     // All A records first, then all AAAA, as NSD orders them.
     for (const dns::rr_type t : {dns::rr_type::a, dns::rr_type::aaaa})
       for (std::size_t i = 0; i < extra_count_; ++i)
-        if (const detail::rrset* s = z_.find_rrset(extra_[i], t))
-          add_rrset(out_.additional, extra_[i], *s, {});
+        if (const detail::rrset* s = z_.find_rrset(extra_[i], t); s && s->count != 0) {
+          // RFC 2181 §5.5: an RRset already in the answer is not repeated here.
+          if (!in_answer(z_.record(extra_[i], *s, 0).owner, t))
+            add_rrset(out_.additional, extra_[i], *s, {});
+        }
   }
 
   void finish_positive(answer_kind kind) {
