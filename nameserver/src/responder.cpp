@@ -332,12 +332,9 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
         return result;
       }
       const zones::zone* z = zones.find(q.qname, qclass);
-      if (z == nullptr) {
-        simple_reply(plan, dns::rcode::refused, true);
-        return result;
-      }
-      if (!detail::wire_names_equal(z->origin().wire(), q.qname)) {
-        // A transfer names a zone apex; below it we are not authoritative for a zone.
+      if (z == nullptr || !detail::wire_names_equal(z->origin().wire(), q.qname)) {
+        // A transfer names the apex of a zone we serve; for any other name we are not
+        // authoritative for that zone: NOTAUTH (RFC 2136 §2.2), as NSD, Knot and BIND answer.
         simple_reply(plan, dns::rcode::notauth, true);
         return result;
       }

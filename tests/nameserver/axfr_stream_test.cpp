@@ -74,15 +74,21 @@ TEST_CASE("allow-transfer per zone replaces the server-wide list", "[unit]") {
         dns::rcode::refused);
 }
 
-TEST_CASE("AXFR over UDP is NOTIMP; AXFR below an apex or outside is refused", "[unit]") {
+TEST_CASE("AXFR over UDP is NOTIMP; AXFR or IXFR below an apex or outside is NOTAUTH", "[unit]") {
   const auto set = example_set();
   const auto udp = ask(*set, query_bytes("example.test.", dns::rr_type::axfr));
   CHECK(udp.msg.rcode() == dns::rcode::notimp);
   CHECK(udp.msg.questions.size() == 1);
   const auto below = ask(*set, query_bytes("www.example.test.", dns::rr_type::axfr), tcp_from_loopback());
   CHECK(below.msg.rcode() == dns::rcode::notauth);
+  // RFC 2136 §2.2: not authoritative for the zone named (NSD, Knot and BIND: NOTAUTH).
   const auto outside = ask(*set, query_bytes("example.org.", dns::rr_type::axfr), tcp_from_loopback());
-  CHECK(outside.msg.rcode() == dns::rcode::refused);
+  CHECK(outside.msg.rcode() == dns::rcode::notauth);
+  for (const auto& client : {tcp_from_loopback(), udp_from_loopback()}) {
+    const auto ixfr = ask(*set, query_bytes("example.org.", dns::rr_type::ixfr), client);
+    CHECK(ixfr.msg.rcode() == dns::rcode::notauth);
+    CHECK(ixfr.msg.questions.size() == 1);
+  }
 }
 
 TEST_CASE("IXFR over UDP answers the SOA, over TCP a full transfer", "[unit]") {
