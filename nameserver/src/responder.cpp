@@ -188,6 +188,12 @@ void classify_for_rate_limit(const zones::lookup_result& found, const query_view
   }
 }
 
+// RFC 1982 §3.2: serial `a` is newer than `b` (sequence space arithmetic, 32 bits).
+bool serial_newer(std::uint32_t a, std::uint32_t b) noexcept {
+  const std::uint32_t d = a - b;
+  return d != 0 && d < 0x80000000u;
+}
+
 struct reply_plan {
   std::span<std::uint8_t> out;
   std::size_t limit;
@@ -339,16 +345,28 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
         return result;
       }
       result.zone = z;
+      const bool ixfr = qtype == dns::rr_type::ixfr;
+      if (ixfr && !q.has_authority_soa) {
+        // RFC 1995 §3: the authority section of an IXFR query holds the client's SOA; without
+        // it there is no version to start from. NSD and Knot: FORMERR.
+        simple_reply(plan, dns::rcode::formerr, true);
+        return result;
+      }
       if (!transfer_acl(z->origin().wire()).allows(client)) {
         simple_reply(plan, dns::rcode::refused, true);  // RFC 5936 §5
         return result;
       }
-      if (!udp) {
+      // RFC 1995 §2: a client whose version is the same as ours or newer (serial arithmetic,
+      // RFC 1982) gets our SOA alone, over either transport.
+      const bool client_current =
+          ixfr && (q.authority_soa_serial == z->serial() ||
+                   serial_newer(q.authority_soa_serial, z->serial()));
+      if (!udp && !client_current) {
         result.what = outcome::action::transfer;
         return result;
       }
-      // IXFR over UDP: the current SOA alone tells the client to come back over TCP when it
-      // is behind (RFC 1995 §2).
+      // IXFR over UDP from a client that is behind: the current SOA alone tells it to come back
+      // over TCP (RFC 1995 §2).
       message_writer m(out, limit, q, plan.opt);
       m.question(q);
       const bool fits = m.add(section::answer, z->soa());

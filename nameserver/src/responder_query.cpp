@@ -7,6 +7,7 @@ namespace dnskit::nameserver::detail {
 namespace {
 
 constexpr std::uint16_t type_opt = 41;
+constexpr std::uint16_t type_soa = 6;
 constexpr std::uint8_t opcode_query = 0;
 constexpr std::uint8_t opcode_notify = 4;
 
@@ -101,6 +102,17 @@ parse_status parse_query(std::span<const std::uint8_t> w, query_view& q) noexcep
     const std::size_t rdlength = load_u16(w, at + 8);
     const std::size_t rdata = at + 10;
     if (w.size() - rdata < rdlength) return parse_status::bad_records;
+    if (type == type_soa && i >= q.ancount && i < first_additional && !q.has_authority_soa) {
+      // SOA rdata (RFC 1035 §3.3.13): MNAME, RNAME (either may be compressed), then SERIAL.
+      const std::size_t rdata_end = rdata + rdlength;
+      const std::span<const std::uint8_t> rr = w.first(rdata_end);
+      const std::size_t after_mname = skip_name(rr, rdata);
+      const std::size_t after_rname = after_mname == 0 ? 0 : skip_name(rr, after_mname);
+      if (after_rname == 0 || rdata_end - after_rname < 20) return parse_status::bad_records;
+      q.has_authority_soa = true;
+      q.authority_soa_serial = (std::uint32_t{load_u16(w, after_rname)} << 16) |
+                               load_u16(w, after_rname + 2);
+    }
     if (type == type_opt) {
       // RFC 6891 §6.1.1: one OPT, in the additional section, owned by the root.
       if (i < first_additional || q.has_opt || at != owner + 1 || w[owner] != 0) {

@@ -24,6 +24,10 @@ struct query_view {
   std::uint16_t qtype = 0;
   std::uint16_t qclass = 0;
 
+  // The client's SOA in the authority section (an IXFR query, RFC 1995 §3): its serial.
+  bool has_authority_soa = false;
+  std::uint32_t authority_soa_serial = 0;
+
   // EDNS0 (RFC 6891 §6.1.2-3), valid when has_opt.
   bool has_opt = false;
   std::uint16_t udp_size = 0;

@@ -56,7 +56,7 @@ TEST_CASE("AXFR from a client outside allow-transfer is REFUSED", "[unit]") {
   CHECK(r.result.what == outcome::action::reply);
   CHECK(r.msg.rcode() == dns::rcode::refused);
   CHECK(r.msg.answer.empty());
-  const auto ixfr = ask(*set, query_bytes("example.test.", dns::rr_type::ixfr), udp_from_outside());
+  const auto ixfr = ask(*set, ixfr_query_bytes("example.test.", 1), udp_from_outside());
   CHECK(ixfr.msg.rcode() == dns::rcode::refused);
 }
 
@@ -85,22 +85,57 @@ TEST_CASE("AXFR over UDP is NOTIMP; AXFR or IXFR below an apex or outside is NOT
   const auto outside = ask(*set, query_bytes("example.org.", dns::rr_type::axfr), tcp_from_loopback());
   CHECK(outside.msg.rcode() == dns::rcode::notauth);
   for (const auto& client : {tcp_from_loopback(), udp_from_loopback()}) {
-    const auto ixfr = ask(*set, query_bytes("example.org.", dns::rr_type::ixfr), client);
+    const auto ixfr = ask(*set, ixfr_query_bytes("example.org.", 1), client);
     CHECK(ixfr.msg.rcode() == dns::rcode::notauth);
     CHECK(ixfr.msg.questions.size() == 1);
   }
 }
 
-TEST_CASE("IXFR over UDP answers the SOA, over TCP a full transfer", "[unit]") {
+TEST_CASE("IXFR from a client as new as us or newer is our SOA alone (RFC 1995 section 2)",
+          "[unit]") {
   const auto set = example_set();
-  const auto udp = ask(*set, query_bytes("example.test.", dns::rr_type::ixfr));
+  const std::uint32_t ours = 2024010101;
+  // Equal, newer, and newer across the wrap of serial arithmetic (RFC 1982 §3.2).
+  for (const std::uint32_t serial : {ours, ours + 1, ours + 0x7FFFFFFFu}) {
+    INFO(serial);
+    for (const auto& client : {tcp_from_loopback(), udp_from_loopback()}) {
+      const auto r = ask(*set, ixfr_query_bytes("example.test.", serial), client);
+      CHECK(r.result.what == outcome::action::reply);
+      CHECK(r.msg.rcode() == dns::rcode::noerror);
+      CHECK(r.msg.hdr.aa);
+      REQUIRE(r.msg.answer.size() == 1);
+      CHECK(r.msg.answer[0].type == dns::rr_type::soa);
+    }
+  }
+  // Older (also when the difference is exactly half the space: not newer either way, RFC 1982
+  // §3.2 leaves it undefined; we send the zone): a transfer over TCP.
+  for (const std::uint32_t serial : {ours - 1, ours + 0x80000000u}) {
+    CHECK(ask(*set, ixfr_query_bytes("example.test.", serial), tcp_from_loopback()).result.what ==
+          outcome::action::transfer);
+  }
+}
+
+TEST_CASE("IXFR without the client's SOA in the authority section is FORMERR (RFC 1995 section 3)",
+          "[unit]") {
+  const auto set = example_set();
+  for (const auto& client : {tcp_from_loopback(), udp_from_loopback()}) {
+    const auto r = ask(*set, query_bytes("example.test.", dns::rr_type::ixfr), client);
+    CHECK(r.result.what == outcome::action::reply);
+    CHECK(r.msg.rcode() == dns::rcode::formerr);
+    CHECK(r.msg.answer.empty());
+  }
+}
+
+TEST_CASE("IXFR from an older serial: over UDP the SOA, over TCP a full transfer", "[unit]") {
+  const auto set = example_set();
+  const auto udp = ask(*set, ixfr_query_bytes("example.test.", 1));
   CHECK(udp.msg.rcode() == dns::rcode::noerror);
   CHECK(udp.msg.hdr.aa);
   REQUIRE(udp.msg.answer.size() == 1);
   CHECK(udp.msg.answer[0].type == dns::rr_type::soa);
-  const auto tcp = ask(*set, query_bytes("example.test.", dns::rr_type::ixfr), tcp_from_loopback());
+  const auto tcp = ask(*set, ixfr_query_bytes("example.test.", 1), tcp_from_loopback());
   CHECK(tcp.result.what == outcome::action::transfer);
-  const auto t = run(query_bytes("example.test.", dns::rr_type::ixfr), *set);
+  const auto t = run(ixfr_query_bytes("example.test.", 1), *set);
   REQUIRE_FALSE(t.messages.empty());
   CHECK(t.messages.front().answer.front().type == dns::rr_type::soa);
   CHECK(t.messages.back().answer.back().type == dns::rr_type::soa);

@@ -94,6 +94,24 @@ inline std::vector<std::uint8_t> query_bytes(const std::string& qname, dns::rr_t
   return make_query_bytes(qname, qtype, &opt, qclass, id, rd);
 }
 
+// An IXFR query as a secondary sends it: the client's SOA (only its serial matters here) in the
+// authority section (RFC 1995 §3).
+inline std::vector<std::uint8_t> ixfr_query_bytes(const std::string& zone, std::uint32_t serial,
+                                                  std::uint16_t id = 0x1234) {
+  dns::message m = dns::make_query(id, dns::name::from_text(zone), dns::rr_type::ixfr,
+                                   dns::rr_class::in, false, std::nullopt);
+  dns::record soa;
+  soa.owner = dns::name::from_text(zone);
+  soa.type = dns::rr_type::soa;
+  soa.ttl = 3600;
+  // MNAME and RNAME the root, then SERIAL, REFRESH, RETRY, EXPIRE, MINIMUM.
+  soa.rdata = {0, 0, static_cast<std::uint8_t>(serial >> 24), static_cast<std::uint8_t>(serial >> 16),
+               static_cast<std::uint8_t>(serial >> 8), static_cast<std::uint8_t>(serial),
+               0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1};
+  m.authority.push_back(soa);
+  return dns::encode(m);
+}
+
 inline dns::edns edns0(std::uint16_t size = 1232, bool dnssec_ok = false) {
   dns::edns e;
   e.udp_payload_size = size;
