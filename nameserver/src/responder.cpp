@@ -431,14 +431,28 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
       m.rollback(after_question, 0, 0, 0);
       tc = true;
     }
-  } else if (!add_rrsets(m, section::answer, found.answer, q) ||
-             !add_rrsets(m, section::authority, found.authority, q)) {
+  } else if (!add_rrsets(m, section::answer, found.answer, q)) {
     // RFC 2181 §9: a required RRset does not fit. As NSD: TC with empty sections, the client
     // retries over TCP (RFC 7766 §5).
     m.rollback(after_question, 0, 0, 0);
     tc = true;
   } else {
-    tc = !add_additional(m, found.additional, cut, q);
+    const std::size_t after_answer = m.mark();
+    const auto answers = m.count(section::answer);
+    const bool positive =
+        found.kind == zones::answer_kind::answer || found.kind == zones::answer_kind::cname;
+    if (add_rrsets(m, section::authority, found.authority, q)) {
+      tc = !add_additional(m, found.additional, cut, q);
+    } else if (positive) {
+      // The apex NS of a positive answer is not needed to use it (RFC 2181 §9: TC only when
+      // required data is left out): without them, and without the addresses that follow from
+      // them, the answer is whole. NSD does the same.
+      m.rollback(after_answer, answers, 0, 0);
+    } else {
+      // The SOA of a negative answer (RFC 2308 §3) or the NS of a referral are required.
+      m.rollback(after_question, 0, 0, 0);
+      tc = true;
+    }
   }
   const auto code = static_cast<std::uint16_t>(found.rcode);
   result.truncated = tc;

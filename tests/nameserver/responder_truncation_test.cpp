@@ -96,3 +96,31 @@ TEST_CASE("UDP answers with EDNS never exceed the limit", "[unit]") {
     }
   }
 }
+
+TEST_CASE("an answer that fits without the apex NS goes without them, not truncated", "[unit]") {
+  // The TXT answer takes about 440 bytes; the six apex NS in authority would take it past 512.
+  // They are optional on a positive answer (RFC 2181 §9): the answer goes whole, TC clear.
+  std::string text = "$TTL 60\n@ SOA ns0 hm 1 1 1 1 1\n";
+  for (int i = 0; i < 6; ++i) {
+    text += "@ NS ns" + std::to_string(i) + "\nns" + std::to_string(i) + " A 192.0.2." +
+            std::to_string(i + 1) + "\n";
+  }
+  text += "t TXT \"" + std::string(200, 'a') + "\" \"" + std::string(200, 'b') + "\"\n";
+  const zones::zone_set set({make_zone("fit.test.", text)});
+  const auto tcp = ask(set, query_bytes("t.fit.test.", dns::rr_type::txt), tcp_from_loopback());
+  REQUIRE(tcp.msg.authority.size() == 6);
+  CHECK(tcp.wire.size() > 512);
+
+  const auto udp = ask(set, query_bytes("t.fit.test.", dns::rr_type::txt));
+  CHECK(udp.wire.size() <= 512);
+  CHECK_FALSE(udp.msg.hdr.tc);
+  CHECK_FALSE(udp.result.truncated);
+  CHECK(udp.msg.answer.size() == 1);
+  CHECK(udp.msg.authority.empty());
+  CHECK(udp.msg.additional.empty());
+
+  // A negative answer's SOA is required: a name that does not exist still gets it.
+  const auto nx = ask(set, query_bytes("nothere.fit.test.", dns::rr_type::txt));
+  CHECK(nx.msg.rcode() == dns::rcode::nxdomain);
+  CHECK(nx.msg.authority.size() == 1);
+}
