@@ -418,9 +418,15 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
   const bool minimal_any = qtype == dns::rr_type::any && found.kind == zones::answer_kind::answer &&
                            (udp || options_.minimal_any_tcp);
   if (minimal_any) {
-    const std::span<const zones::record_ref> answer = found.answer;
+    // The CNAMEs and DNAMEs that led to the name (RFC 1034 §4.3.2 step 3a, RFC 6672 §3.1) are
+    // part of the answer; the choice of one RRset is among the last name's RRsets only.
+    const std::span<const zones::record_ref> all = found.answer;
+    std::size_t chain = all.size();
+    while (chain > 0 && same_owner(all[chain - 1], all.back())) --chain;
+    const std::span<const zones::record_ref> answer = all.subspan(chain);
     const auto [begin, end] = pick_any_rrset(answer);
-    bool fits = add_rrsets(m, section::answer, answer.subspan(begin, end - begin), q);
+    bool fits = add_rrsets(m, section::answer, all.first(chain), q) &&
+                add_rrsets(m, section::answer, answer.subspan(begin, end - begin), q);
     // RFC 8482 §4.1: the signatures of the chosen RRset come with it.
     for (std::size_t i = 0; fits && q.dnssec_ok && i < answer.size(); ++i) {
       if (rrsig_covers(answer[i], answer[begin].type) && same_owner(answer[i], answer[begin])) {

@@ -106,3 +106,18 @@ TEST_CASE("ANY for a name that does not exist is an ordinary NXDOMAIN", "[unit]"
   CHECK(r.msg.rcode() == dns::rcode::nxdomain);
   CHECK(count_type(r.msg.authority, dns::rr_type::soa) == 1);
 }
+
+TEST_CASE("minimal ANY keeps the DNAME and CNAME that lead to the name", "[unit]") {
+  // The DNAME, the synthesised CNAME and the alias's CNAME are the answer (RFC 6672 §3.1,
+  // RFC 1034 §4.3.2 step 3a); the one-RRset choice of RFC 8482 is only among the last name's.
+  const zones::zone_set set({make_zone("d.test.", "$TTL 60\n@ SOA ns hm 1 1 1 1 1\n@ NS ns\n"
+                                                  "ns A 192.0.2.1\nhere DNAME there\n"
+                                                  "x.there CNAME host\nhost A 192.0.2.2\n"
+                                                  "host TXT \"text\"\n")});
+  const auto r = ask(set, query_bytes("x.here.d.test.", dns::rr_type::any));
+  CHECK(r.msg.rcode() == dns::rcode::noerror);
+  REQUIRE(r.msg.answer.size() == 3);
+  CHECK(r.msg.answer[0].type == dns::rr_type::dname);
+  CHECK(r.msg.answer[1].type == dns::rr_type::cname);
+  CHECK(r.msg.answer[2].type == dns::rr_type::cname);
+}
