@@ -102,12 +102,18 @@ bool add_rrsets(message_writer& m, section s, std::span<const zones::record_ref>
 // The additional section: RRsets that do not fit are left out (RFC 2181 §9: no TC for them),
 // except glue below the delegation of a referral, without which the referral cannot be
 // followed (RFC 9471 §3): then the result says so and the caller sets TC.
+// With `only_for`, just the RRsets owned by a target of one of its records.
 bool add_additional(message_writer& m, std::span<const zones::record_ref> recs,
-                    std::span<const std::uint8_t> cut, const query_view& q) noexcept {
+                    std::span<const std::uint8_t> cut, const query_view& q,
+                    const std::span<const zones::record_ref>* only_for = nullptr) noexcept {
   bool complete = true;
   for (std::size_t i = 0; i < recs.size();) {
     const std::size_t end = rrset_end(recs, i);
-    if (keep_record(recs[i].type, q)) {
+    bool wanted = only_for == nullptr;
+    for (std::size_t k = 0; !wanted && k < only_for->size(); ++k) {
+      wanted = detail::wire_names_equal(zones::additional_target((*only_for)[k]), recs[i].owner);
+    }
+    if (wanted && keep_record(recs[i].type, q)) {
       const std::size_t mark = m.mark();
       const auto an = m.count(section::answer), ns = m.count(section::authority),
                  ar = m.count(section::additional);
@@ -436,6 +442,11 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
     if (!fits) {
       m.rollback(after_question, 0, 0, 0);
       tc = true;
+    } else {
+      // The chosen RRset's additional data (RFC 1034 §4.3.2 step 6: the addresses of NS, MX
+      // and SRV targets), as for a query of that type; what does not fit is left out.
+      const std::span<const zones::record_ref> chosen = answer.subspan(begin, end - begin);
+      tc = !add_additional(m, found.additional, cut, q, &chosen);
     }
   } else if (!add_rrsets(m, section::answer, found.answer, q)) {
     // RFC 2181 §9: a required RRset does not fit. As NSD: TC with empty sections, the client

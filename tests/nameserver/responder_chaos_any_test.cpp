@@ -121,3 +121,19 @@ TEST_CASE("minimal ANY keeps the DNAME and CNAME that lead to the name", "[unit]
   CHECK(r.msg.answer[1].type == dns::rr_type::cname);
   CHECK(r.msg.answer[2].type == dns::rr_type::cname);
 }
+
+TEST_CASE("minimal ANY carries the additional data of the RRset it chose", "[unit]") {
+  // The MX is the only RRset of `mail`: its target's addresses come with it (RFC 1034 §4.3.2
+  // step 6), as for an MX query; the apex NS addresses, wanted by nothing chosen, do not.
+  const zones::zone_set set({make_zone("m.test.", "$TTL 60\n@ SOA ns hm 1 1 1 1 1\n@ NS ns\n"
+                                                  "ns A 192.0.2.1\nmail MX 10 mx\n"
+                                                  "mx A 192.0.2.25\nmx AAAA 2001:db8::25\n")});
+  const auto r = ask(set, query_bytes("mail.m.test.", dns::rr_type::any));
+  REQUIRE(r.msg.answer.size() == 1);
+  CHECK(r.msg.answer[0].type == dns::rr_type::mx);
+  CHECK(r.msg.authority.empty());
+  REQUIRE(r.msg.additional.size() == 2);
+  CHECK(r.msg.additional[0].owner == dns::name::from_text("mx.m.test."));
+  CHECK(r.msg.additional[1].owner == dns::name::from_text("mx.m.test."));
+  CHECK_FALSE(r.msg.hdr.tc);
+}

@@ -29,6 +29,14 @@ const char* to_string(answer_kind k) noexcept {
   return "?";
 }
 
+std::span<const std::uint8_t> additional_target(const record_ref& r) noexcept {
+  const int off = detail::target_offset(static_cast<std::uint16_t>(r.type));
+  if (off < 0 || r.type == dns::rr_type::cname || r.type == dns::rr_type::dname ||
+      r.type == dns::rr_type::ptr)
+    return {};
+  return detail::embedded_name(r.rdata, static_cast<std::size_t>(off));
+}
+
 lookup_result::lookup_result() {
   answer.reserve(32);
   authority.reserve(16);
@@ -108,12 +116,7 @@ class resolver {
   }
 
   void want_targets_of(const record_ref& r) noexcept {
-    const int off = detail::target_offset(static_cast<std::uint16_t>(r.type));
-    if (off < 0 || r.type == dns::rr_type::cname || r.type == dns::rr_type::dname ||
-        r.type == dns::rr_type::ptr)
-      return;
-    want_addresses(detail::embedded_name(r.rdata, static_cast<std::size_t>(off)),
-                   r.type == dns::rr_type::ns);
+    want_addresses(additional_target(r), r.type == dns::rr_type::ns);
   }
 
   void emit_additional() {

@@ -80,6 +80,10 @@ class lookup_result {
   std::size_t scratch_used_ = 0;
 };
 
+// The name whose addresses additional-section processing adds for `r` (RFC 1034 §4.3.2 step 6:
+// the target of an NS, MX or SRV record), or empty for other types.
+std::span<const std::uint8_t> additional_target(const record_ref& r) noexcept;
+
 // Answers one question from the zones of `zones`. `qname` is an uncompressed wire name in any
 // case (names in the answer that were synthesised from it keep its case). Never throws; the only
 // allocation is growing the result's vectors beyond their earlier sizes.
