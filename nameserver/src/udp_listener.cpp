@@ -40,10 +40,10 @@ udp_listener::udp_listener(server_worker& worker, asio::ip::udp::socket socket)
     pktinfo_ = v6_ ? ::setsockopt(fd_, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on) == 0
                    : ::setsockopt(fd_, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) == 0;
   }
-  in_buffer_.resize(batch * max_query);
+  in_buffer_ = std::make_unique_for_overwrite<std::uint8_t[]>(batch * max_query);
   out_buffer_.resize(batch * answer_size_);
   for (std::size_t i = 0; i < batch; ++i) {
-    in_iov_[i] = {in_buffer_.data() + i * max_query, max_query};
+    in_iov_[i] = {in_buffer_.get() + i * max_query, max_query};
     out_iov_[i] = {out_buffer_.data() + i * answer_size_, 0};
   }
 }
@@ -110,8 +110,8 @@ void udp_listener::on_readable() {
     const std::uint32_t now = limiter_ != nullptr ? rate_limiter::seconds(std::chrono::steady_clock::now()) : 0;
     for (std::size_t i = 0; i < static_cast<std::size_t>(got); ++i) {
       const msghdr& h = in_[i].msg_hdr;
-      if ((h.msg_flags & MSG_TRUNC) != 0) continue;  // longer than any sane query
-      const std::span<const std::uint8_t> query(in_buffer_.data() + i * max_query, in_[i].msg_len);
+      if ((h.msg_flags & MSG_TRUNC) != 0) continue;  // cannot happen with 64 KiB of room
+      const std::span<const std::uint8_t> query(in_buffer_.get() + i * max_query, in_[i].msg_len);
       std::uint8_t* answer = out_buffer_.data() + out_count_ * answer_size_;
       const request_info client = client_of(peer_[i]);
       const outcome result = worker_.process(query, client, {answer, answer_size_});

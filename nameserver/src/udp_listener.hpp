@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -25,8 +26,11 @@ class server_worker;
 class udp_listener {
  public:
   static constexpr std::size_t batch = 32;
-  // Queries longer than this are dropped (MSG_TRUNC); real queries are far smaller.
-  static constexpr std::size_t max_query = 4096;
+  // Room for the largest datagram, so every query is read whole and answered (NSD and Knot
+  // answer queries of any size; RFC 1035 §4.2.1 bounds answers, not queries). The buffers are
+  // left uninitialised: the kernel touches only the pages a datagram fills, so the memory used
+  // follows the queries actually received, which are almost all far below 4 KiB.
+  static constexpr std::size_t max_query = 65535;
 
   udp_listener(server_worker& worker, asio::ip::udp::socket socket);
   udp_listener(const udp_listener&) = delete;
@@ -62,7 +66,7 @@ class udp_listener {
   std::array<iovec, batch> in_iov_{};
   std::array<sockaddr_in6, batch> peer_{};  // large enough for either family
   std::array<std::array<unsigned char, control_size>, batch> in_control_{};
-  std::vector<std::uint8_t> in_buffer_;
+  std::unique_ptr<std::uint8_t[]> in_buffer_;
 
   std::array<mmsghdr, batch> out_{};
   std::array<iovec, batch> out_iov_{};

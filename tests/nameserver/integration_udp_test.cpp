@@ -212,3 +212,30 @@ TEST_CASE("udp+tcp: kdig as a client", "[integration]") {
   auto version = dig(port, {"+short", "version.bind", "TXT", "CH"}, "kdig");
   CHECK(contains(version.out, "dnskit-test"));
 }
+
+TEST_CASE("udp: a query larger than 4096 bytes is answered", "[integration]") {
+  // An OPT carrying a 6000-byte option (padding, RFC 7830): nothing forbids a large query, and
+  // NSD and Knot answer it. It used to be cut at 4096 bytes and dropped unanswered.
+  auto server = start_example_server();
+  const auto at = address_of(*server);
+  auto wire = dns::encode(make_query("example.test.", rr_type::soa, false, 0x4242));
+  wire[11] = 1;  // ARCOUNT: the OPT below
+  const std::size_t option = 6000;
+  const std::uint8_t opt[] = {0,  0, 41, 0x04, 0xD0, 0, 0, 0, 0,
+                              static_cast<std::uint8_t>((option + 4) >> 8),
+                              static_cast<std::uint8_t>((option + 4) & 0xFF),
+                              0, 12,  // option code 12: padding
+                              static_cast<std::uint8_t>(option >> 8),
+                              static_cast<std::uint8_t>(option & 0xFF)};
+  wire.insert(wire.end(), std::begin(opt), std::end(opt));
+  wire.resize(wire.size() + option, 0);
+  REQUIRE(wire.size() > 4096);
+  const auto raw = test::udp_exchange(at, wire, std::chrono::seconds(2));
+  REQUIRE(raw.has_value());
+  dns::message a;
+  REQUIRE_FALSE(dns::decode(*raw, a));
+  CHECK(a.hdr.id == 0x4242);
+  CHECK(a.rcode() == rcode::noerror);
+  REQUIRE(a.answer.size() == 1);
+  CHECK(a.answer[0].type == rr_type::soa);
+}
