@@ -41,7 +41,7 @@ def facts(responses, transfer=False):
     if not responses:
         return {"response": "none", "_text": ["(no response)"]}
     first = responses[0]
-    f = {"response": "message"}
+    f = {"response": "message", "_size": len(first)}
     if len(first) < 12:
         f["response"] = f"short message ({len(first)} octets)"
         return {**f, "_text": [f"(short message: {first.hex()})"]}

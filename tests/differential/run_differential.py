@@ -60,7 +60,8 @@ class Allowlist:
         left = set(aspects)
         used = []
         for e in self.entries:
-            if fnmatch.fnmatchcase(query_id, e["pattern"]) and left & e["aspects"]:
+            # Names in ids keep the case sent (0x20); patterns match them without case.
+            if fnmatch.fnmatchcase(query_id.lower(), e["pattern"].lower()) and left & e["aspects"]:
                 left -= e["aspects"]
                 used.append(e)
         if left:
@@ -106,7 +107,9 @@ def main():
 
     started = time.monotonic()
     workdir = tempfile.mkdtemp(prefix="dnskit-differential-")
-    zone_list = zone_set.all_zones()
+    # The long form serves more generated zones, with more names each.
+    zone_list = zone_set.all_zones(generated=10, names_per_generated=200) if args.long \
+        else zone_set.all_zones()
     paths = []
     os.makedirs(os.path.join(workdir, "zones"))
     for z in zone_list:
@@ -139,6 +142,10 @@ def main():
         return exchange.tcp(q.wire, server.address, server.port, transfer=q.transfer)
 
     counts = collections.defaultdict(collections.Counter)
+    # UDP answers of ours exactly at the limits and one octet under them: proof that the size
+    # tests reach the edges (the answer one octet over a limit is the truncated one).
+    limit_sizes = (511, 512, 1231, 1232)
+    at_limit = collections.Counter()
     failures = []
     allowed_shown = []
     peers_disagree = 0
@@ -148,6 +155,8 @@ def main():
                 futures = [pool.submit(ask, s, q) for s in running]
                 answers = [f.result() for f in futures]
                 fa = [compare.facts(a, transfer=q.transfer) for a in answers]
+                if q.transport == "udp" and fa[0].get("_size") in limit_sizes:
+                    at_limit[fa[0]["_size"]] += 1
                 d_nsd = compare.differing(fa[0], fa[1])
                 d_knot = compare.differing(fa[0], fa[2])
                 if compare.differing(fa[1], fa[2]):
@@ -188,6 +197,8 @@ def main():
         print(f"{cat:<16} {c['agree']:>6} {c['allowed']:>8} {c['differ']:>7}")
     print(f"{'total':<16} {total['agree']:>6} {total['allowed']:>8} {total['differ']:>7}")
     print(f"(nsd and knot differ from each other on {peers_disagree} queries)")
+    print("our UDP answers of exactly " + ", ".join(f"{n} octets: {at_limit[n]}"
+                                                   for n in limit_sizes))
     unused = [e for e in allow.entries if e["used"] == 0]
     for e in unused:
         print(f"note: allowlist line {e['line']} matched nothing in this run: {e['pattern']}")
