@@ -20,16 +20,21 @@
 //   - class CH: TXT (or ANY) for version.bind / version.server and id.server / hostname.bind
 //     when configured, REFUSED otherwise (as NSD); any class other than IN and CH: REFUSED;
 //   - qtype AXFR: over UDP NOTIMP (RFC 5936 §4.2 defines no AXFR over UDP; NSD and Knot answer
-//     NOTIMP); over TCP from a client the zone's allow-transfer list admits: outcome::transfer
-//     (the caller streams the zone with axfr_stream); otherwise REFUSED (RFC 5936 §5);
-//   - qtype IXFR: same access check; over UDP the zone's SOA alone (RFC 1995 §2: the client
-//     then retries over TCP, as Knot and NSD answer); over TCP the whole zone in the AXFR form,
-//     which RFC 1995 §4 allows when no incremental history is kept (we keep none);
+//     NOTIMP); for a name that is not the apex of a zone we serve NOTAUTH (RFC 2136 §2.2, as
+//     NSD, Knot and BIND); over TCP from a client the zone's allow-transfer list admits:
+//     outcome::transfer (the caller streams the zone with axfr_stream); otherwise REFUSED
+//     (RFC 5936 §5);
+//   - qtype IXFR: NOTAUTH as AXFR; FORMERR without the client's SOA in the authority section
+//     (RFC 1995 §3); same access check; the zone's SOA alone when the client's serial is ours
+//     or newer (RFC 1995 §2, RFC 1982) and, over UDP, also when it is older (the client then
+//     retries over TCP); over TCP from an older serial the whole zone in the AXFR form, which
+//     RFC 1995 §4 allows when no incremental history is kept (we keep none);
 //   - qtype OPT: FORMERR (RFC 6891 §6.1.1: OPT is not a query type); TSIG/TKEY/MAILA/MAILB: NOTIMP;
 //   - a name outside every zone: REFUSED, no AA, no records (RFC 8906 §7);
 //   - otherwise the zone lookup (zones/): AA except on referrals, NXDOMAIN/NODATA with the SOA;
 //   - ANY (RFC 8482 §4.1): over UDP one RRset of the name, the smallest on the wire (ties: the
-//     lowest type), so the answer stays small; over TCP every RRset when
+//     lowest type), so the answer stays small, after the CNAMEs and DNAMEs that led to the name
+//     and with the chosen RRset's additional data; over TCP every RRset when
 //     options.minimal_any_tcp is false (the default is minimal on both, as NSD and Knot).
 // In every answer: ID, opcode, RD and CD copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6); RA, AD and
 // Z never set; the question echoed byte for byte (the client's 0x20 case); an OPT when the
@@ -38,8 +43,10 @@
 // Sizes: over UDP min(max(client's EDNS size, 512), options.max_udp_payload), 512 without
 // EDNS (RFC 1035 §4.2.1, RFC 6891 §6.2.5); over TCP 65535. When the answer does not fit, whole
 // additional RRsets are left out first (RFC 2181 §9: no TC for that), except glue a referral
-// needs; if the answer or authority sections still do not fit, TC=1 with empty answer and
-// authority sections (as NSD: the client retries over TCP). The OPT is always kept.
+// needs; the apex NS of a positive answer (and their addresses) go next, also without TC (they
+// are not needed to use the answer); if the answer, a negative answer's SOA or a referral's NS
+// still do not fit, TC=1 with empty answer and authority sections (as NSD: the client retries
+// over TCP). The OPT is always kept.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
