@@ -174,8 +174,12 @@ def main():
                 counts[q.category]["differ"] += 1
                 failures.append((q, fa, best, diff))
     finally:
-        for s in running:
-            s.stop()
+        statuses = [s.stop() for s in running]
+        # Ours must end cleanly on SIGTERM: a crash, or a sanitizer's report (leaks at exit in
+        # the ASan build), is a failure whatever the answers were.
+        ours_failed = statuses[0] != 0
+        if ours_failed:
+            print(f"error: nameserver exited with status {statuses[0]}:\n" + ours.log_tail(40))
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
         else:
@@ -203,7 +207,7 @@ def main():
     for e in unused:
         print(f"note: allowlist line {e['line']} matched nothing in this run: {e['pattern']}")
     print(f"time {time.monotonic() - started:.1f} s")
-    return 1 if failures else 0
+    return 1 if failures or ours_failed else 0
 
 
 if __name__ == "__main__":

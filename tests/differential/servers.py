@@ -93,8 +93,11 @@ class Server:
             return ""
 
     def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
-            return
+        """Stops the server; returns its exit status (None if it never started)."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is not None:
+            return self.proc.returncode
         self.proc.send_signal(signal.SIGTERM)
         try:
             self.proc.wait(timeout=10)
@@ -106,6 +109,7 @@ class Server:
             os.killpg(self.proc.pid, signal.SIGTERM)
         except (ProcessLookupError, PermissionError):
             pass
+        return self.proc.returncode
 
 
 def start_ours(binary, workdir, zones, address="127.0.0.71"):
