@@ -375,7 +375,24 @@ void core::deliver_ready() {
   if (ready_.empty()) ready_.swap(batch);  // keeps the capacity for the next batch
 }
 
+void core::abandon_orphans() {
+  // Not from inside ares_process_fd or ares_send (an observer may cancel there): the settle()
+  // that follows c-ares's processing checks again.
+  if (collecting_ || pumping_ || draining_ || !channel_) return;
+  settle();
+}
+
+void core::drop_orphans() {
+  if (orphaned_ == 0 || orphaned_ != in_flight_ || draining_ || !channel_) return;
+  // Every callback comes with ARES_ECANCELLED for an operation that is done: it only drops its
+  // reference (and query_op starts no next search candidate while draining).
+  draining_ = true;
+  ares_cancel(channel_);
+  draining_ = false;
+}
+
 void core::settle() {
+  drop_orphans();
   pump();
   if (in_flight_ == 0 && timer_armed_) {
     // Nothing left in c-ares: a timer left armed would keep io_context::run busy.

@@ -70,9 +70,24 @@ class core : public std::enable_shared_from_this<core> {
   // Bookkeeping of requests handed to c-ares: request_started() before the ares_* call that
   // starts one (its callback may run inside that call), request_sent() after it (the timer
   // must then cover the new query's timeout).
-  void request_started() noexcept { ++in_flight_; }
+  void request_started(op_base& op) noexcept {
+    ++in_flight_;
+    op.set_in_cares(true);
+  }
   void request_sent() { cover_new_timeouts(); }
-  void request_finished() noexcept { --in_flight_; }
+  void request_finished(op_base& op) noexcept {
+    --in_flight_;
+    op.set_in_cares(false);
+    if (op.done()) --orphaned_;
+  }
+  // An operation completed (deadline, cancel) while its request was still in c-ares.
+  void request_orphaned() noexcept { ++orphaned_; }
+
+  // Called after an operation was aborted from outside c-ares (deadline, cancel_token): when
+  // every request c-ares holds is an orphan, drops them all (ares_cancel) so that no retry
+  // timer or socket wait keeps io_context::run busy for nobody. Then starts what waits for an
+  // in-flight slot and parks the sockets when nothing is left.
+  void abandon_orphans();
   // An unpredictable query ID (RFC 5452 §9.2). c-ares 1.18's ares_send keeps the ID it is
   // given. glibc's arc4random is one getrandom() system call per call, so IDs are drawn from
   // the kernel's generator a few hundred at a time.
@@ -116,6 +131,7 @@ class core : public std::enable_shared_from_this<core> {
   void update_timer();
   void cover_new_timeouts();
   void settle();
+  void drop_orphans();
   void refill_ids() noexcept;
   void process_fd(int read_fd, int write_fd);
   void deliver_ready();
@@ -156,6 +172,14 @@ class core : public std::enable_shared_from_this<core> {
   hook_list live_;             // operations not completed yet
   std::deque<op_ref> queue_;   // waiting for an in-flight slot
   std::size_t in_flight_ = 0;  // c-ares requests outstanding
+  // Of those, the requests of operations completed already (deadline, cancel). c-ares 1.18
+  // cannot cancel one query, only all of them (ares_cancel), so orphans are dropped the moment
+  // they are all that c-ares holds. Until then a live operation keeps the event loop busy
+  // anyway, so an orphan beside it delays nobody; it only holds its in-flight slot (as an
+  // answer may still arrive for it and take receive-buffer space, flow_control.hpp) and is
+  // absorbed if its answer or timeout comes first. Cancelling everything and re-sending the
+  // live requests instead would restart their retry schedule and make servers see duplicates.
+  std::size_t orphaned_ = 0;
   bool draining_ = false;
   bool pumping_ = false;
   // Completed while c-ares processed a batch of answers; their handlers run right after it,

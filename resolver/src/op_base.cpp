@@ -1,5 +1,9 @@
 #include "op_base.hpp"
 
+#include <algorithm>
+#include <memory>
+#include <vector>
+
 #include "core.hpp"
 
 namespace dnskit::resolver::detail {
@@ -7,10 +11,16 @@ namespace dnskit::resolver::detail {
 void cancel_state::cancel() {
   cancelled = true;
   // Each abort unlinks the operation from this list.
+  // The resolvers concerned drop the c-ares requests nobody waits for any more once all are
+  // aborted (one token may span several resolvers).
+  std::vector<std::shared_ptr<core>> owners;
   while (list_hook* h = ops.front()) {
     op_ref keep(h->self);
+    std::shared_ptr<core> owner = h->self->owner().shared_from_this();  // pending on it: alive
+    if (std::find(owners.begin(), owners.end(), owner) == owners.end()) owners.push_back(std::move(owner));
     h->self->abort(boost::asio::error::operation_aborted);
   }
+  for (const auto& owner : owners) owner->abandon_orphans();
 }
 
 void op_base::arm(std::chrono::milliseconds deadline, const std::optional<cancel_token>& token) {
@@ -27,7 +37,9 @@ void op_base::arm(std::chrono::milliseconds deadline, const std::optional<cancel
     // The handler holds a reference: the operation outlives a timer that fired just before
     // c-ares completed it.
     deadline_->async_wait([self = op_ref(this)](const boost::system::error_code& ec) {
-      if (!ec && !self->done()) self->abort(errc::timeout);
+      if (ec || self->done()) return;
+      self->abort(errc::timeout);
+      self->owner().abandon_orphans();
     });
   }
 }
@@ -38,6 +50,7 @@ bool op_base::mark_done() noexcept {  // NOLINT(bugprone-exception-escape)
   if (done_) return false;
   done_ = true;
   owner_->unlink(*this);
+  if (in_cares_) owner_->request_orphaned();
   if (token_) {
     token_->ops.erase(token_hook);
     token_.reset();

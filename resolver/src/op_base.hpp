@@ -39,6 +39,12 @@ class op_base {
   bool done() const noexcept { return done_; }
   core& owner() const noexcept { return *owner_; }
 
+  // Whether a c-ares request of this operation is outstanding (set by core::request_started,
+  // cleared by core::request_finished). A done operation with one is an orphan: nobody waits
+  // for that request any more (core::abandon_orphans).
+  bool in_cares() const noexcept { return in_cares_; }
+  void set_in_cares(bool v) noexcept { in_cares_ = v; }
+
   // Non-atomic: every holder lives on the resolver's executor.
   void add_ref() noexcept { ++refs_; }
   void release() noexcept {
@@ -60,6 +66,7 @@ class op_base {
   core* owner_;
   int refs_ = 0;
   bool done_ = false;
+  bool in_cares_ = false;
   std::shared_ptr<cancel_state> token_;
   std::optional<boost::asio::steady_timer> deadline_;
 };

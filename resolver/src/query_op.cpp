@@ -37,7 +37,7 @@ void query_op::send_current() {
     ev.time = std::chrono::steady_clock::now();
     w->on_query_start(ev);
   }
-  c.request_started();
+  c.request_started(*this);
   // The reference given to c-ares comes back in on_answer, called exactly once (answer,
   // timeout, ares_cancel, ares_destroy), possibly before ares_send returns.
   ares_send(c.channel(), wire.data(), static_cast<int>(wire.size()), &query_op::on_answer,
@@ -55,7 +55,7 @@ void query_op::on_answer(void* arg, int status, int timeouts, unsigned char* abu
 
 void query_op::answered(int status, int timeouts, std::span<const std::uint8_t> answer) {
   core& c = owner();
-  c.request_finished();
+  c.request_finished(*this);
 
   // The response is decoded straight into the outcome the handler will get, unless the
   // operation completed already (deadline, cancel): then its outcome may still be waiting for

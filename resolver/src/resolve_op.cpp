@@ -60,7 +60,7 @@ void resolve_op::start() {
   // No RFC 6724 sorting: it would open and connect a probe socket per address.
   hints.ai_flags = ARES_AI_NOSORT;
   core& c = owner();
-  c.request_started();
+  c.request_started(*this);
   // May call back before returning (hosts file, numeric address): the handler is posted anyway.
   ares_getaddrinfo(c.channel(), host_.c_str(), nullptr, &hints, &resolve_op::on_result,
                    op_ref(this).detach());
@@ -71,7 +71,7 @@ void resolve_op::on_result(void* arg, int status, int /*timeouts*/, ares_addrinf
   const op_ref self = op_ref::adopt(static_cast<op_base*>(arg));
   const std::unique_ptr<ares_addrinfo, addrinfo_deleter> owned(result);
   auto& op = static_cast<resolve_op&>(*self.get());
-  op.owner().request_finished();
+  op.owner().request_finished(op);
   if (op.done()) return;
   if (status != ARES_SUCCESS) {
     op.complete(from_ares_status(status), {});

@@ -90,7 +90,9 @@ struct options {
 // cancellation slots). Copies share one state. cancel() completes every operation started with
 // this token that has not completed yet with boost::asio::error::operation_aborted; operations
 // started with it afterwards complete at once with operation_aborted. c-ares itself cannot drop
-// one query, so the request may still run to its end inside c-ares; its late result is absorbed.
+// one query: the request stays inside c-ares (its late result absorbed) until every request
+// c-ares holds belongs to a completed operation; then they are all dropped, so a cancelled
+// operation never keeps the event loop busy.
 // Call cancel() on the resolver's executor, like every other resolver function.
 class cancel_token {
  public:

@@ -32,6 +32,12 @@
 // cancel() and destruction complete every pending operation with
 // boost::asio::error::operation_aborted, exactly once. A handler may start new operations or
 // destroy the resolver.
+//
+// An operation ends for the event loop when it ends for its caller: once a deadline or a
+// cancel_token has completed it, nothing of it keeps io_context::run busy. c-ares 1.18 cannot
+// drop one query, so the queries of such operations are dropped together (ares_cancel) as soon
+// as they are all c-ares still holds; until then a live operation keeps the loop busy anyway.
+// run() returns within milliseconds of the last deadline, not when c-ares's own retries end.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
