@@ -61,11 +61,12 @@ void resolver::start_query(detail::query_names&& names, dns::rr_type type, const
   params.recursion_desired = opts.recursion_desired.value_or(!core_->opts().no_recursion);
   params.checking_disabled = opts.checking_disabled;
   const std::uint16_t size = opts.edns_payload_size.value_or(core_->opts().edns_payload_size);
-  if (size > 0 || opts.dnssec_ok) {
+  if (size > 0 || opts.dnssec_ok || !opts.edns_options.empty()) {
     dns::edns e;
     // RFC 6891 §6.2.5: values below 512 are treated as 512.
     e.udp_payload_size = size == 0 ? 1232 : std::max<std::uint16_t>(size, 512);
     e.dnssec_ok = opts.dnssec_ok;
+    e.options = opts.edns_options;
     params.edns = e;
   }
   dns::decode_options decode;

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dnskit/dns/message.hpp"
 #include "dnskit/dns/rr_type.hpp"
 #include "dnskit/resolver/detail/asio.hpp"
 #include "dnskit/resolver/error.hpp"
@@ -116,6 +117,9 @@ struct query_options {
   std::optional<std::uint16_t> edns_payload_size;
   bool dnssec_ok = false;          // DO bit (RFC 3225); implies an OPT record (1232 if no size)
   bool checking_disabled = false;  // CD bit (RFC 4035 §3.2.2)
+  // EDNS options sent in the OPT record (NSID, a cookie...); implies an OPT record. Options
+  // that would not fit a 512-byte query are left out.
+  std::vector<dns::edns_option> edns_options;
   // Apply the search list and ndots to a name given as text without a trailing dot, as
   // res_search does: names with at least ndots dots are tried as they are first, others last;
   // NXDOMAIN and NODATA move on to the next candidate. Off: the text is taken as absolute.
