@@ -63,7 +63,7 @@ void print_result(const settings& s, const style& st, const job& j, const result
     ex.proto = s.vc ? resolver::transport::tcp : resolver::transport::udp;
     ex.time_ms = r.time_ms;
     if (answered) ex.bytes_received = dns::encode(r.response).size();
-    out += exchange_json(ex, j.input, s.server.userarg);
+    out += json_item(s, exchange_json(ex, j.input, s.server.userarg));
     if (!answered || r.response.rcode() != dns::rcode::noerror) failed = true;
     return;
   }
@@ -133,9 +133,7 @@ int run_bulk(const settings& s, const style& st) {
   opts.max_in_flight = 0;
   resolver::resolver res(io, opts);
 
-  resolver::query_options qopts;
-  qopts.qclass = s.qclass;
-  qopts.recursion_desired = s.recurse;
+  resolver::query_options qopts = question_options(s);
   // Short and nslookup-style lines print the answer section only; JSON shows every section.
   qopts.answer_only = s.mode != output_mode::json;
 

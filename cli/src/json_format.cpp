@@ -65,7 +65,22 @@ std::string exchange_json(const exchange& ex, const std::string& query, const st
   }
   j["time_ms"] = ex.time_ms;
   j["size"] = ex.bytes_received;
-  return j.dump() + "\n";
+  return j.dump();
+}
+
+namespace {
+// Response objects written so far in this run (one run per process).
+std::size_t items_written = 0;
+}  // namespace
+
+std::string json_item(const settings& s, const std::string& object) {
+  if (s.json_lines) return object + "\n";
+  return (items_written++ == 0 ? "{\"responses\":[\n" : ",\n") + object;
+}
+
+std::string json_finish(const settings& s) {
+  if (s.mode != output_mode::json || s.json_lines) return {};
+  return items_written == 0 ? "{\"responses\":[]}\n" : "\n]}\n";
 }
 
 }  // namespace dnskit::cli

@@ -1,5 +1,5 @@
-// --json: one JSON object (one line) per question asked, the search list's failed candidates
-// included, so a script sees every exchange.
+// --json and --json-lines: one JSON object per question asked, the search list's failed
+// candidates included, so a script sees every exchange (json_format.hpp).
 #include "json_format.hpp"
 #include "render.hpp"
 
@@ -11,7 +11,7 @@ class json_renderer final : public renderer {
   explicit json_renderer(const settings& s) : settings_(s) {}
   void begin(const lookup_request& req, std::string&, std::string&) override { query_ = req.input; }
   void on_step(const step& st, std::string& out, std::string&) override {
-    out += exchange_json(st.ex, query_, settings_.server.userarg);
+    out += json_item(settings_, exchange_json(st.ex, query_, settings_.server.userarg));
   }
   void end(const lookup_summary&, std::string&, std::string&) override {}
 

@@ -89,14 +89,16 @@ exchange session::ask(const dns::name& qname, dns::rr_type type, std::size_t fir
   ex.server = opts.servers.empty() ? resolver::socket_address{} :
                                      resolver::socket_address{opts.servers.front().address, settings_.port};
 
-  resolver::query_options qopts;
-  qopts.qclass = settings_.qclass;
-  qopts.recursion_desired = settings_.recurse;
+  resolver::query_options qopts = question_options(settings_);
   qopts.search = false;
+  // A try asks each server once, each for the timeout: it ends then whatever c-ares would still
+  // do, so the run is bounded by timeout × servers × retry.
+  qopts.deadline = *opts.timeout * static_cast<int>(std::max<std::size_t>(opts.servers.size(), 1));
 
   recorder_->events.clear();
   recorder_->saw_truncation = false;
   const std::string text = qname.to_text();
+  const auto asked = std::chrono::steady_clock::now();
   for (int attempt = 0; attempt < settings_.tries; ++attempt) {
     resolver::error_code ec;
     dns::message response;
@@ -145,6 +147,8 @@ exchange session::ask(const dns::name& qname, dns::rr_type type, std::size_t fir
       if (answer_id) ex.response.hdr.id = *answer_id;
       break;
     }
+    // No answer: the time is what was spent waiting for one, all tries so far.
+    ex.time_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked).count();
     ex.failures.push_back({ex.server, ec, tcp});
     if (tcp && ec == resolver::errc::connection_refused) break;  // dig's engine: no TCP retry
   }

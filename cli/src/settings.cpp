@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -69,6 +70,22 @@ option_result set_types(settings& s, std::string_view value, bool accumulate) {
 }
 
 }  // namespace
+
+resolver::query_options question_options(const settings& s) {
+  resolver::query_options q;
+  q.qclass = s.qclass;
+  q.recursion_desired = s.recurse;
+  q.dnssec_ok = s.dnssec;
+  q.checking_disabled = s.cd;
+  if (s.nsid) q.edns_options.push_back({3, {}});  // RFC 5001 §2.3: NSID, empty in a query
+  if (s.cookie) {
+    // RFC 7873 §4.1: a client cookie of 8 octets, unpredictable to an off-path attacker.
+    std::vector<std::uint8_t> client(8);
+    ::arc4random_buf(client.data(), client.size());
+    q.edns_options.push_back({10, std::move(client)});
+  }
+  return q;
+}
 
 std::optional<dns::rr_type> parse_type(std::string_view text) {
   if (text.empty()) return std::nullopt;

@@ -9,6 +9,7 @@
 
 #include "dnskit/dns/rr_type.hpp"
 #include "dnskit/resolver/detail/asio.hpp"
+#include "dnskit/resolver/options.hpp"
 
 namespace dnskit::cli {
 
@@ -45,8 +46,14 @@ struct settings {
 
   // --- dnslookup's own ------------------------------------------------------------------------
   output_mode mode = output_mode::nslookup;
+  bool json_lines = false;  // --json-lines: output_mode::json, one object per line, no document
   colour_mode colour = colour_mode::automatic;
   bool stats = false;
+  // EDNS and header bits of every question (dig's +dnssec, +cd, +nsid, +cookie).
+  bool dnssec = false;  // DO (RFC 3225)
+  bool cd = false;      // CD (RFC 4035 §3.2.2)
+  bool nsid = false;    // the NSID option (RFC 5001)
+  bool cookie = false;  // a client cookie (RFC 7873 §4.1)
   bool explain = false;
   bool trace = false;
   std::string root_hints;             // --root-hints FILE for --trace
@@ -58,6 +65,9 @@ struct settings {
   // The per-try timeout in milliseconds that applies to a transport.
   int timeout_ms(bool tcp) const noexcept { return timeout > 0 ? timeout * 1000 : (tcp ? 10000 : 5000); }
 };
+
+// The per-question options the settings ask for (class, RD, DO, CD, EDNS options).
+resolver::query_options question_options(const settings& s);
 
 // Outcome of applying one nslookup keyword (`type=mx`, `norecurse`, ...). The messages are
 // nslookup's own, printed on stdout: "unknown query type: X", "*** Invalid option: X".

@@ -14,18 +14,18 @@ std::vector<std::string> with_server(std::vector<std::string> args) {
   return args;
 }
 
+// The response objects of --json's one document ({"responses": [...]}).
 std::vector<nlohmann::json> json_lines(const std::string& out) {
-  std::vector<nlohmann::json> list;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) list.push_back(nlohmann::json::parse(line));
-  }
-  return list;
+  const auto doc = nlohmann::json::parse(out);
+  REQUIRE(doc.is_object());
+  REQUIRE(doc.size() == 1);
+  REQUIRE(doc["responses"].is_array());
+  return doc["responses"].get<std::vector<nlohmann::json>>();
 }
 
 }  // namespace
 
-TEST_CASE("json: one object per question, with the documented fields", "[json]") {
+TEST_CASE("json: one response object per question, with the documented fields", "[json]") {
   auto r = run_dnslookup(with_server({"--json", "www.example.test"}));
   CHECK(r.status == 0);
   auto objects = json_lines(r.out);
