@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "dnskit/dns/errc.hpp"
-#include "idn.hpp"
+#include "dnskit/resolver/idn.hpp"
 
 namespace dnskit::cli {
 namespace {
@@ -59,7 +59,7 @@ lookup_request plan_lookup(const settings& s, std::string_view input) {
   }
 
   std::string idn_error;
-  auto ascii = to_ascii_name(input, idn_error);
+  auto ascii = resolver::to_ascii_name(input, idn_error);
   if (!ascii) {
     req.error = "'" + std::string(input) + "' is not a legal name (" + idn_error + ")";
     return req;

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "dnskit/dns/rdata.hpp"
-#include "idn.hpp"
+#include "dnskit/resolver/idn.hpp"
 
 namespace dnskit::cli {
 namespace {
@@ -110,7 +110,7 @@ void soa_lines(std::string& out, std::span<const std::uint8_t> rdata) {
 std::string display_name(const dns::name& n) {
   std::string text = n.to_text();
   if (text.size() > 1 && text.back() == '.') text.pop_back();
-  if (auto u = to_unicode_name(text)) text += " (" + *u + ")";
+  if (auto u = resolver::to_unicode_name(text)) text += " (" + *u + ")";
   return text;
 }
 

@@ -10,7 +10,6 @@
 
 #include "commands.hpp"
 #include "dnskit/dns/rdata.hpp"
-#include "idn.hpp"
 #include "lookup.hpp"
 #include "nslookup_format.hpp"
 #include "session.hpp"

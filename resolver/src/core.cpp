@@ -8,6 +8,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "resolv_conf.hpp"
+
 namespace dnskit::resolver::detail {
 namespace {
 
@@ -49,6 +51,17 @@ void set_servers(ares_channel channel, const std::vector<server_address>& server
 core::core(const executor_type& ex, const options& opts) : ex_(ex), opts_(opts), timer_(ex) {
   if (const auto ec = opts_.validate()) throw_error(ec, "dnskit::resolver options");
   init_library();
+  // What the resolv.conf says and c-ares 1.18 does not read (resolv_conf.hpp), for what the
+  // caller left unset. Recorded in opts_, so effective_options() tells it.
+  const resolv_conf_options conf = read_resolv_conf_options(opts_.resolv_conf.value_or("/etc/resolv.conf"));
+  if (!opts_.timeout && conf.timeout) opts_.timeout = conf.timeout;
+  if (!opts_.tries && conf.attempts) opts_.tries = conf.attempts;
+  if (!opts_.ndots && conf.ndots) opts_.ndots = conf.ndots;
+  if (!opts_.rotate && conf.rotate) opts_.rotate = true;
+  // `edns0` names no size: 1232, the size that avoids fragmentation on common paths (DNS
+  // Flag Day 2020), as async_query's DO bit uses when no size is set.
+  if (opts_.edns_payload_size == 0 && conf.edns0) opts_.edns_payload_size = 1232;
+  if (conf.use_vc) opts_.tcp_only = true;
   udp_receive_buffer_ = opts_.socket_receive_buffer > 0 ? opts_.socket_receive_buffer : automatic_receive_buffer;
   granted_receive_buffer_ = granted_udp_receive_buffer(udp_receive_buffer_);
   in_flight_limit_ = opts_.max_in_flight > 0 ? opts_.max_in_flight

@@ -2,11 +2,14 @@
 
 #include <ares.h>
 
+#include <algorithm>
 #include <array>
+#include <optional>
 #include <limits>
 #include <string>
 
 #include "core.hpp"
+#include "dnskit/resolver/idn.hpp"
 #include "dnskit/resolver/observer.hpp"
 
 namespace dnskit::resolver::detail {
@@ -132,12 +135,33 @@ void query_op::deliver(bool now) {
   }
 }
 
-candidate_names search_candidates(std::string_view text, bool search,
+namespace {
+
+bool is_ascii(std::string_view text) noexcept {
+  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+}  // namespace
+
+candidate_names search_candidates(std::string_view typed, bool search,
                                   const std::vector<std::string>& domains, int ndots,
                                   error_code& ec) {
   ec = {};
   candidate_names out;
   std::error_code nec;
+  // A name typed in Unicode is asked in its ASCII form (RFC 5891 §5, idn.hpp); ASCII text
+  // comes back as it is, without a copy.
+  std::string reason;
+  std::optional<std::string> converted;
+  std::string_view text = typed;
+  if (!is_ascii(typed)) {
+    converted = to_ascii_name(typed, reason);
+    if (!converted) {
+      ec = errc::bad_name;
+      return out;
+    }
+    text = *converted;
+  }
   if (text.empty()) {
     ec = errc::bad_name;
     return out;

@@ -3,6 +3,7 @@
 #include <ares.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -78,6 +79,11 @@ void resolve_op::on_result(void* arg, int status, int /*timeouts*/, ares_addrinf
     return;
   }
   resolve_result r = result ? convert(*result) : resolve_result{};
+  // IPv6 first, each family in the order received (the order resolver.hpp documents, and RFC
+  // 6724 §2.1's default policy's for global addresses); c-ares 1.18 without sorting gives
+  // IPv4 first.
+  std::stable_partition(r.addresses.begin(), r.addresses.end(),
+                        [](const resolved_address& a) { return a.address.is_v6(); });
   const error_code ec = r.addresses.empty() ? error_code(errc::nodata) : error_code();
   op.complete(ec, std::move(r));
 }

@@ -1,11 +1,30 @@
 #include "dnskit/resolver/resolver.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "core.hpp"
 #include "dnskit/dns/rdata.hpp"
+#include "dnskit/resolver/idn.hpp"
 #include "query_op.hpp"
 #include "resolve_op.hpp"
 
 namespace dnskit::resolver {
+namespace {
+
+// "localhost", "localhost.", "www.localhost"... in any case (RFC 6761 §6.3).
+bool is_localhost(std::string_view host) {
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  constexpr std::string_view label = "localhost";
+  if (host.size() < label.size()) return false;
+  const std::string_view tail = host.substr(host.size() - label.size());
+  const bool match = std::equal(tail.begin(), tail.end(), label.begin(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == b;
+  });
+  return match && (host.size() == label.size() || host[host.size() - label.size() - 1] == '.');
+}
+
+}  // namespace
 
 resolver::resolver(const executor_type& ex, const options& opts)
     : executor_(ex), core_(std::make_shared<detail::core>(ex, opts)) {}
@@ -85,6 +104,14 @@ void resolver::start_resolve(std::string host, const resolve_options& opts, reso
     done.post(errc::bad_name, {});
     return;
   }
+  // A host name typed in Unicode is looked up in its ASCII form (idn.hpp).
+  std::string reason;
+  if (auto ascii = to_ascii_name(host, reason)) {
+    host = std::move(*ascii);
+  } else {
+    done.post(errc::bad_name, {});
+    return;
+  }
   // A numeric address is its own answer (c-ares 1.18 would still ask DNS for some forms).
   boost::system::error_code numeric_ec;
   const auto numeric = boost::asio::ip::make_address(host, numeric_ec);
@@ -95,6 +122,17 @@ void resolver::start_resolve(std::string host, const resolve_options& opts, reso
                       (opts.family == address_family::v4) == numeric.is_v4();
     if (fits) r.addresses.push_back({numeric, 0});
     done.post(fits ? error_code() : error_code(errc::nodata), std::move(r));
+    return;
+  }
+  if (!core_->opts().hosts_file && is_localhost(host)) {
+    // RFC 6761 §6.3: "localhost." and the names under it are the loopback addresses, answered
+    // here without asking any server (with the hosts file on, its entries say it instead).
+    resolve_result r;
+    r.canonical_name = host;
+    if (r.canonical_name.back() == '.') r.canonical_name.pop_back();
+    if (opts.family != address_family::v4) r.addresses.push_back({boost::asio::ip::address_v6::loopback(), 0});
+    if (opts.family != address_family::v6) r.addresses.push_back({boost::asio::ip::address_v4::loopback(), 0});
+    done.post({}, std::move(r));
     return;
   }
   auto* op = new detail::resolve_op(*core_, std::move(host), opts.family, std::move(done));

@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "dnskit/dns/rdata.hpp"
-#include "idn.hpp"
+#include "dnskit/resolver/idn.hpp"
 #include "lookup.hpp"
 #include "nslookup_format.hpp"
 #include "settings.hpp"
@@ -166,13 +166,13 @@ TEST_CASE("format: the -debug block", "[unit]") {
 
 TEST_CASE("idn: Unicode names are asked in ASCII and shown in both forms", "[unit]") {
   std::string error;
-  CHECK(to_ascii_name("example.test", error) == "example.test");
-  CHECK(to_ascii_name("bücher.example", error) == "xn--bcher-kva.example");
-  CHECK(to_ascii_name("例え.テスト", error) == "xn--r8jz45g.xn--zckzah");
-  CHECK_FALSE(to_ascii_name("a\xff.test", error).has_value());
+  CHECK(dnskit::resolver::to_ascii_name("example.test", error) == "example.test");
+  CHECK(dnskit::resolver::to_ascii_name("bücher.example", error) == "xn--bcher-kva.example");
+  CHECK(dnskit::resolver::to_ascii_name("例え.テスト", error) == "xn--r8jz45g.xn--zckzah");
+  CHECK_FALSE(dnskit::resolver::to_ascii_name("a\xff.test", error).has_value());
   CHECK_FALSE(error.empty());
-  CHECK(to_unicode_name("xn--bcher-kva.example.") == "bücher.example.");
-  CHECK_FALSE(to_unicode_name("example.test.").has_value());
+  CHECK(dnskit::resolver::to_unicode_name("xn--bcher-kva.example.") == "bücher.example.");
+  CHECK_FALSE(dnskit::resolver::to_unicode_name("example.test.").has_value());
   CHECK(display_name(dns::name::from_text("xn--bcher-kva.example.")) == "xn--bcher-kva.example (bücher.example)");
 }
 

@@ -140,3 +140,39 @@ TEST_CASE("effective options: servers from a test resolv.conf", "[integration]")
   CHECK(eff2.servers[0].to_string() == "127.0.0.1:5300");
   std::filesystem::remove(path);
 }
+
+TEST_CASE("async_resolve: IPv6 first, then IPv4, as documented", "[integration]") {
+  test_server server(zone_script({make_record("two.example.test.", dns::rr_type::a, "192.0.2.1"),
+                                  make_record("two.example.test.", dns::rr_type::a, "192.0.2.2"),
+                                  make_record("two.example.test.", dns::rr_type::aaaa, "2001:db8::1")}));
+  resolver::error_code ec;
+  auto r = resolver::resolve("two.example.test", loopback_options(server), {}, ec);
+  REQUIRE(!ec);
+  REQUIRE(r.addresses.size() == 3);
+  CHECK(r.addresses[0].address.to_string() == "2001:db8::1");
+  CHECK(r.addresses[1].address.is_v4());
+  CHECK(r.addresses[2].address.is_v4());
+}
+
+TEST_CASE("async_resolve: localhost is the loopback without asking (RFC 6761)", "[integration]") {
+  test_server server(zone_script({}));
+  const auto opts = loopback_options(server);  // no hosts file
+  resolver::error_code ec;
+  for (const char* name : {"localhost", "LocalHost.", "www.localhost"}) {
+    INFO(name);
+    auto r = resolver::resolve(name, opts, {}, ec);
+    REQUIRE(!ec);
+    REQUIRE(r.addresses.size() == 2);
+    CHECK(r.addresses[0].address.to_string() == "::1");
+    CHECK(r.addresses[1].address.to_string() == "127.0.0.1");
+  }
+  resolver::resolve_options v4;
+  v4.family = resolver::address_family::v4;
+  auto r = resolver::resolve("localhost", opts, v4, ec);
+  REQUIRE(r.addresses.size() == 1);
+  CHECK(r.addresses[0].address.to_string() == "127.0.0.1");
+  CHECK(server.udp_queries() == 0);
+  // Not a name under localhost: asked as usual.
+  (void)resolver::resolve("notlocalhost", opts, v4, ec);
+  CHECK(ec == errc::nxdomain);
+}

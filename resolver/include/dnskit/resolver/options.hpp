@@ -48,22 +48,24 @@ struct options {
   // 127.0.0.1:53, when it names none).
   std::vector<server_address> servers;
   // Timeout of the first try to each server (c-ares doubles it each round). Unset: resolv.conf's
-  // `options timeout:` or c-ares's default (5 s in 1.18).
+  // `options timeout:` (read by dnskit; c-ares 1.18 reads only `retrans:`) or 5 s.
   std::optional<std::chrono::milliseconds> timeout;
   // Rounds over the server list (ARES_OPT_TRIES). Unset: resolv.conf's `attempts:` or 4.
   std::optional<int> tries;
   // Spread queries over the servers instead of always starting with the first.
   std::optional<bool> rotate;
-  bool tcp_only = false;       // ARES_FLAG_USEVC: every query over TCP
+  bool tcp_only = false;       // ARES_FLAG_USEVC: every query over TCP (or resolv.conf's use-vc)
   bool no_recursion = false;   // RD=0 on every query unless query_options says otherwise
   // EDNS0 (RFC 6891) UDP payload size offered on every query; 0 = no OPT record (c-ares's
-  // default). async_resolve uses it through ARES_FLAG_EDNS + ARES_OPT_EDNSPSZ.
+  // default), or 1232 when resolv.conf says `options edns0`. async_resolve uses it through
+  // ARES_FLAG_EDNS + ARES_OPT_EDNSPSZ.
   std::uint16_t edns_payload_size = 0;
   // Search list and ndots (resolv.conf's `search` and `options ndots:`). Unset: resolv.conf's.
   std::optional<std::vector<std::string>> search_domains;
   std::optional<int> ndots;
-  // The resolv.conf to read (ARES_OPT_RESOLVCONF). Unset: /etc/resolv.conf. "/dev/null" reads
-  // nothing: only what is set here counts (what tests do).
+  // The resolv.conf to read (ARES_OPT_RESOLVCONF, and dnskit's reading of the options c-ares
+  // skips). Unset: /etc/resolv.conf. "/dev/null" reads nothing: only what is set here counts
+  // (what tests do).
   std::optional<std::string> resolv_conf;
   // Whether async_resolve consults the hosts file before DNS (c-ares lookups "fb" or "b").
   bool hosts_file = true;

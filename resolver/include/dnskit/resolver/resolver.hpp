@@ -38,6 +38,9 @@
 // drop one query, so the queries of such operations are dropped together (ares_cancel) as soon
 // as they are all c-ares still holds; until then a live operation keeps the loop busy anyway.
 // run() returns within milliseconds of the last deadline, not when c-ares's own retries end.
+//
+// Names: presentation text in ASCII, or UTF-8 that async_query and async_resolve convert to
+// its IDNA2008 ASCII form (idn.hpp); text that is neither completes with errc::bad_name.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -71,7 +74,9 @@ struct resolved_address {
 
 struct resolve_result {
   std::string canonical_name;               // after CNAMEs, without the trailing dot
-  std::vector<resolved_address> addresses;  // in c-ares's order (IPv6 first for family::any)
+  // IPv6 addresses first, then IPv4, each family in the order the answer gave them (the hosts
+  // file's order when it answered).
+  std::vector<resolved_address> addresses;
 };
 
 // The reverse-lookup name of an address: "7.2.0.192.in-addr.arpa." (RFC 1035 §3.5),
@@ -101,8 +106,9 @@ class resolver {
 
   executor_type get_executor() const noexcept;
 
-  // The options in effect: those given, completed with what c-ares read from resolv.conf
-  // (servers, timeout, tries, search domains, ndots, rotate), the UDP receive buffer the
+  // The options in effect: those given, completed with what the resolv.conf says (servers,
+  // search/domain, and `options timeout: attempts: ndots: rotate edns0 use-vc`: timeout, tries,
+  // ndots, rotate, edns_payload_size 1232, tcp_only) where they were left unset, the UDP receive buffer the
   // kernel granted (socket_receive_buffer, as SO_RCVBUF reports it) and the in-flight bound
   // in effect (max_in_flight, 0 = none).
   options effective_options() const;
@@ -116,7 +122,8 @@ class resolver {
 
   // --- async_query --------------------------------------------------------------------------
   // `name` is presentation text ("www.example.test", trailing dot optional, `\.` and `\DDD`
-  // escapes); a name that does not parse completes with errc::bad_name.
+  // escapes) or a name in UTF-8 ("bücher.example", asked as "xn--bcher-kva.example"); a name
+  // that does not parse, or is not a valid IDN, completes with errc::bad_name.
   template <typename Token>
   auto async_query(std::string_view name, dns::rr_type type, const query_options& opts,
                    Token&& token) {
@@ -136,7 +143,9 @@ class resolver {
 
   // --- async_resolve ------------------------------------------------------------------------
   // A host name (the search list and ndots apply, the hosts file first when enabled) or a
-  // numeric address. Errors: errc::nxdomain, nodata, timeout, connection_refused, bad_name, ...
+  // numeric address. With the hosts file off, "localhost" and the names under it are ::1 and
+  // 127.0.0.1 without asking anyone (RFC 6761 §6.3). Errors: errc::nxdomain, nodata, timeout,
+  // connection_refused, bad_name, ...
   template <typename Token>
   auto async_resolve(std::string_view host, const resolve_options& opts, Token&& token) {
     return boost::asio::async_initiate<Token, void(error_code, resolve_result)>(

@@ -1,10 +1,10 @@
-#include "idn.hpp"
+#include "dnskit/resolver/idn.hpp"
 
 #include <idn2.h>
 
 #include <cstdlib>
 
-namespace dnskit::cli {
+namespace dnskit::resolver {
 namespace {
 
 bool is_ascii(std::string_view text) {
@@ -28,14 +28,14 @@ bool has_a_label(std::string_view text) {
 
 }  // namespace
 
-std::optional<std::string> to_ascii_name(std::string_view text, std::string& error) {
+std::optional<std::string> to_ascii_name(std::string_view text, std::string& reason) {
   if (is_ascii(text)) return std::string(text);
   std::string input(text);
   char* out = nullptr;
   // Non-transitional processing (IDNA2008 + UTS#46 mapping): what browsers and BIND use.
   int rc = idn2_to_ascii_8z(input.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
   if (rc != IDN2_OK) {
-    error = idn2_strerror(rc);
+    reason = idn2_strerror(rc);
     return std::nullopt;
   }
   std::string result(out);
@@ -54,4 +54,4 @@ std::optional<std::string> to_unicode_name(std::string_view ascii) {
   return result;
 }
 
-}  // namespace dnskit::cli
+}  // namespace dnskit::resolver

@@ -1,0 +1,56 @@
+#include "resolv_conf.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+namespace dnskit::resolver::detail {
+namespace {
+
+// "timeout:5" -> 5 when `word` starts with `key`; nothing otherwise or when not a number.
+std::optional<int> number_after(std::string_view word, std::string_view key) {
+  if (word.substr(0, key.size()) != key) return std::nullopt;
+  const std::string_view digits = word.substr(key.size());
+  int v = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() || v < 0) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+resolv_conf_options read_resolv_conf_options(const std::string& path) {
+  resolv_conf_options out;
+  std::ifstream in(path);
+  if (!in) return out;
+  std::string line;
+  // A bound on the lines read: the file is the system's, but nothing here trusts its size.
+  for (int lines = 0; lines < 10000 && std::getline(in, line); ++lines) {
+    if (const auto pos = line.find_first_of("#;"); pos != std::string::npos) line.resize(pos);
+    std::istringstream words(line);
+    std::string key;
+    if (!(words >> key) || key != "options") continue;
+    for (std::string w; words >> w;) {
+      // glibc's res_init: timeout capped at RES_MAXRETRANS (30 s), attempts at RES_MAXRETRY
+      // (5), ndots at RES_MAXNDOTS (15).
+      if (auto t = number_after(w, "timeout:")) {
+        out.timeout = std::chrono::seconds(std::clamp(*t, 1, 30));
+      } else if (auto a = number_after(w, "attempts:")) {
+        out.attempts = std::clamp(*a, 1, 5);
+      } else if (auto n = number_after(w, "ndots:")) {
+        out.ndots = std::min(*n, 15);
+      } else if (w == "rotate") {
+        out.rotate = true;
+      } else if (w == "edns0") {
+        out.edns0 = true;
+      } else if (w == "use-vc" || w == "usevc") {
+        out.use_vc = true;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace dnskit::resolver::detail
