@@ -48,7 +48,8 @@ void set_servers(ares_channel channel, const std::vector<server_address>& server
 
 }  // namespace
 
-core::core(const executor_type& ex, const options& opts) : ex_(ex), opts_(opts), timer_(ex) {
+core::core(const executor_type& ex, const options& opts)
+    : ex_(ex), opts_(opts), timer_(ex), cache_(opts.cache_entries, opts.cache_bytes) {
   if (const auto ec = opts_.validate()) throw_error(ec, "dnskit::resolver options");
   init_library();
   // What the resolv.conf says and c-ares 1.18 does not read (resolv_conf.hpp), for what the
@@ -270,9 +271,13 @@ void core::launch(op_ref op, std::chrono::milliseconds deadline,
   unpark();
   live_.push_back(op->live_hook);
   op->arm(deadline, token);
-  if (op->done()) return;
-  queue_.push_back(std::move(op));
-  pump();
+  if (!op->done()) {
+    queue_.push_back(std::move(op));
+    pump();
+  }
+  // Completed already (a cancelled token, an answer from the cache): the socket waits that
+  // unpark() armed must not keep io_context::run busy for nothing.
+  park_if_idle();
 }
 
 void core::pump() {

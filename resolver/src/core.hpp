@@ -28,6 +28,7 @@
 #include "flow_control.hpp"
 #include "op_base.hpp"
 #include "op_list.hpp"
+#include "response_cache.hpp"
 
 namespace dnskit::resolver::detail {
 
@@ -58,6 +59,8 @@ class core : public std::enable_shared_from_this<core> {
   ares_channel channel() const noexcept { return channel_; }
   const options& opts() const noexcept { return opts_; }
   observer* watcher() const noexcept { return opts_.observer.get(); }
+  response_cache& cache() noexcept { return cache_; }
+  const response_cache& cache() const noexcept { return cache_; }
   const std::vector<std::string>& search_domains() const noexcept { return search_domains_; }
   int ndots() const noexcept { return ndots_; }
 
@@ -169,6 +172,7 @@ class core : public std::enable_shared_from_this<core> {
   std::size_t in_flight_limit_ = 0;
   int granted_receive_buffer_ = 0;
 
+  response_cache cache_;
   hook_list live_;             // operations not completed yet
   std::deque<op_ref> queue_;   // waiting for an in-flight slot
   std::size_t in_flight_ = 0;  // c-ares requests outstanding

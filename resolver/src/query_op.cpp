@@ -24,6 +24,7 @@ query_op::query_op(core& owner, candidate_names&& candidates, const query_params
 
 void query_op::send_current() {
   const dns::name& qname = candidates_[index_];
+  if (owner().cache().enabled() && answered_from_cache()) return;
   // c-ares 1.18's ares_send keeps the ID it is given, so each query gets an unpredictable one
   // here (RFC 5452 §9.2); c-ares still matches answers by ID and question together.
   const std::uint16_t id = owner().next_query_id();
@@ -94,6 +95,38 @@ void query_op::answered(int status, int timeouts, std::span<const std::uint8_t> 
 
   if (done()) return;  // completed already (deadline, cancel): the late answer is absorbed
 
+  if (c.cache().enabled() && (!ec || ec == errc::nxdomain || ec == errc::nodata)) {
+    c.cache().store(cache_key_, msg, ec == errc::nodata, answer.size(), std::chrono::steady_clock::now());
+  }
+  conclude(ec);
+}
+
+bool query_op::answered_from_cache() {
+  core& c = owner();
+  cache_key_ = response_cache::key(candidates_[index_], params_.type, params_.qclass,
+                                   params_.edns && params_.edns->dnssec_ok, params_.checking_disabled,
+                                   decode_.answer_only);
+  auto hit = c.cache().find(cache_key_, std::chrono::steady_clock::now());
+  if (!hit) return false;
+  result_ = std::move(*hit);
+  error_code ec = from_rcode(result_.rcode());
+  if (!ec && result_.answer.empty()) ec = errc::nodata;  // RFC 2308 §2.2, as answered() says
+  if (observer* w = c.watcher()) {
+    query_event ev;
+    ev.question = {candidates_[index_], params_.type, params_.qclass};
+    ev.payload_size = params_.edns ? params_.edns->udp_payload_size : 0;
+    ev.recursion_desired = params_.recursion_desired;
+    ev.time = std::chrono::steady_clock::now();
+    ev.result = ec;
+    w->on_cache_hit(ev);
+  }
+  conclude(ec);
+  return true;
+}
+
+void query_op::conclude(error_code ec) {
+  core& c = owner();
+  dns::message& msg = result_;
   const bool not_here = ec == errc::nxdomain || ec == errc::nodata;
   if (not_here && index_ + 1 < candidates_.size() && !c.draining() && !c.closed()) {
     if (ec == errc::nodata && !nodata_) nodata_ = std::move(msg);

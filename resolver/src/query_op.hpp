@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "dnskit/dns/message.hpp"
@@ -28,6 +29,11 @@ class query_op final : public op_base {
   static void on_answer(void* arg, int status, int timeouts, unsigned char* abuf, int alen);
   void send_current();
   void answered(int status, int timeouts, std::span<const std::uint8_t> answer);
+  // The current candidate's response from the cache, concluded as an answer would be; false
+  // when the cache holds none (cache_key_ is then the key to store the answer under).
+  bool answered_from_cache();
+  // What the outcome `ec` (response in result_) means: the next search candidate, or the end.
+  void conclude(error_code ec);
   void complete(error_code ec);  // with result_
 
   candidate_names candidates_;  // names to ask in order (search list applied)
@@ -35,6 +41,7 @@ class query_op final : public op_base {
   query_params params_;
   dns::decode_options decode_;
   std::optional<dns::message> nodata_;  // a NODATA seen along the search list
+  std::string cache_key_;               // the current candidate's (response_cache::key)
   completion<dns::message> handler_;
   // The outcome: the response is decoded into result_, which the handler receives; the code is
   // kept from c-ares's callback to deliver() when the core collects completions.

@@ -51,6 +51,8 @@ options resolver::effective_options() const { return core_ ? core_->effective_op
 
 std::size_t resolver::pending() const noexcept { return core_ ? core_->pending() : 0; }
 
+cache_statistics resolver::cache_stats() const noexcept { return core_ ? core_->cache().stats() : cache_statistics{}; }
+
 void resolver::cancel() {
   if (core_) core_->cancel_all();
 }

@@ -72,6 +72,9 @@ class observer {
 
   virtual void on_query_start(const query_event&) {}  // a query handed to c-ares
   virtual void on_query_end(const query_event&) {}    // c-ares finished with it
+  // A question answered from the response cache (options::cache_entries) instead: `result` set,
+  // response_size 0, nothing sent.
+  virtual void on_cache_hit(const query_event&) {}
 };
 
 }  // namespace dnskit::resolver

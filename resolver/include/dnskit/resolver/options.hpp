@@ -81,12 +81,31 @@ struct options {
   // ~180 with a stock rmem_max of 208 KiB), no bound with tcp_only. effective_options()
   // tells the bound and the buffer in effect.
   std::size_t max_in_flight = 0;
+  // A response cache for async_query and async_reverse, off by default: at most this many
+  // responses (0 = no cache) and this many bytes (their wire size plus bookkeeping), the least
+  // recently used dropped first. Positive answers are kept for their smallest TTL (7 days at
+  // most), NXDOMAIN and NODATA for the SOA's TTL and MINIMUM (RFC 2308 §5, 3 hours at most),
+  // and served with the TTLs counted down. The key: name (without case), type, class, DO, CD
+  // and answer_only. async_resolve (c-ares's getaddrinfo) does not use it.
+  std::size_t cache_entries = 0;
+  std::size_t cache_bytes = std::size_t{4} << 20;
   // Sees socket and query events (observer.hpp). Shared: it must outlive the resolver's use.
   std::shared_ptr<dnskit::resolver::observer> observer;
 
   // Checks ranges (timeout > 0, tries >= 1, ndots 0..15, buffer sizes >= 0) without building
   // anything: errc::bad_option.
   error_code validate() const;
+};
+
+// What the response cache did (resolver::cache_stats()).
+struct cache_statistics {
+  std::uint64_t hits = 0;       // questions answered from the cache
+  std::uint64_t misses = 0;     // questions asked of a server (cache on)
+  std::uint64_t inserts = 0;    // responses stored
+  std::uint64_t evictions = 0;  // dropped to stay within cache_entries / cache_bytes
+  std::uint64_t expired = 0;    // dropped when found past their TTL
+  std::size_t entries = 0;      // held now
+  std::size_t bytes = 0;        // counted against cache_bytes now
 };
 
 // Cancels one or several operations without touching the others (Boost 1.74 has no

@@ -116,6 +116,9 @@ class resolver {
   // Operations started and not completed yet.
   std::size_t pending() const noexcept;
 
+  // What the response cache did so far (all zero without one: options::cache_entries).
+  cache_statistics cache_stats() const noexcept;
+
   // Completes every pending operation with operation_aborted (their handlers are posted).
   // The resolver stays usable.
   void cancel();
