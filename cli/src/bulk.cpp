@@ -131,6 +131,8 @@ int run_bulk(const settings& s, const style& st) {
   // timeouts (the rest wait in the resolver's queue) even where rmem_max is the stock 208 KiB.
   opts.socket_receive_buffer = 0;
   opts.max_in_flight = 0;
+  // A name listed twice is asked once: the resolver's cache lives for this run only.
+  opts.cache_entries = 10000;
   resolver::resolver res(io, opts);
 
   resolver::query_options qopts = question_options(s);
