@@ -30,8 +30,10 @@ namespace ns = dnskit::nameserver;
 
 namespace {
 
+// Through the log, so that a failed start reads like every other line (timestamp, or the
+// journal's priority). Usage errors from the argument parser stay plain, as any command's.
 int fail(const std::string& message) {
-  std::fputs(fmt::format("nameserver: error: {}\n", message).c_str(), stderr);
+  ns::log::write(ns::log::level::error, message);
   return 1;
 }
 
