@@ -110,6 +110,28 @@ bool check_level_key(const toml::node& node, zones::check_level& out, std::strin
   return false;
 }
 
+// query-log = true | false | "FILE" ("-": stdout). A relative FILE is taken relative to the
+// config file's directory, as zone files are.
+bool query_log_key(const toml::node& node, server_config& out, const std::string& file,
+                   std::string& error) {
+  if (node.is_boolean()) {
+    out.query_log_file.clear();
+    return boolean(node, out.query_log, "query-log", file, error);
+  }
+  auto target = node.value<std::string>();
+  if (!node.is_string() || !target || target->empty()) {
+    error = fmt::format("{}{}: 'query-log' must be true, false or a file name (\"-\": stdout)",
+                        file, place(node.source()));
+    return false;
+  }
+  out.query_log = true;
+  const std::filesystem::path path(*target);
+  out.query_log_file = *target == "-" || path.is_absolute()
+                           ? *target
+                           : (std::filesystem::path(file).parent_path() / path).string();
+  return true;
+}
+
 bool read_server(const toml::table& table, server_config& out, const std::string& file,
                  std::string& error) {
   for (const auto& [key_node, node] : table) {
@@ -120,7 +142,15 @@ bool read_server(const toml::table& table, server_config& out, const std::string
     else if (key == "allow-transfer") ok = string_list(node, out.allow_transfer, key, file, error);
     else if (key == "notify") ok = string_list(node, out.notify, key, file, error);
     else if (key == "log-level") ok = text(node, out.log_level, key, file, error);
-    else if (key == "query-log") ok = boolean(node, out.query_log, key, file, error);
+    else if (key == "query-log") ok = query_log_key(node, out, file, error);
+    else if (key == "query-log-format") {
+      ok = text(node, out.query_log_format, key, file, error);
+      if (ok && out.query_log_format != "text" && out.query_log_format != "json") {
+        error = fmt::format("{}{}: 'query-log-format' must be \"text\" or \"json\"", file,
+                            place(node.source()));
+        ok = false;
+      }
+    }
     else if (key == "edns-udp-size") ok = integer(node, out.edns_udp_size, 512, 65535, key, file, error);
     else if (key == "tcp-idle-timeout-ms") {
       std::int64_t ms = 0;
@@ -350,6 +380,10 @@ bool validate(const server_config& config, std::string& error) {
   }
   if (config.rate_limit > 1'000'000 || config.rate_limit_slip > 10) {
     error = "rate-limit: at most 1000000 answers/s, rate-limit-slip at most 10";
+    return false;
+  }
+  if (config.query_log_format != "text" && config.query_log_format != "json") {
+    error = fmt::format("query-log-format: '{}' is neither text nor json", config.query_log_format);
     return false;
   }
   if (config.threads > 1024) {

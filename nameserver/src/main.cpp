@@ -2,7 +2,8 @@
 //
 //   nameserver [--config FILE] [--listen ADDR:PORT]... [--zone [ORIGIN=]FILE]... [--threads N]
 //              [--allow-transfer CIDR]... [--notify ADDR:PORT]... [--log-level LEVEL]
-//              [--query-log] [--check] [--check-level bind|strict] [--rate-limit N]
+//              [--query-log [FILE]] [--query-log-format text|json] [--check]
+//              [--check-level bind|strict] [--rate-limit N]
 //              [--rate-limit-slip K] [--user NAME]
 //
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM) or a clean --check; 1 for a usage error,
@@ -70,7 +71,7 @@ int main(int argc, char** argv) try {
   std::vector<std::string> listen, zones, allow_transfer, notify;
   unsigned threads = 0;
   std::string log_level;
-  bool query_log = false;
+  std::string query_log_target, query_log_format;
   bool check_only = false;
   unsigned edns_udp_size = 0;
   unsigned tcp_idle_ms = 0;
@@ -97,7 +98,13 @@ int main(int argc, char** argv) try {
       ->take_all();
   app.add_option("--log-level", log_level, "error, warning, info (default) or debug")
       ->check(CLI::IsMember({"error", "warning", "warn", "info", "debug"}));
-  app.add_flag("--query-log", query_log, "log every query (client, name, type, rcode, size, time)");
+  auto* query_log_option =
+      app.add_option("--query-log", query_log_target,
+                     "log every query (client, name, type, rcode, size, time) in the log stream, "
+                     "or to FILE (appended; reopened on SIGHUP), or to stdout with FILE \"-\"")
+          ->expected(0, 1);
+  app.add_option("--query-log-format", query_log_format, "query log lines as text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("--check", check_only, "check the zones, print problems as file:line:column, exit");
   app.add_option("--check-level", check_level,
                  "zone-check severities: bind (default: refuse a zone where named-checkzone "
@@ -159,7 +166,11 @@ int main(int argc, char** argv) try {
   if (!allow_transfer.empty()) config.allow_transfer = allow_transfer;
   if (!notify.empty()) config.notify = notify;
   if (!log_level.empty()) config.log_level = log_level;
-  if (query_log) config.query_log = true;
+  if (query_log_option->count() > 0) {
+    config.query_log = true;
+    config.query_log_file = query_log_target;
+  }
+  if (!query_log_format.empty()) config.query_log_format = query_log_format;
   if (edns_udp_size != 0) config.edns_udp_size = static_cast<std::uint16_t>(edns_udp_size);
   if (tcp_idle_ms != 0) config.tcp_idle_timeout = std::chrono::milliseconds(tcp_idle_ms);
   if (tcp_max_connections != 0) config.tcp_max_connections = tcp_max_connections;

@@ -110,6 +110,7 @@ struct server::impl {
   void do_reload() {
     if (stopping) return;
     log::info("reloading {} zone(s)", config.zones.size());
+    if (context->query_logger) context->query_logger->reopen();  // after log rotation
     zone_load_report report = load_zones(config.zones, context->zones.load().get());
     context->zones.publish(report.set);
     for (auto& w : workers) w->zones_changed();
@@ -166,7 +167,6 @@ bool server::start(std::string& error) {
   transport.tcp_max_pending_output = s.config.tcp_max_buffer;
   transport.axfr_max_concurrent = s.config.axfr_max_concurrent;
   transport.udp_max_response = std::max<std::uint16_t>(512, s.config.edns_udp_size);
-  transport.query_log = s.config.query_log;
   s.context = std::make_unique<server_context>(std::move(options), transport);
   if (s.config.rate_limit > 0) {
     s.context->rate_limit = std::make_unique<rate_limiter>(s.config.rate_limit, s.config.rate_limit_slip);
@@ -194,6 +194,10 @@ bool server::start(std::string& error) {
   if (max_connections < s.config.tcp_max_connections) {
     log::warning("tcp-max-connections {} does not fit the open-file limit (ulimit -n): at most {} "
                  "connections", s.config.tcp_max_connections, max_connections);
+  }
+  if (s.config.query_log) {
+    s.context->query_logger = query_log::open(make_query_log_settings(s.config), threads, error);
+    if (!s.context->query_logger) return false;
   }
   const unsigned per_worker = (max_connections + threads - 1) / threads;
   for (unsigned i = 0; i < threads; ++i) {

@@ -11,6 +11,7 @@
 #include "dnskit/nameserver/responder.hpp"
 #include "dnskit/zones/zone_set.hpp"
 #include "rate_limiter.hpp"
+#include "server_query_log.hpp"
 #include "transfer_limit.hpp"
 
 namespace dnskit::nameserver {
@@ -71,7 +72,6 @@ struct transport_settings {
   std::size_t tcp_max_pending_output = std::size_t{128} * 1024;
   unsigned axfr_max_concurrent = 10;  // over all workers
   std::uint16_t udp_max_response = 1232;
-  bool query_log = false;
 };
 
 struct server_context {
@@ -82,6 +82,8 @@ struct server_context {
   // Response rate limiting on UDP (--rate-limit); nullptr when off. One table for all workers
   // (rate_limiter.hpp says why).
   std::unique_ptr<rate_limiter> rate_limit;
+  // The query log (--query-log); nullptr when off.
+  std::unique_ptr<query_log> query_logger;
 
   server_context(responder_options options, transport_settings t)
       : query_processor(std::move(options)), transport(t), transfers(t.axfr_max_concurrent) {}

@@ -70,13 +70,13 @@ void server_worker::zones_changed() {
 
 outcome server_worker::process(std::span<const std::uint8_t> query, const request_info& client,
                                std::span<std::uint8_t> out) {
-  if (!context_.transport.query_log) {
+  query_log* const query_logger = context_.query_logger.get();
+  if (query_logger == nullptr) {
     return context_.query_processor.respond(query, client, zones_.get(), scratch_, out);
   }
   const auto start = std::chrono::steady_clock::now();
   const outcome result = context_.query_processor.respond(query, client, zones_.get(), scratch_, out);
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  log_query(query, client, result, elapsed);
+  query_logger->record(index_, query, client, result, std::chrono::steady_clock::now() - start);
   return result;
 }
 

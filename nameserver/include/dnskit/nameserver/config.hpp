@@ -50,6 +50,10 @@ struct server_config {
   std::vector<std::string> notify;          // "ADDR:PORT" of secondaries to NOTIFY on change
   std::string log_level = "info";           // error | warning | info | debug
   bool query_log = false;
+  // With query_log: where the lines go ("" = the log stream, "-" = stdout, else a file, appended
+  // and reopened on SIGHUP) and their form ("text" or "json").
+  std::string query_log_file;
+  std::string query_log_format = "text";
   // EDNS0 (RFC 6891 §6.2.5): the largest UDP answer we send; 1232 avoids fragmentation.
   std::uint16_t edns_udp_size = 1232;
   // RFC 7766 §6.2.3: idle connections are closed after this, sooner under pressure.
@@ -90,7 +94,8 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 
 // Reads a TOML config file into `out` (keeping values the file does not mention):
 //   [server]  listen = ["127.0.0.1:5300"], threads = 2, allow-transfer = ["127.0.0.0/8"],
-//             notify = ["127.0.0.1:5301"], log-level = "info", query-log = false,
+//             notify = ["127.0.0.1:5301"], log-level = "info",
+//             query-log = false | true | "FILE" ("-": stdout), query-log-format = "text",
 //             edns-udp-size = 1232, tcp-idle-timeout-ms = 10000, tcp-max-connections = 1000,
 //             tcp-max-buffer = 131072, axfr-max-concurrent = 10,
 //             version = "dnskit", identity = "ns1", rate-limit = 0, rate-limit-slip = 2,
