@@ -19,6 +19,7 @@
 #include "server_asio.hpp"
 #include "server_context.hpp"
 #include "server_worker.hpp"
+#include "service_notify.hpp"
 
 namespace dnskit::nameserver {
 namespace {
@@ -98,6 +99,7 @@ struct server::impl {
   void do_stop() {
     if (stopping) return;
     stopping = true;
+    service_notify::stopping();
     if (signals) {
       boost::system::error_code ignored;
       signals->cancel(ignored);
@@ -110,6 +112,7 @@ struct server::impl {
   void do_reload() {
     if (stopping) return;
     log::info("reloading {} zone(s)", config.zones.size());
+    service_notify::reloading();
     if (context->query_logger) context->query_logger->reopen();  // after log rotation
     zone_load_report report = load_zones(config.zones, context->zones.load().get());
     context->zones.publish(report.set);
@@ -140,6 +143,7 @@ struct server::impl {
       notifier.notify(s.zone->origin(), s.zone->serial(), notify_targets(*s.config));
     }
     last_load = std::move(report);
+    service_notify::ready();
   }
 };
 
@@ -261,6 +265,7 @@ void server::run(bool install_signal_handlers) {
   log::info("listening on udp+tcp{} with {} thread(s), {} zone(s)", where, s.workers.size(),
             s.config.zones.size());
   log::always("ready{}", where);
+  service_notify::ready();
 
   std::mutex mutex;
   std::condition_variable cv;
