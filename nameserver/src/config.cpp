@@ -177,6 +177,25 @@ bool read_server(const toml::table& table, server_config& out, const std::string
   return true;
 }
 
+// [http] listen = "ADDR:PORT".
+bool read_http(const toml::table& table, server_config& out, const std::string& file,
+               std::string& error) {
+  for (const auto& [key_node, node] : table) {
+    if (key_node.str() != "listen") {
+      error = fmt::format("{}{}: unknown key '{}' in [http]", file, place(key_node.source()),
+                          key_node.str());
+      return false;
+    }
+    if (!text(node, out.http, "listen", file, error)) return false;
+    endpoint_spec ep;
+    if (!parse_endpoint(out.http, ep, error)) {
+      error = fmt::format("{}{}: http listen {}", file, place(node.source()), error);
+      return false;
+    }
+  }
+  return true;
+}
+
 bool read_zone(const toml::table& table, zone_config& zone, const std::filesystem::path& base,
                const std::string& file, std::string& error) {
   for (const auto& [key_node, node] : table) {
@@ -337,6 +356,13 @@ bool load_config_file(const std::filesystem::path& path, server_config& out, std
         return false;
       }
       if (!read_server(*table, out, file, error)) return false;
+    } else if (key == "http") {
+      const toml::table* table = node.as_table();
+      if (table == nullptr) {
+        error = fmt::format("{}{}: 'http' must be a table", file, place(node.source()));
+        return false;
+      }
+      if (!read_http(*table, out, file, error)) return false;
     } else if (key == "zone") {
       const toml::array* array = node.as_array();
       if (array == nullptr) {
@@ -354,7 +380,7 @@ bool load_config_file(const std::filesystem::path& path, server_config& out, std
         out.zones.push_back(std::move(zone));
       }
     } else {
-      error = fmt::format("{}{}: unknown section '{}' (expected [server] or [[zone]])", file,
+      error = fmt::format("{}{}: unknown section '{}' (expected [server], [http] or [[zone]])", file,
                           place(key_node.source()), key);
       return false;
     }
@@ -380,6 +406,10 @@ bool validate(const server_config& config, std::string& error) {
   }
   if (config.rate_limit > 1'000'000 || config.rate_limit_slip > 10) {
     error = "rate-limit: at most 1000000 answers/s, rate-limit-slip at most 10";
+    return false;
+  }
+  if (!config.http.empty() && !parse_endpoint(config.http, ep, error)) {
+    error = "http " + error;
     return false;
   }
   if (config.query_log_format != "text" && config.query_log_format != "json") {

@@ -3,7 +3,7 @@
 //   nameserver [--config FILE] [--listen ADDR:PORT]... [--zone [ORIGIN=]FILE]... [--threads N]
 //              [--allow-transfer CIDR]... [--notify ADDR:PORT]... [--log-level LEVEL]
 //              [--query-log [FILE]] [--query-log-format text|json] [--check]
-//              [--check-level bind|strict] [--rate-limit N]
+//              [--check-level bind|strict] [--http ADDR:PORT] [--rate-limit N]
 //              [--rate-limit-slip K] [--user NAME]
 //
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM) or a clean --check; 1 for a usage error,
@@ -71,7 +71,7 @@ int main(int argc, char** argv) try {
   std::vector<std::string> listen, zones, allow_transfer, notify;
   unsigned threads = 0;
   std::string log_level;
-  std::string query_log_target, query_log_format;
+  std::string query_log_target, query_log_format, http;
   bool check_only = false;
   unsigned edns_udp_size = 0;
   unsigned tcp_idle_ms = 0;
@@ -103,6 +103,8 @@ int main(int argc, char** argv) try {
                      "log every query (client, name, type, rcode, size, time) in the log stream, "
                      "or to FILE (appended; reopened on SIGHUP), or to stdout with FILE \"-\"")
           ->expected(0, 1);
+  app.add_option("--http", http,
+                 "ADDR:PORT serving GET /metrics (Prometheus) and GET /status (JSON); off by default");
   app.add_option("--query-log-format", query_log_format, "query log lines as text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("--check", check_only, "check the zones, print problems as file:line:column, exit");
@@ -171,6 +173,7 @@ int main(int argc, char** argv) try {
     config.query_log_file = query_log_target;
   }
   if (!query_log_format.empty()) config.query_log_format = query_log_format;
+  if (!http.empty()) config.http = http;
   if (edns_udp_size != 0) config.edns_udp_size = static_cast<std::uint16_t>(edns_udp_size);
   if (tcp_idle_ms != 0) config.tcp_idle_timeout = std::chrono::milliseconds(tcp_idle_ms);
   if (tcp_max_connections != 0) config.tcp_max_connections = tcp_max_connections;

@@ -18,6 +18,8 @@
 #include "reload_zones.hpp"
 #include "server_asio.hpp"
 #include "server_context.hpp"
+#include "http_server.hpp"
+#include "server_status.hpp"
 #include "server_worker.hpp"
 #include "service_notify.hpp"
 
@@ -70,6 +72,8 @@ struct server::impl {
   notify_sender notifier{control};
   zone_load_report last_load;
   bool stopping = false;
+  const std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
+  std::unique_ptr<http_server> http;  // --http; after `workers`: stopped before they go
 
   explicit impl(server_config c) : config(std::move(c)) {}
 
@@ -100,6 +104,7 @@ struct server::impl {
     if (stopping) return;
     stopping = true;
     service_notify::stopping();
+    if (http) http->stop();
     if (signals) {
       boost::system::error_code ignored;
       signals->cancel(ignored);
@@ -117,6 +122,9 @@ struct server::impl {
     zone_load_report report = load_zones(config.zones, context->zones.load().get());
     context->zones.publish(report.set);
     for (auto& w : workers) w->zones_changed();
+    // Counted before the lines below are logged, so whoever reads those sees the count.
+    (report.failed == 0 ? context->counters.reloads_ok : context->counters.reloads_failed)
+        .fetch_add(1, std::memory_order_relaxed);
     for (const zone_load_status& s : report.zones) {
       if (!s.config) continue;
       if (!s.loaded) {
@@ -244,6 +252,14 @@ bool server::start(std::string& error) {
     s.bound.push_back(spec);
   }
 
+  if (!s.config.http.empty()) {
+    endpoint_spec where;
+    if (!parse_endpoint(s.config.http, where, error)) return false;
+    s.http = http_server::open(where, make_http_handlers({s.context.get(), &s.workers, s.bound, s.started}),
+                               error);
+    if (!s.http) return false;
+  }
+
   for (const auto& z : report.zones) {
     log::info("zone {} serial {}, {} records, from {}", z.config->origin, z.zone->serial(),
               z.zone->record_count(), z.config->file.string());
@@ -264,6 +280,10 @@ void server::run(bool install_signal_handlers) {
   for (const auto& b : s.bound) where += " " + b.to_string();
   log::info("listening on udp+tcp{} with {} thread(s), {} zone(s)", where, s.workers.size(),
             s.config.zones.size());
+  if (s.http) {
+    s.http->start();
+    log::info("http: GET /metrics and /status on {}", s.http->bound().to_string());
+  }
   log::always("ready{}", where);
   service_notify::ready();
 

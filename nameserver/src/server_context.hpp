@@ -11,6 +11,7 @@
 #include "dnskit/nameserver/responder.hpp"
 #include "dnskit/zones/zone_set.hpp"
 #include "rate_limiter.hpp"
+#include "server_metrics.hpp"
 #include "server_query_log.hpp"
 #include "transfer_limit.hpp"
 
@@ -84,6 +85,8 @@ struct server_context {
   std::unique_ptr<rate_limiter> rate_limit;
   // The query log (--query-log); nullptr when off.
   std::unique_ptr<query_log> query_logger;
+  // Written by the control thread (the workers count in their own worker_counters).
+  server_counters counters;
 
   server_context(responder_options options, transport_settings t)
       : query_processor(std::move(options)), transport(t), transfers(t.axfr_max_concurrent) {}

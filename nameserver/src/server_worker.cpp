@@ -72,11 +72,14 @@ outcome server_worker::process(std::span<const std::uint8_t> query, const reques
                                std::span<std::uint8_t> out) {
   query_log* const query_logger = context_.query_logger.get();
   if (query_logger == nullptr) {
-    return context_.query_processor.respond(query, client, zones_.get(), scratch_, out);
+    const outcome result = context_.query_processor.respond(query, client, zones_.get(), scratch_, out);
+    count_query(counters_, client, result);
+    return result;
   }
   const auto start = std::chrono::steady_clock::now();
   const outcome result = context_.query_processor.respond(query, client, zones_.get(), scratch_, out);
   query_logger->record(index_, query, client, result, std::chrono::steady_clock::now() - start);
+  count_query(counters_, client, result);
   return result;
 }
 

@@ -14,6 +14,7 @@
 #include "dnskit/nameserver/responder.hpp"
 #include "server_asio.hpp"
 #include "server_context.hpp"
+#include "server_metrics.hpp"
 
 namespace dnskit::nameserver {
 
@@ -61,6 +62,9 @@ class server_worker {
   // Before accepting: closes the least recently active connection when at the limit.
   void make_room_for_connection();
   std::size_t connection_count() const noexcept { return connection_count_; }
+  // Written on this worker's thread only; read by the metrics scrape (server_metrics.hpp).
+  worker_counters& counters() noexcept { return counters_; }
+  const worker_counters& counters() const noexcept { return counters_; }
 
  private:
   void arm_sweep();
@@ -80,6 +84,7 @@ class server_worker {
   tcp_connection* newest_ = nullptr;
   std::size_t connection_count_ = 0;
   bool stopping_ = false;
+  worker_counters counters_;
 };
 
 }  // namespace dnskit::nameserver

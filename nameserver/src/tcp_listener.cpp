@@ -35,6 +35,7 @@ void tcp_listener::accept() {
       });
       return;
     }
+    self->worker_.counters().tcp_accepted.add();
     self->worker_.make_room_for_connection();
     auto connection = std::make_shared<tcp_connection>(self->worker_, std::move(socket));
     self->worker_.connection_opened(connection.get());

@@ -54,6 +54,8 @@ struct server_config {
   // and reopened on SIGHUP) and their form ("text" or "json").
   std::string query_log_file;
   std::string query_log_format = "text";
+  // --http / [http] listen: "ADDR:PORT" serving GET /metrics and GET /status; empty: off.
+  std::string http;
   // EDNS0 (RFC 6891 §6.2.5): the largest UDP answer we send; 1232 avoids fragmentation.
   std::uint16_t edns_udp_size = 1232;
   // RFC 7766 §6.2.3: idle connections are closed after this, sooner under pressure.
@@ -100,6 +102,7 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 //             tcp-max-buffer = 131072, axfr-max-concurrent = 10,
 //             version = "dnskit", identity = "ns1", rate-limit = 0, rate-limit-slip = 2,
 //             user = "nobody", check-level = "bind"
+//   [http]    listen = "127.0.0.1:8053"
 //   [[zone]]  origin = "example.test.", file = "example.test.zone",
 //             allow-transfer = [...], notify = [...], check-level = "strict"
 // Relative zone file paths are taken relative to the config file's directory. Unknown keys are

@@ -1,0 +1,59 @@
+#include "server_status.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "server_context.hpp"
+#include "server_worker.hpp"
+
+#ifndef DNSKIT_VERSION
+#define DNSKIT_VERSION "unknown"
+#endif
+
+namespace dnskit::nameserver {
+
+metrics_snapshot take_metrics_snapshot(const status_sources& from) {
+  metrics_snapshot s;
+  for (const auto& w : *from.workers) add_worker(s, w->counters());
+  s.reloads_ok = from.context->counters.reloads_ok.load(std::memory_order_relaxed);
+  s.reloads_failed = from.context->counters.reloads_failed.load(std::memory_order_relaxed);
+  const auto zones = from.context->zones.load();
+  for (const auto& z : zones->zones()) {
+    s.zones.push_back({z->origin().to_text(), z->serial(), z->record_count()});
+  }
+  s.start_time_seconds =
+      std::chrono::duration<double>(from.started.time_since_epoch()).count();
+  add_process(s);
+  return s;
+}
+
+std::string status_json(const status_sources& from) {
+  const metrics_snapshot s = take_metrics_snapshot(from);
+  nlohmann::ordered_json j;
+  j["version"] = DNSKIT_VERSION;
+  j["uptime_seconds"] = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now() - from.started)
+                            .count();
+  auto& listeners = j["listeners"] = nlohmann::ordered_json::array();
+  for (const auto& l : from.listeners) listeners.push_back(l.to_string());
+  auto& zones = j["zones"] = nlohmann::ordered_json::array();
+  for (const auto& z : s.zones) {
+    zones.push_back({{"origin", z.origin}, {"serial", z.serial}, {"records", z.records}});
+  }
+  std::uint64_t queries = 0;
+  for (const auto& per_transport : s.answers) {
+    for (std::uint64_t n : per_transport) queries += n;
+  }
+  j["queries_answered"] = queries;
+  j["reloads"] = {{"ok", s.reloads_ok}, {"failed", s.reloads_failed}};
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+http_handlers make_http_handlers(status_sources from) {
+  auto shared = std::make_shared<const status_sources>(std::move(from));
+  http_handlers h;
+  h.metrics = [shared] { return prometheus_text(take_metrics_snapshot(*shared)); };
+  h.status = [shared] { return status_json(*shared); };
+  return h;
+}
+
+}  // namespace dnskit::nameserver
