@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -42,11 +43,20 @@ bool wait_for(int fd, short events, clock::time_point deadline) {
   return false;
 }
 
-bool read_exact(int fd, std::uint8_t* out, std::size_t size, clock::time_point deadline, std::string& error) {
+// The earlier of the message's and the transfer's deadlines, and what to say when it passes.
+struct deadline_pair {
+  clock::time_point message;
+  clock::time_point overall;
+  std::string overall_text;
+  clock::time_point first() const noexcept { return std::min(message, overall); }
+  std::string expired() const { return overall <= message ? overall_text : "timed out"; }
+};
+
+bool read_exact(int fd, std::uint8_t* out, std::size_t size, const deadline_pair& deadline, std::string& error) {
   std::size_t got = 0;
   while (got < size) {
-    if (!wait_for(fd, POLLIN, deadline)) {
-      error = "timed out";
+    if (!wait_for(fd, POLLIN, deadline.first())) {
+      error = deadline.expired();
       return false;
     }
     ssize_t n = ::recv(fd, out + got, size - got, 0);
@@ -67,7 +77,7 @@ bool read_exact(int fd, std::uint8_t* out, std::size_t size, clock::time_point d
 }  // namespace
 
 axfr_result transfer_zone(const boost::asio::ip::address& server, std::uint16_t port, const dns::name& zone,
-                          dns::rr_class qclass, std::chrono::milliseconds timeout, std::size_t max_records) {
+                          dns::rr_class qclass, const transfer_limits& limits, const transfer_records& on_records) {
   axfr_result result;
   sockaddr_storage ss{};
   socklen_t len = 0;
@@ -93,7 +103,12 @@ axfr_result transfer_zone(const boost::asio::ip::address& server, std::uint16_t 
     result.error = std::strerror(errno);
     return result;
   }
-  const clock::time_point deadline = clock::now() + timeout;
+  const clock::time_point started = clock::now();
+  const clock::time_point deadline = started + std::min(limits.per_message, limits.overall.count() > 0 ? limits.overall : limits.per_message);
+  const clock::time_point overall_deadline =
+      limits.overall.count() > 0 ? started + limits.overall : clock::time_point::max();
+  const std::string overall_text =
+      "the transfer did not end within its time limit (" + std::to_string(limits.overall.count() / 1000) + " s)";
   if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0 && errno != EINPROGRESS) {
     result.error = std::strerror(errno);
     return result;
@@ -114,8 +129,10 @@ axfr_result transfer_zone(const boost::asio::ip::address& server, std::uint16_t 
   const auto id = static_cast<std::uint16_t>(rd());
   dns::message query = dns::make_query(id, zone, dns::rr_type::axfr, qclass, false, std::nullopt);
   std::vector<std::uint8_t> wire = dns::encode(query);
-  std::vector<std::uint8_t> framed{static_cast<std::uint8_t>(wire.size() >> 8), static_cast<std::uint8_t>(wire.size())};
-  framed.insert(framed.end(), wire.begin(), wire.end());
+  std::vector<std::uint8_t> framed(wire.size() + 2);
+  framed[0] = static_cast<std::uint8_t>(wire.size() >> 8);
+  framed[1] = static_cast<std::uint8_t>(wire.size());
+  std::copy(wire.begin(), wire.end(), framed.begin() + 2);
   std::size_t sent = 0;
   while (sent < framed.size()) {
     if (!wait_for(fd.get(), POLLOUT, deadline)) {
@@ -132,15 +149,16 @@ axfr_result transfer_zone(const boost::asio::ip::address& server, std::uint16_t 
   }
 
   int soa_seen = 0;
-  std::vector<std::uint8_t> buffer;
+  std::vector<std::uint8_t> buffer;  // one message at a time: at most 64 KiB, reused
   while (soa_seen < 2) {
-    // Each message has its own wait: a large zone may take longer than one timeout in all.
-    const clock::time_point message_deadline = clock::now() + timeout;
+    // Each message has its own wait (a large zone may take longer than one timeout in all),
+    // and the transfer as a whole its own.
+    const deadline_pair waits{clock::now() + limits.per_message, overall_deadline, overall_text};
     std::uint8_t prefix[2];
-    if (!read_exact(fd.get(), prefix, 2, message_deadline, result.error)) return result;
+    if (!read_exact(fd.get(), prefix, 2, waits, result.error)) return result;
     const std::size_t size = (std::size_t{prefix[0]} << 8) | prefix[1];
     buffer.resize(size);
-    if (!read_exact(fd.get(), buffer.data(), size, message_deadline, result.error)) return result;
+    if (!read_exact(fd.get(), buffer.data(), size, waits, result.error)) return result;
     dns::message m;
     if (auto ec = dns::decode(buffer, m)) {
       result.error = "bad message: " + ec.message();
@@ -161,19 +179,17 @@ axfr_result transfer_zone(const boost::asio::ip::address& server, std::uint16_t 
       return result;
     }
     // RFC 5936 §2.2: the transfer starts with the zone's SOA and ends with it again.
-    for (dns::record& r : m.answer) {
-      if (r.type == dns::rr_type::soa) ++soa_seen;
-      if (result.records.empty() && r.type != dns::rr_type::soa) {
+    std::size_t taken = 0;
+    for (const dns::record& r : m.answer) {
+      if (result.records + taken == 0 && r.type != dns::rr_type::soa) {
         result.error = "the transfer does not start with an SOA";
         return result;
       }
-      result.records.push_back(std::move(r));
-      if (result.records.size() > max_records) {
-        result.error = "too many records";
-        return result;
-      }
-      if (soa_seen >= 2) break;
+      ++taken;
+      if (r.type == dns::rr_type::soa && ++soa_seen >= 2) break;
     }
+    result.records += taken;
+    on_records(std::span<const dns::record>(m.answer.data(), taken), soa_seen >= 2);
   }
   return result;
 }

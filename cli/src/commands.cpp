@@ -36,16 +36,27 @@ void lookup_and_print(const settings& s, const style& st, std::string_view input
   }
   if (!req.reverse && s.types.size() == 1 && s.types.front() == dns::rr_type::axfr) {
     // -type=AXFR: the whole zone over TCP, every record in nslookup's short form.
-    axfr_result x = transfer_zone(s.server.addresses.front(), s.port, req.candidates.front(), s.qclass,
-                                  std::chrono::milliseconds(s.timeout_ms(true)));
-    if (x.records.empty() && !x.error.empty() && x.rcode == dns::rcode::noerror) {
-      out += "; Transfer failed: " + x.error + "\n";
-      state.print_error = true;
-    } else {
+    // Each message's records are printed as they come (a zone may be larger than memory);
+    // the server lines go first, once the server has answered at all.
+    bool header = false;
+    auto print_header = [&] {
+      if (header) return;
+      header = true;
       state.query_error = false;
       out += "Server:\t\t" + s.server.userarg + "\n";
       out += "Address:\t" + s.server.addresses.front().to_string() + "#" + std::to_string(s.port) + "\n\n";
-      print_section(out, x.records, true, st);
+    };
+    axfr_result x = transfer_zone(s.server.addresses.front(), s.port, req.candidates.front(), s.qclass,
+                                  transfer_limits_of(s), [&](std::span<const dns::record> records, bool) {
+                                    print_header();
+                                    print_section(out, records, true, st);
+                                    flush_output(out, err);
+                                  });
+    if (x.records == 0 && !x.error.empty() && x.rcode == dns::rcode::noerror) {
+      out += "; Transfer failed: " + x.error + "\n";
+      state.print_error = true;
+    } else {
+      print_header();
       if (!x.error.empty()) {
         out += "; Transfer failed: " + x.error + "\n";
         state.print_error = true;
@@ -67,6 +78,10 @@ void lookup_and_print(const settings& s, const style& st, std::string_view input
   if (summary.any_response) state.query_error = false;
   if (summary.unreachable) state.query_error = true;
   if (summary.rcode_error) state.print_error = true;
+}
+
+transfer_limits transfer_limits_of(const settings& s) {
+  return {std::chrono::milliseconds(s.timeout_ms(true)), std::chrono::seconds(s.transfer_timeout)};
 }
 
 std::optional<server_spec> find_server(std::string_view text, std::string& error) {

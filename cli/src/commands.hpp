@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "axfr.hpp"
 #include "settings.hpp"
 #include "style.hpp"
 
@@ -37,6 +38,10 @@ bool run_ls(const settings& s, const std::vector<std::string>& args, std::string
 // A server given by address ("192.0.2.1", "::1", "[::1]") or by name (the system's resolver,
 // as nslookup does); std::nullopt and `error` set ("couldn't get address for 'X': not found").
 std::optional<server_spec> find_server(std::string_view text, std::string& error);
+
+// The time limits of a zone transfer: the per-try timeout for each message, and
+// --transfer-timeout for the whole.
+transfer_limits transfer_limits_of(const settings& s);
 
 // Writes and clears the buffers.
 void flush_output(std::string& out, std::string& err);

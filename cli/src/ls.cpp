@@ -64,31 +64,37 @@ bool run_ls(const settings& s, const std::vector<std::string>& args, std::string
     return false;
   }
   const auto& server = s.server.addresses.front();
-  axfr_result r = transfer_zone(server, s.port, zone, s.qclass, std::chrono::milliseconds(s.timeout_ms(true)));
   out += "[" + s.server.userarg + "]\n";
+  flush_output(out, err);
+  // Each message's records are printed as they come (a zone may be larger than memory).
+  std::size_t shown = 0;
+  std::size_t listed = 0;
+  auto print = [&](std::span<const dns::record> records, bool closing) {
+    if (closing) records = records.first(records.size() - 1);  // the closing SOA repeats the first
+    for (const dns::record& rec : records) {
+      ++listed;
+      const bool wanted = all || (only ? rec.type == *only
+                                       : (rec.type == dns::rr_type::a || rec.type == dns::rr_type::aaaa ||
+                                          rec.type == dns::rr_type::ns));
+      if (!wanted) continue;
+      std::string owner = " " + relative_owner(rec.owner, zone);
+      if (owner.size() < 31) owner.resize(31, ' ');
+      std::string type = dns::to_string(rec.type);
+      if (type.size() < 6) type.resize(6, ' ');
+      std::string data = rec.type == dns::rr_type::ns ? "server = " + display_name(*dns::rdata_name(rec.rdata))
+                                                      : dns::rdata_to_text(rec.type, rec.rdata);
+      out += owner + " " + type + " " + data + "\n";
+      ++shown;
+    }
+    flush_output(out, err);
+  };
+  axfr_result r = transfer_zone(server, s.port, zone, s.qclass, transfer_limits_of(s), print);
   if (!r.error.empty()) {
     out += "*** Can't list domain " + domain + ": " + r.error + "\n";
     return false;
   }
-  std::size_t shown = 0;
-  for (std::size_t i = 0; i + 1 < r.records.size() || (i < r.records.size() && r.records.size() == 1); ++i) {
-    const dns::record& rec = r.records[i];  // the closing SOA repeats the first: not listed twice
-    const bool wanted = all || (only ? rec.type == *only
-                                     : (rec.type == dns::rr_type::a || rec.type == dns::rr_type::aaaa ||
-                                        rec.type == dns::rr_type::ns));
-    if (!wanted) continue;
-    std::string owner = " " + relative_owner(rec.owner, zone);
-    if (owner.size() < 31) owner.resize(31, ' ');
-    std::string type = dns::to_string(rec.type);
-    if (type.size() < 6) type.resize(6, ' ');
-    std::string data = rec.type == dns::rr_type::ns ? "server = " + display_name(*dns::rdata_name(rec.rdata))
-                                                    : dns::rdata_to_text(rec.type, rec.rdata);
-    out += owner + " " + type + " " + data + "\n";
-    ++shown;
-  }
   char summary[96];
-  std::snprintf(summary, sizeof summary, ";; %zu of %zu records shown (%zu messages)\n", shown,
-                r.records.empty() ? 0 : r.records.size() - 1, r.messages);
+  std::snprintf(summary, sizeof summary, ";; %zu of %zu records shown (%zu messages)\n", shown, listed, r.messages);
   out += summary;
   return true;
 }

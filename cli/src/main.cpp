@@ -75,6 +75,8 @@ constexpr const char* help_text =
     "  --root-hints FILE         root servers for --trace (a zone file of NS and A/AAAA)\n"
     "  -f FILE | -f -            bulk mode: look up every name of FILE, one per line\n"
     "  --parallel N              bulk mode: questions in flight at once (100)\n"
+    "  --transfer-timeout S      a whole zone transfer (ls, -type=AXFR) ends after S seconds\n"
+    "                            (600; 0: no limit); each message has -timeout\n"
     "  --color=auto|always|never colour (auto: on a terminal unless NO_COLOR is set)\n"
     "  --resolv-conf FILE        read servers and search list from FILE (/etc/resolv.conf)\n"
     "  --version, --help\n";
@@ -252,6 +254,13 @@ int run(int argc, char** argv) {
           return fail("--parallel takes a number from 1 to 65535, not '" + value + "'");
         }
         s.parallel = static_cast<int>(n);
+      } else if (long_value(arg, "--transfer-timeout", i, argc, argv, value)) {
+        char* end = nullptr;
+        long n = std::strtol(value.c_str(), &end, 10);
+        if (value.empty() || *end != '\0' || n < 0 || n > 86400) {
+          return fail("--transfer-timeout takes seconds from 0 (no limit) to 86400, not '" + value + "'");
+        }
+        s.transfer_timeout = static_cast<int>(n);
       } else if (long_value(arg, "--resolv-conf", i, argc, argv, value)) {
         // read above
       } else {

@@ -32,6 +32,7 @@ struct settings {
   std::uint16_t port = 53;
   int timeout = 0;  // seconds per try; 0 = the default (5 s UDP, 10 s TCP, as dig's)
   int tries = 3;    // `retry=N`: tries per lookup
+  int transfer_timeout = 600;  // --transfer-timeout: seconds for a whole zone transfer; 0 = none
   bool vc = false;  // TCP only ("virtual circuit")
   bool vc_set = false;  // vc/novc given explicitly (ANY goes over TCP otherwise)
   bool recurse = true;
