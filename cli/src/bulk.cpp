@@ -1,6 +1,8 @@
 // Bulk mode: many names through one resolver (one c-ares channel, one socket per server), up
 // to --parallel questions in flight. Results come back in any order and are printed in input
 // order as soon as every earlier one is done, so memory holds only the window in flight.
+#include <unistd.h>
+
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -8,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "bulk_report.hpp"
 #include "commands.hpp"
 #include "dnskit/dns/rdata.hpp"
 #include "json_format.hpp"
@@ -25,6 +28,7 @@ struct job {
   std::string qname_text;  // without the trailing dot, for messages
   std::string ask_text;    // presentation form with the trailing dot, for the resolver
   std::string bad;  // not a usable name
+  std::size_t line = 0;  // in the input, for messages
 };
 
 struct result {
@@ -40,17 +44,48 @@ std::string plain(const dns::name& n) {
   return text;
 }
 
-// One name's output in the chosen mode.
+// What failed, as one word for --short's "NAME ERROR" lines and the summary.
+std::string failure_kind(const resolver::error_code& ec) {
+  if (ec == resolver::errc::timeout) return "TIMEOUT";
+  if (ec == resolver::errc::connection_refused) return "REFUSED-CONNECTION";
+  return "UNREACHABLE";
+}
+
+// --stats for one name: its time and size (the resolver's one socket serves every name, so
+// per-name bytes sent and the answering server are not told apart here).
+std::string bulk_stats_line(const job& j, const result& r) {
+  char time[32];
+  std::snprintf(time, sizeof time, "%.3f", r.time_ms);
+  return ";; " + dns::to_string(j.type) + " " + j.ask_text + " answered in " + time + " ms, " +
+         std::to_string(dns::encode(r.response).size()) + " bytes received\n";
+}
+
+// One name's output in the chosen mode, and its outcome counted in `report`.
 void print_result(const settings& s, const style& st, const job& j, const result& r, std::string& out,
-                  std::string& err, bool& failed) {
+                  std::string& err, bool& failed, bulk_report& report) {
   const bool answered = !r.ec || r.ec == resolver::errc::nodata || r.ec == resolver::errc::nxdomain ||
                         r.ec == resolver::errc::servfail || r.ec == resolver::errc::refused ||
                         r.ec == resolver::errc::formerr || r.ec == resolver::errc::notimp ||
                         r.ec == resolver::errc::other_rcode;
   if (!j.bad.empty()) {
-    err += "dnslookup: " + j.bad + "\n";
+    err += "dnslookup: " + (*s.bulk == "-" ? std::string("<stdin>") : *s.bulk) + ":" + std::to_string(j.line) +
+           ": " + j.bad + "\n";
+    if (s.mode == output_mode::short_) out += j.input + "\tBADINPUT\n";
+    report.failed("bad input lines", std::nullopt);
     failed = true;
     return;
+  }
+  if (!answered) {
+    report.failed(r.ec == resolver::errc::timeout              ? std::string("timeouts")
+                  : r.ec == resolver::errc::connection_refused ? std::string("connections refused")
+                                                               : r.ec.message(),
+                  std::nullopt);
+  } else if (r.response.rcode() == dns::rcode::nxdomain) {
+    report.nxdomain(r.time_ms);
+  } else if (r.response.rcode() != dns::rcode::noerror) {
+    report.failed(dns::to_string(r.response.rcode()), r.time_ms);
+  } else {
+    report.answered(r.time_ms);
   }
   if (s.mode == output_mode::json) {
     exchange ex;
@@ -72,19 +107,22 @@ void print_result(const settings& s, const style& st, const job& j, const result
            (r.ec == resolver::errc::timeout ? std::string("timed out")
             : r.ec == resolver::errc::connection_refused ? std::string("connection refused")
                                                           : r.ec.message()) + "\n";
+    // --short keeps every name in its output: "NAME ERROR".
+    if (s.mode == output_mode::short_) out += j.input + "\t" + failure_kind(r.ec) + "\n";
     failed = true;
     return;
   }
   const dns::message& m = r.response;
   if (s.mode == output_mode::short_) {
     if (m.rcode() != dns::rcode::noerror) {
-      err += "** server can't find " + j.qname_text + ": " + dns::to_string(m.rcode()) + "\n";
+      out += j.input + "\t" + dns::to_string(m.rcode()) + "\n";
       failed = true;
     }
     for (const dns::record& rec : m.answer) {
       if (rec.type != j.type && j.type != dns::rr_type::any) continue;
       out += j.input + "\t" + dns::rdata_to_text(rec.type, rec.rdata) + "\n";
     }
+    if (s.stats) err += bulk_stats_line(j, r);
     return;
   }
   // nslookup's words, without the Server: header (printed once at the top).
@@ -98,7 +136,22 @@ void print_result(const settings& s, const style& st, const job& j, const result
     if (m.answer.empty()) out += "*** Can't find " + j.input + ": No answer\n";
     else print_section(out, m.answer, true, st);
   }
+  if (s.stats) out += bulk_stats_line(j, r);
   out += "\n";
+}
+
+// The names a regular file holds (lines that are not blank or comments), for the ETA;
+// std::nullopt for standard input or a pipe.
+std::optional<std::size_t> count_names(const std::string& path) {
+  if (path == "-") return std::nullopt;
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::size_t names = 0;
+  for (std::string line; std::getline(in, line);) {
+    const std::size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string::npos && line[first] != '#' && line[first] != ';') ++names;
+  }
+  return names;
 }
 
 }  // namespace
@@ -139,6 +192,10 @@ int run_bulk(const settings& s, const style& st) {
   // Short and nslookup-style lines print the answer section only; JSON shows every section.
   qopts.answer_only = s.mode != output_mode::json;
 
+  // Progress only for a person: stderr a terminal (a log file would fill with "\r" lines).
+  const bool progress = ::isatty(STDERR_FILENO) == 1;
+  bulk_report report(progress ? count_names(*s.bulk) : std::nullopt, progress);
+
   std::string out, err;
   if (s.mode == output_mode::nslookup) {
     out += "Server:\t\t" + s.server.userarg + "\n";
@@ -162,6 +219,7 @@ int run_bulk(const settings& s, const style& st) {
       if (!(words >> name) || name[0] == '#' || name[0] == ';') continue;
       words >> type;
       j.input = name;
+      j.line = line_count;
       j.type = default_type;
       if (!type.empty()) {
         auto t = parse_type(type);
@@ -187,11 +245,20 @@ int run_bulk(const settings& s, const style& st) {
 
   auto flush_ready = [&] {
     while (!window.empty() && window.front().second.done) {
-      print_result(s, st, window.front().first, window.front().second, out, err, failed);
+      print_result(s, st, window.front().first, window.front().second, out, err, failed, report);
       window.pop_front();
       ++window_base;
     }
-    if (out.size() > (1 << 16) || err.size() > (1 << 12)) flush_output(out, err);
+    const std::string line = report.progress_line();
+    if (out.size() > (1 << 16) || err.size() > (1 << 12) || !line.empty()) {
+      // Other output on the terminal starts on a clean line, not after the progress text.
+      if (report.progress_shown()) std::fputs("\r\033[K", stderr);
+      flush_output(out, err);
+    }
+    if (!line.empty()) {
+      std::fputs(line.c_str(), stderr);
+      std::fflush(stderr);
+    }
   };
 
   std::function<void()> fill;
@@ -228,6 +295,8 @@ int run_bulk(const settings& s, const style& st) {
   fill();
   io.run();
   flush_ready();
+  flush_output(out, err);
+  err += report.summary(res.cache_stats().hits);
   flush_output(out, err);
   return failed ? 1 : 0;
 }

@@ -130,7 +130,13 @@ TEST_CASE("bulk: names from a file, results in input order", "[golden]") {
   const auto port = example_server().port();
   auto plain = run_dnslookup({"-port=" + port_text(), "--parallel", "3", "-f", names, "127.0.0.1"});
   CHECK(plain.status == 1);  // NXDOMAIN and a bad name among them
-  CHECK(plain.err.find("dnslookup: 'a..b' is not a legal name (empty label)") != std::string::npos);
+  // A bad line is named by its place in the input.
+  CHECK(plain.err.find("dnslookup: " + names + ":9: 'a..b' is not a legal name (empty label)\n") != std::string::npos);
+  // The summary goes to stderr (stdout is compared with the golden file as before).
+  CHECK(plain.err.find(";; 9 names in ") != std::string::npos);
+  CHECK(plain.err.find("): 7 answered, 1 NXDOMAIN, 1 errors (1 bad input lines)\n;; latency p50 ") !=
+        std::string::npos);
+  CHECK(plain.err.find('\r') == std::string::npos);  // no progress line: stderr is not a terminal
   check_golden("bulk.txt", mask_port(plain.out, port));
 
   auto brief = run_dnslookup({"-port=" + port_text(), "--short", "-f", names, "127.0.0.1"});
@@ -155,13 +161,16 @@ TEST_CASE("bulk: thousands of names through one resolver keep their order", "[bu
   std::istringstream lines(r.out);
   std::vector<std::string> got;
   for (std::string l; std::getline(lines, l);) got.push_back(l);
-  // Per 4 names: example.test (1), multi (2), nosuch (0), mail (1) lines.
-  REQUIRE(got.size() == 750u * 4);
-  for (std::size_t i = 0; i < got.size(); i += 4) {
+  // Per 4 names: example.test (1), multi (2), nosuch (1: NAME ERROR), mail (1) lines.
+  REQUIRE(got.size() == 750u * 5);
+  for (std::size_t i = 0; i < got.size(); i += 5) {
     CHECK(got[i] == "example.test\t192.0.2.1");
     CHECK(got[i + 1].rfind("multi.example.test\t192.0.2.1", 0) == 0);
-    CHECK(got[i + 3] == "mail.example.test\t192.0.2.25");
+    CHECK(got[i + 3] == "nosuch.example.test\tNXDOMAIN");
+    CHECK(got[i + 4] == "mail.example.test\t192.0.2.25");
   }
+  CHECK(r.err.find(";; 3000 names in ") != std::string::npos);
+  CHECK(r.err.find("): 2250 answered, 750 NXDOMAIN, 0 errors\n") != std::string::npos);
 }
 
 TEST_CASE("ls: a zone listing by AXFR from the current server", "[golden]") {
