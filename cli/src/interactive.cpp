@@ -1,5 +1,5 @@
-// Interactive mode, as nslookup's: a "> " prompt when stdin is a terminal, one command per
-// line, answers without a blank line between them, and one blank line at the end.
+// Interactive mode, as nslookup's: a "> " prompt with line editing and history when stdin is
+// a terminal (line_input.hpp), one command per line, answers without a blank line between them, and one blank line at the end.
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "line_input.hpp"
 
 namespace dnskit::cli {
 namespace {
@@ -34,16 +35,13 @@ std::vector<std::string> words_of(const std::string& line) {
 }  // namespace
 
 int run_interactive(settings& s, const style& st) {
-  const bool tty = ::isatty(STDIN_FILENO) == 1;
+  line_input input;
   run_state state;
   std::string out, err;
-  std::string line;
   for (long lines = 0; lines < 100'000'000; ++lines) {
-    if (tty) {
-      std::fputs("> ", stdout);
-      std::fflush(stdout);
-    }
-    if (!std::getline(std::cin, line)) break;
+    std::optional<std::string> next = input.next();
+    if (!next) break;
+    std::string& line = *next;
     if (line.size() > 4096) line.resize(4096);
     std::vector<std::string> words = words_of(line);
     if (words.empty()) continue;
