@@ -32,11 +32,12 @@ bool is_v4_mapped(const std::array<std::uint8_t, 16>& a) noexcept {
 
 }  // namespace
 
+std::vector<std::string> acl::loopback_prefixes() { return {"127.0.0.0/8", "::1"}; }
+
 acl acl::loopback() {
   acl list;
   std::string ignored;
-  list.add("127.0.0.0/8", ignored);
-  list.add("::1", ignored);
+  for (const auto& prefix : loopback_prefixes()) list.add(prefix, ignored);
   return list;
 }
 

@@ -137,9 +137,22 @@ bool read_server(const toml::table& table, server_config& out, const std::string
   for (const auto& [key_node, node] : table) {
     std::string_view key = key_node.str();
     bool ok = true;
-    if (key == "listen") ok = string_list(node, out.listen, key, file, error);
-    else if (key == "threads") ok = integer(node, out.threads, 0, 1024, key, file, error);
-    else if (key == "allow-transfer") ok = string_list(node, out.allow_transfer, key, file, error);
+    if (key == "listen") {
+      ok = string_list(node, out.listen, key, file, error);
+      // Listening nowhere is never meant; the defaults come from leaving the key out.
+      if (ok && out.listen.empty()) {
+        error = fmt::format("{}{}: 'listen' is empty: give at least one ADDR:PORT, or remove the "
+                            "key for the defaults 127.0.0.1:53 and [::1]:53",
+                            file, place(node.source()));
+        ok = false;
+      }
+    } else if (key == "threads") ok = integer(node, out.threads, 0, 1024, key, file, error);
+    else if (key == "allow-transfer") {
+      // Given, even empty, it is the whole list: [] allows nobody (the loopback default is only
+      // for a key left out), as the same key means under [[zone]].
+      out.allow_transfer.emplace();
+      ok = string_list(node, *out.allow_transfer, key, file, error);
+    }
     else if (key == "notify") ok = string_list(node, out.notify, key, file, error);
     else if (key == "log-level") ok = text(node, out.log_level, key, file, error);
     else if (key == "query-log") ok = query_log_key(node, out, file, error);

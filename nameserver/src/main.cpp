@@ -1,7 +1,7 @@
 // nameserver: the authoritative DNS server (DESIGN.md §4).
 //
 //   nameserver [--config FILE] [--listen ADDR:PORT]... [--zone [ORIGIN=]FILE]... [--threads N]
-//              [--allow-transfer CIDR]... [--notify ADDR:PORT]... [--log-level LEVEL]
+//              [--allow-transfer CIDR|none]... [--notify ADDR:PORT|none]... [--log-level LEVEL]
 //              [--query-log [FILE]] [--query-log-format text|json] [--check]
 //              [--check-level bind|strict] [--http ADDR:PORT] [--rate-limit N]
 //              [--rate-limit-slip K] [--user NAME]
@@ -20,6 +20,7 @@
 #include "dnskit/nameserver/config.hpp"
 #include "dnskit/nameserver/server.hpp"
 #include "dnskit/zones/loader.hpp"
+#include "config_lists.hpp"
 #include "log.hpp"
 #include "privileges.hpp"
 
@@ -91,10 +92,12 @@ int main(int argc, char** argv) try {
   app.add_option("--threads", threads, "worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
   app.add_option("--allow-transfer", allow_transfer,
-                 "CIDR prefix allowed to transfer zones by AXFR (repeatable; default: loopback)")
+                 "CIDR prefix allowed to transfer zones by AXFR (repeatable; 'none': nobody; "
+                 "default: loopback)")
       ->take_all();
   app.add_option("--notify", notify,
-                 "secondary ADDR:PORT to send NOTIFY when a zone changes (repeatable)")
+                 "secondary ADDR:PORT to send NOTIFY when a zone changes (repeatable; 'none': "
+                 "nobody, the default)")
       ->take_all();
   app.add_option("--log-level", log_level, "error, warning, info (default) or debug")
       ->check(CLI::IsMember({"error", "warning", "warn", "info", "debug"}));
@@ -165,8 +168,15 @@ int main(int argc, char** argv) try {
     }
   }
   if (threads != 0) config.threads = threads;
-  if (!allow_transfer.empty()) config.allow_transfer = allow_transfer;
-  if (!notify.empty()) config.notify = notify;
+  // A list flag replaces the file's list; "none" gives the empty list (config_lists.hpp).
+  if (!allow_transfer.empty()) {
+    std::vector<std::string> list;
+    if (!ns::list_from_flag("--allow-transfer", allow_transfer, list, error)) return fail(error);
+    config.allow_transfer = std::move(list);
+  }
+  if (!notify.empty() && !ns::list_from_flag("--notify", notify, config.notify, error)) {
+    return fail(error);
+  }
   if (!log_level.empty()) config.log_level = log_level;
   if (query_log_option->count() > 0) {
     config.query_log = true;

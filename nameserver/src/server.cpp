@@ -11,6 +11,7 @@
 
 #include "dnskit/nameserver/acl.hpp"
 #include "dnskit/nameserver/responder.hpp"
+#include "config_lists.hpp"
 #include "descriptor_limit.hpp"
 #include "listener_socket.hpp"
 #include "log.hpp"
@@ -34,11 +35,10 @@ bool make_responder_options(const server_config& config, responder_options& out,
   out.max_udp_payload = config.edns_udp_size;
   if (!config.version_text.empty()) out.version = config.version_text;
   if (!config.identity_text.empty()) out.identity = config.identity_text;
-  if (!config.allow_transfer.empty()) {
-    if (!acl::parse(config.allow_transfer, out.allow_transfer, error)) {
-      error = "allow-transfer: " + error;
-      return false;
-    }
+  // Zones without a list of their own use this one; an empty list allows nobody.
+  if (!acl::parse(server_allow_transfer(config).entries, out.allow_transfer, error)) {
+    error = "allow-transfer: " + error;
+    return false;
   }
   for (const zone_config& z : config.zones) {
     if (!z.allow_transfer) continue;
@@ -80,7 +80,7 @@ struct server::impl {
   std::vector<endpoint_spec> notify_targets(const zone_config& z) const {
     std::vector<endpoint_spec> out;
     std::string ignored;
-    for (const std::string& t : z.notify ? *z.notify : config.notify) {
+    for (const std::string& t : zone_notify(config, z).entries) {
       endpoint_spec ep;
       if (parse_endpoint(t, ep, ignored)) out.push_back(ep);
     }
@@ -263,6 +263,7 @@ bool server::start(std::string& error) {
   for (const auto& z : report.zones) {
     log::info("zone {} serial {}, {} records, from {}", z.config->origin, z.zone->serial(),
               z.zone->record_count(), z.config->file.string());
+    log::info("zone {}: {}", z.config->origin, describe_zone_lists(s.config, *z.config));
   }
   s.last_load = std::move(report);
   return true;

@@ -17,8 +17,10 @@ class acl {
   // Empty: allows nobody.
   acl() = default;
 
-  // 127.0.0.0/8 and ::1/128, the default for allow-transfer (DESIGN.md §4).
+  // 127.0.0.0/8 and ::1/128, the default for allow-transfer when none is given (DESIGN.md §4).
   static acl loopback();
+  // The same prefixes as text: {"127.0.0.0/8", "::1"}.
+  static std::vector<std::string> loopback_prefixes();
 
   // Adds one prefix in presentation form. A bare address means a host (/32 or /128). Returns
   // false and a short `error` ("bad prefix length in '10.0.0.0/33'") when the text is not one.

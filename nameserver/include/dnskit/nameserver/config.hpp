@@ -32,21 +32,27 @@ struct endpoint_spec {
 // sets `error` to a short explanation otherwise.
 bool parse_endpoint(std::string_view text, endpoint_spec& out, std::string& error);
 
+// Lists keep one meaning wherever they are written: a list that is given, even empty, is the
+// whole list (an empty allow-transfer allows nobody); only a key that is absent takes the value
+// from further out: a zone's from the server's, the server's from the default
+// (config_lists.hpp resolves and describes them).
 struct zone_config {
   std::string origin;              // absolute, e.g. "example.test."
   std::filesystem::path file;
-  // Per-zone lists; std::nullopt means "use the server-wide list".
-  std::optional<std::vector<std::string>> allow_transfer;  // CIDR prefixes
-  std::optional<std::vector<std::string>> notify;          // "ADDR:PORT"
+  // Per-zone lists; std::nullopt (key absent) means "use the server-wide list".
+  std::optional<std::vector<std::string>> allow_transfer;  // CIDR prefixes; empty: nobody
+  std::optional<std::vector<std::string>> notify;          // "ADDR:PORT"; empty: none
   // Zone-check severities (zones/checks.hpp); std::nullopt: the server-wide level.
   std::optional<zones::check_level> check_level;
 };
 
 struct server_config {
-  std::vector<std::string> listen;  // "ADDR:PORT"; empty: 127.0.0.1:53 and [::1]:53
+  std::vector<std::string> listen;  // "ADDR:PORT"; empty: 127.0.0.1:53 and [::1]:53 (the file
+                                    // and the flags never give an empty list: it is an error)
   unsigned threads = 0;             // 0: one per core
   std::vector<zone_config> zones;
-  std::vector<std::string> allow_transfer;  // CIDR prefixes; empty: loopback only
+  // CIDR prefixes; std::nullopt (not given): loopback only; empty: nobody.
+  std::optional<std::vector<std::string>> allow_transfer;
   std::vector<std::string> notify;          // "ADDR:PORT" of secondaries to NOTIFY on change
   std::string log_level = "info";           // error | warning | info | debug
   bool query_log = false;
@@ -105,10 +111,11 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 //   [http]    listen = "127.0.0.1:8053"
 //   [[zone]]  origin = "example.test.", file = "example.test.zone",
 //             allow-transfer = [...], notify = [...], check-level = "strict"
-// Relative zone file paths are taken relative to the config file's directory. Unknown keys are
-// errors (a typo must not silently change behaviour). Returns false with a one-line `error`
-// ("FILE:LINE:COLUMN: message" when the place is known). Zones without a check-level of their
-// own get the [server] one.
+// An empty list is the whole list (allow-transfer = [] allows nobody, notify = [] notifies
+// nobody); listen = [] is an error. Relative zone file paths are taken relative to the config
+// file's directory. Unknown keys are errors (a typo must not silently change behaviour).
+// Returns false with a one-line `error` ("FILE:LINE:COLUMN: message" when the place is known).
+// Zones without a check-level of their own get the [server] one.
 bool load_config_file(const std::filesystem::path& path, server_config& out, std::string& error);
 
 // Checks what can be checked without touching the network or zone files: endpoints parse,
