@@ -175,6 +175,10 @@ bool read_server(const toml::table& table, server_config& out, const std::string
       ok = integer(node, out.tcp_max_buffer, 1024, 1 << 30, key, file, error);
     } else if (key == "axfr-max-concurrent") {
       ok = integer(node, out.axfr_max_concurrent, 1, 100'000, key, file, error);
+    } else if (key == "axfr-max-time-ms") {
+      std::int64_t ms = 0;
+      ok = integer(node, ms, 1000, 86'400'000, key, file, error);
+      out.axfr_max_time = std::chrono::milliseconds(ms);
     } else if (key == "version") ok = text(node, out.version_text, key, file, error);
     else if (key == "identity") ok = text(node, out.identity_text, key, file, error);
     else if (key == "rate-limit") ok = integer(node, out.rate_limit, 0, 1'000'000, key, file, error);

@@ -79,6 +79,7 @@ int main(int argc, char** argv) try {
   unsigned tcp_max_connections = 0;
   std::size_t tcp_max_buffer = 0;
   unsigned axfr_max_concurrent = 0;
+  unsigned axfr_max_time_ms = 0;
   std::string identity, version_text;
   unsigned rate_limit = 0, rate_limit_slip = 0;
   std::string user;
@@ -129,6 +130,10 @@ int main(int argc, char** argv) try {
   app.add_option("--axfr-max-concurrent", axfr_max_concurrent,
                  "zone transfers streamed at once; more are answered SERVFAIL (default 10)")
       ->check(CLI::Range(1u, 100000u));
+  app.add_option("--axfr-max-time", axfr_max_time_ms,
+                 "longest a zone transfer may take, in milliseconds, however steadily the client "
+                 "reads (default 3600000)")
+      ->check(CLI::Range(1000u, 86400000u));
   app.add_option("--identity", identity, "answer for CH TXT id.server (default: refuse)");
   app.add_option("--server-version", version_text, "answer for CH TXT version.bind (default: refuse)");
   auto* rate_limit_option =
@@ -189,6 +194,7 @@ int main(int argc, char** argv) try {
   if (tcp_max_connections != 0) config.tcp_max_connections = tcp_max_connections;
   if (tcp_max_buffer != 0) config.tcp_max_buffer = tcp_max_buffer;
   if (axfr_max_concurrent != 0) config.axfr_max_concurrent = axfr_max_concurrent;
+  if (axfr_max_time_ms != 0) config.axfr_max_time = std::chrono::milliseconds(axfr_max_time_ms);
   if (!identity.empty()) config.identity_text = identity;
   if (!version_text.empty()) config.version_text = version_text;
   if (rate_limit_option->count() > 0) config.rate_limit = rate_limit;

@@ -76,11 +76,15 @@ query_record make_query_record(std::span<const std::uint8_t> query, const reques
   return r;
 }
 
+std::string client_text(const request_info& client) {
+  const std::string address = address_text(client);
+  return client.is_v6 ? fmt::format("[{}]:{}", address, client.port)
+                      : fmt::format("{}:{}", address, client.port);
+}
+
 void append_query_fields(std::string& out, const query_record& r) {
   auto it = std::back_inserter(out);
-  const std::string address = address_text(r.client);
-  if (r.client.is_v6) fmt::format_to(it, "[{}]:{}", address, r.client.port);
-  else fmt::format_to(it, "{}:{}", address, r.client.port);
+  out += client_text(r.client);
   const auto qname = qname_text(r);
   fmt::format_to(it, " {} {} {} {} {} {} {} {}", r.client.via == transport::udp ? "udp" : "tcp",
                  qname ? *qname : "-", r.has_question ? dns::to_string(r.qclass) : "-",

@@ -61,6 +61,9 @@ query_record make_query_record(std::span<const std::uint8_t> query, const reques
                                const outcome& result, std::chrono::system_clock::time_point now,
                                std::chrono::steady_clock::duration elapsed) noexcept;
 
+// "192.0.2.1:5353" or "[2001:db8::1]:5353": the CLIENT field, also used in other log lines.
+std::string client_text(const request_info& client);
+
 // Appends the text form's fields from CLIENT on (no time, no newline).
 void append_query_fields(std::string& out, const query_record& r);
 // Appends a whole line ('\n' included) in `format`.

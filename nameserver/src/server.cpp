@@ -178,6 +178,7 @@ bool server::start(std::string& error) {
   transport.tcp_max_connections = s.config.tcp_max_connections;
   transport.tcp_max_pending_output = s.config.tcp_max_buffer;
   transport.axfr_max_concurrent = s.config.axfr_max_concurrent;
+  transport.axfr_max_time = s.config.axfr_max_time;
   transport.udp_max_response = std::max<std::uint16_t>(512, s.config.edns_udp_size);
   s.context = std::make_unique<server_context>(std::move(options), transport);
   if (s.config.rate_limit > 0) {

@@ -72,6 +72,9 @@ struct transport_settings {
   // go over it.
   std::size_t tcp_max_pending_output = std::size_t{128} * 1024;
   unsigned axfr_max_concurrent = 10;  // over all workers
+  // The longest a zone transfer may take, from its query to its last byte written; within it a
+  // transfer is only cut when its client stops reading for tcp_idle_timeout.
+  std::chrono::milliseconds axfr_max_time{3'600'000};
   std::uint16_t udp_max_response = 1232;
 };
 

@@ -142,8 +142,18 @@ void server_worker::sweep() {
   // Under pressure (over three quarters of the allowed connections) idle clients get a quarter
   // of the usual time (RFC 7766 §6.2.3 lets servers shorten the timeout under load).
   if (connection_count_ * 4 >= std::size_t{max_connections_} * 3) timeout /= 4;
-  const auto cutoff = std::chrono::steady_clock::now() - timeout;
-  while (oldest_ != nullptr && oldest_->last_active() < cutoff) oldest_->close();
+  const auto now = std::chrono::steady_clock::now();
+  const auto cutoff = now - timeout;
+  // Connections quiet for half the timeout are looked at (oldest first): one whose client
+  // acknowledged output since the last look is active again and moves to the newest end, where
+  // the walk stops; the others are closed once quiet for the whole timeout. A client that
+  // stops reading is so closed between one and one and a half timeouts after its last progress.
+  const auto look_from = now - timeout / 2;
+  for (tcp_connection* c = oldest_; c != nullptr && c->last_active() < look_from;) {
+    tcp_connection* next = c->newer;  // review() may close c, which unlinks it, or move it
+    c->review(now, cutoff);
+    c = next;
+  }
 }
 
 }  // namespace dnskit::nameserver

@@ -1,9 +1,13 @@
 #include "tcp_connection.hpp"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
 #include <algorithm>
 #include <cstring>
 
 #include "log.hpp"
+#include "query_log_format.hpp"
 #include "server_worker.hpp"
 
 namespace dnskit::nameserver {
@@ -82,9 +86,48 @@ bool tcp_connection::frame_complete() const noexcept {
   return held >= 2 + length;
 }
 
-void tcp_connection::touch() {
-  last_active_ = std::chrono::steady_clock::now();
+void tcp_connection::touch(std::chrono::steady_clock::time_point now) {
+  last_active_ = now;
   worker_.connection_active(this);
+}
+
+bool tcp_connection::client_acknowledged_more() noexcept {
+  if (!writing_) return false;
+  // SIOCOUTQ (tcp(7)): bytes in the send queue the peer has not acknowledged yet. The client's
+  // kernel acknowledges what fits its receive buffer, so once that is full the count only moves
+  // when the client reads.
+  int unacknowledged = 0;
+  if (::ioctl(socket_.native_handle(), SIOCOUTQ, &unacknowledged) != 0 || unacknowledged < 0) {
+    return false;
+  }
+  // A write the kernel took whose completion has not run yet is in the queue but not in
+  // bytes_written_: no conclusion until it is.
+  if (static_cast<std::uint64_t>(unacknowledged) > bytes_written_) return false;
+  const std::uint64_t acknowledged = bytes_written_ - static_cast<std::uint64_t>(unacknowledged);
+  if (acknowledged <= bytes_acknowledged_) return false;
+  bytes_acknowledged_ = acknowledged;
+  return true;
+}
+
+void tcp_connection::review(std::chrono::steady_clock::time_point now,
+                            std::chrono::steady_clock::time_point cutoff) {
+  if (closed_) return;
+  if (transfer_overdue(now)) {
+    cut_transfer("it ran past --axfr-max-time");
+  } else if (client_acknowledged_more()) {
+    touch(now);
+  } else if (last_active_ < cutoff) {
+    if (transfer_deadline_) cut_transfer("the client stopped reading (--tcp-idle-timeout)");
+    else close();
+  }
+}
+
+void tcp_connection::cut_transfer(std::string_view why) {
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - transfer_started_);
+  log::warning("zone transfer to {} cut after {} ms and {} bytes: {}", client_text(client_),
+               took.count(), bytes_written_, why);
+  close();
 }
 
 void tcp_connection::pump() {
@@ -112,6 +155,8 @@ void tcp_connection::pump() {
   if (!reading_ && !done_reading && !axfr_ && !frame_waiting && pending_output() < limit) {
     start_read();
   }
+  // The transfer is over once its last byte is written.
+  if (transfer_deadline_ && !axfr_ && pending_output() == 0) transfer_deadline_.reset();
   // Everything owed is written and no more queries will come: done (a partial frame left by
   // a client that stopped sending is dropped).
   if (done_reading && !reading_ && idle() && !frame_waiting) close();
@@ -133,6 +178,8 @@ bool tcp_connection::answer_next_frame() {
       axfr_slot_ = std::move(slot);
       axfr_zones_ = worker_.zones().shared();
       axfr_.emplace(query, *axfr_zones_, options);
+      transfer_started_ = std::chrono::steady_clock::now();
+      transfer_deadline_ = transfer_started_ + worker_.context().transport.axfr_max_time;
     } else {
       // As BIND does past transfers-out (NSD and Knot have no such limit): SERVFAIL, a
       // temporary failure, so a secondary retries at its SOA retry interval. REFUSED would say
@@ -198,7 +245,7 @@ void tcp_connection::start_read() {
         self->in_size_ += n;
         // Only a whole query is activity: a frame trickled in byte by byte does not keep the
         // connection from the idle timeout (as Knot's tcp-io-timeout bounds a slow query).
-        if (self->frame_complete()) self->touch();
+        if (self->frame_complete()) self->touch(std::chrono::steady_clock::now());
         self->pump();
       });
 }
@@ -222,7 +269,14 @@ void tcp_connection::write_some() {
           return;
         }
         self->sending_offset_ += n;
-        self->touch();
+        self->bytes_written_ += n;
+        const auto now = std::chrono::steady_clock::now();
+        if (self->transfer_overdue(now)) {
+          self->writing_ = false;
+          self->cut_transfer("it ran past --axfr-max-time");
+          return;
+        }
+        self->touch(now);
         if (self->sending_offset_ < self->sending_.size()) {
           self->write_some();
           return;

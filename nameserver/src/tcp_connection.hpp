@@ -8,13 +8,21 @@
 //
 // Memory per connection follows what the client actually sent: the input buffer grows with the
 // bytes received (not with the length a frame announces), and large buffers are given back once
-// drained. Only whole queries and written answers count as activity, so a client that trickles
-// a query byte by byte (or announces a long one and goes silent) is closed by the idle timeout.
+// drained.
+//
+// The idle timeout counts time without useful work (RFC 7766 §6.2.3 leaves its measure to the
+// server). Activity is a whole query, and output the client takes: a write the socket completes
+// or, while a write waits, bytes the client acknowledged (the kernel wakes a blocked writer only
+// once a third of the send buffer has drained, which at 20 KB/s can take minutes; review() asks
+// it). A query trickled byte by byte or a length that announces more than comes is not activity,
+// so it does not keep a connection open. A zone transfer also ends at --axfr-max-time, however
+// steadily its client reads.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "dnskit/nameserver/axfr.hpp"
@@ -45,6 +53,12 @@ class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
 
   bool idle() const noexcept { return !writing_ && pending_output() == 0 && !axfr_; }
   std::chrono::steady_clock::time_point last_active() const noexcept { return last_active_; }
+  // For the idle sweep, on a connection quiet for a while: output the client acknowledged since
+  // the last look counts as activity (the connection moves to the newest end); without it the
+  // connection is closed once quiet since before `cutoff`. A transfer past --axfr-max-time is
+  // closed in any case.
+  void review(std::chrono::steady_clock::time_point now,
+              std::chrono::steady_clock::time_point cutoff);
 
   // Intrusive list links, owned by the worker (oldest activity first).
   tcp_connection* older = nullptr;
@@ -60,9 +74,14 @@ class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
   std::size_t pending_output() const noexcept {
     return queue_.size() + (sending_.size() - sending_offset_);
   }
-  void touch();
+  void touch(std::chrono::steady_clock::time_point now);
   bool frame_complete() const noexcept;
   void end_transfer();
+  bool client_acknowledged_more() noexcept;
+  bool transfer_overdue(std::chrono::steady_clock::time_point now) const noexcept {
+    return transfer_deadline_ && now >= *transfer_deadline_;
+  }
+  void cut_transfer(std::string_view why);
 
   server_worker& worker_;
   asio::ip::tcp::socket socket_;
@@ -79,6 +98,14 @@ class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
   std::shared_ptr<const zones::zone_set> axfr_zones_;  // keeps the transferred snapshot alive
   transfer_limit::slot axfr_slot_;
   std::chrono::steady_clock::time_point last_active_;
+  // Output progress: bytes the socket has taken, and how many of them the client had
+  // acknowledged at the last look (review()).
+  std::uint64_t bytes_written_ = 0;
+  std::uint64_t bytes_acknowledged_ = 0;
+  // While a transfer runs (from its query until its last byte is written): when it started and
+  // when --axfr-max-time ends it.
+  std::chrono::steady_clock::time_point transfer_started_;
+  std::optional<std::chrono::steady_clock::time_point> transfer_deadline_;
   bool reading_ = false;
   bool writing_ = false;
   bool finishing_ = false;

@@ -209,3 +209,14 @@ TEST_CASE("config lists: a list flag's 'none' is the empty list", "[unit]") {
   CHECK_FALSE(list_from_flag("--notify", {"none", "127.0.0.1:53"}, out, error));
   CHECK(error.find("--notify") != std::string::npos);
 }
+
+TEST_CASE("config lists: axfr-max-time-ms absent, set and out of range", "[unit]") {
+  config_files files;
+  CHECK(files.load("[server]\nthreads = 1\n").axfr_max_time == std::chrono::hours(1));
+  CHECK(files.load("[server]\naxfr-max-time-ms = 5000\n").axfr_max_time ==
+        std::chrono::milliseconds(5000));
+  CHECK(files.fail("[server]\naxfr-max-time-ms = 999\n").find("axfr-max-time-ms") !=
+        std::string::npos);
+  CHECK(files.fail("[server]\naxfr-max-time-ms = 86400001\n").find("ns.toml:2:") !=
+        std::string::npos);
+}

@@ -73,6 +73,9 @@ struct server_config {
   std::size_t tcp_max_buffer = std::size_t{128} * 1024;
   // Zone transfers streaming at once over all connections; more are answered SERVFAIL.
   unsigned axfr_max_concurrent = 10;
+  // The longest one zone transfer may take, however steadily its client reads (a transfer is
+  // otherwise timed by the client's progress: cut after tcp_idle_timeout without any).
+  std::chrono::milliseconds axfr_max_time{3'600'000};
   // CH TXT version.bind / id.server answers; empty: REFUSED.
   std::string version_text;
   std::string identity_text;
@@ -105,7 +108,7 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 //             notify = ["127.0.0.1:5301"], log-level = "info",
 //             query-log = false | true | "FILE" ("-": stdout), query-log-format = "text",
 //             edns-udp-size = 1232, tcp-idle-timeout-ms = 10000, tcp-max-connections = 1000,
-//             tcp-max-buffer = 131072, axfr-max-concurrent = 10,
+//             tcp-max-buffer = 131072, axfr-max-concurrent = 10, axfr-max-time-ms = 3600000,
 //             version = "dnskit", identity = "ns1", rate-limit = 0, rate-limit-slip = 2,
 //             user = "nobody", check-level = "bind"
 //   [http]    listen = "127.0.0.1:8053"
