@@ -170,6 +170,9 @@ bool tcp_connection::answer_next_frame() {
   const std::span<const std::uint8_t> query(in_.data() + in_used_ + 2, length);
   const auto buffer = worker_.tcp_answer_buffer();
   const outcome result = worker_.process(query, client_, buffer);
+  // Only a frame that gets an answer is activity: zero-length frames and messages dropped
+  // unanswered (responses, malformed ones) leave the idle timer running.
+  if (result.what != outcome::action::drop) touch(std::chrono::steady_clock::now());
   if (result.what == outcome::action::reply && result.size > 0) {
     append_answer(buffer.first(result.size));
   } else if (result.what == outcome::action::transfer) {
@@ -178,7 +181,7 @@ bool tcp_connection::answer_next_frame() {
       axfr_slot_ = std::move(slot);
       axfr_zones_ = worker_.zones().shared();
       axfr_.emplace(query, *axfr_zones_, options);
-      transfer_started_ = std::chrono::steady_clock::now();
+      transfer_started_ = last_active_;
       transfer_deadline_ = transfer_started_ + worker_.context().transport.axfr_max_time;
     } else {
       // As BIND does past transfers-out (NSD and Knot have no such limit): SERVFAIL, a
@@ -242,10 +245,10 @@ void tcp_connection::start_read() {
           }
           return;
         }
+        // Bytes received are not activity by themselves: a frame trickled in byte by byte
+        // does not keep the connection from the idle timeout (as Knot's tcp-io-timeout bounds
+        // a slow query); answering it does (answer_next_frame).
         self->in_size_ += n;
-        // Only a whole query is activity: a frame trickled in byte by byte does not keep the
-        // connection from the idle timeout (as Knot's tcp-io-timeout bounds a slow query).
-        if (self->frame_complete()) self->touch(std::chrono::steady_clock::now());
         self->pump();
       });
 }

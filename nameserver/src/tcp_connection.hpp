@@ -11,12 +11,13 @@
 // drained.
 //
 // The idle timeout counts time without useful work (RFC 7766 §6.2.3 leaves its measure to the
-// server). Activity is a whole query, and output the client takes: a write the socket completes
-// or, while a write waits, bytes the client acknowledged (the kernel wakes a blocked writer only
-// once a third of the send buffer has drained, which at 20 KB/s can take minutes; review() asks
-// it). A query trickled byte by byte or a length that announces more than comes is not activity,
-// so it does not keep a connection open. A zone transfer also ends at --axfr-max-time, however
-// steadily its client reads.
+// server). Activity is a query that gets an answer or starts a transfer, and output the client
+// takes: a write the socket completes or, while a write waits, bytes the client acknowledged
+// (the kernel wakes a blocked writer only once a third of the send buffer has drained, which at
+// 20 KB/s can take minutes; review() asks it). A query trickled byte by byte, a length that
+// announces more than comes, zero-length frames and frames that get no answer (responses,
+// malformed messages) are not activity, so they do not keep a connection open. A zone transfer
+// also ends at --axfr-max-time, however steadily its client reads.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
