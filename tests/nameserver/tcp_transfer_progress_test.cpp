@@ -150,18 +150,19 @@ TEST_CASE("transfer: a client reading at 20 KB/s is served past many idle timeou
           "[integration]") {
   temp_dir dir;
   // 50,000 records, about 6 MB: more than the server's socket takes at once, so the server must
-  // keep the connection to finish. 6 s at 20 KB/s against an idle timeout of 1 s, then the rest
-  // read at full speed.
+  // keep the connection to finish. 8 s at 20 KB/s against an idle timeout of 2 s (the client's
+  // progress shows every half second or so, a loaded machine may pause it), then the rest read
+  // at full speed.
   const auto file = write_sized_zone(dir, "slow.test.", 50000);
-  auto server = start_server({"--zone", file.string(), "--tcp-idle-timeout", "1000"});
+  auto server = start_server({"--zone", file.string(), "--tcp-idle-timeout", "2000"});
   const pid_t pid = server->process().pid();
   const std::size_t base_fds = open_fds(pid);
   slow_reading how;
-  how.slow_for = 6s;
+  how.slow_for = 8s;
   const auto r = slow_transfer(server->port(), "slow.test.", how,
                                [&] { return open_fds(pid) == base_fds + 1; });
   INFO(describe(r));
-  std::cout << "transfer: 6 s at 20 KB/s, idle timeout 1 s, then full speed: " << describe(r) << "\n";
+  std::cout << "transfer: 8 s at 20 KB/s, idle timeout 2 s, then full speed: " << describe(r) << "\n";
   CHECK(r.held_while_slow);
   CHECK_FALSE(r.closed);
   CHECK_FALSE(r.bad);
@@ -200,17 +201,18 @@ TEST_CASE("transfer: --axfr-max-time ends a transfer that progresses too slowly"
           "[integration]") {
   temp_dir dir;
   const auto file = write_sized_zone(dir, "limit.test.", 50000);  // 6 MB: 5 minutes at 20 KB/s
-  auto server = start_server({"--zone", file.string(), "--tcp-idle-timeout", "1000",
+  // The idle timeout is longer than the limit, so what ends the transfer is the limit.
+  auto server = start_server({"--zone", file.string(), "--tcp-idle-timeout", "3000",
                               "--axfr-max-time", "2000"});
   const pid_t pid = server->process().pid();
   const std::size_t base_fds = open_fds(pid);
   slow_reading how;
-  how.slow_for = 5s;
-  how.limit = 5500ms;
+  how.slow_for = 6s;
+  how.limit = 6500ms;
   const auto r = slow_transfer(server->port(), "limit.test.", how,
                                [&] { return open_fds(pid) == base_fds + 1; });
   INFO(describe(r));
-  CHECK_FALSE(r.held_while_slow);  // the server let go within the 5 s
+  CHECK_FALSE(r.held_while_slow);  // the server let go within the 6 s
   CHECK(r.soa < 2);
   CHECK(wait_log(*server, "ran past --axfr-max-time"));
   CHECK_FALSE(contains(server->stderr_text(), "the client stopped reading"));
