@@ -147,7 +147,8 @@ void server_worker::sweep() {
   // Connections quiet for half the timeout are looked at (oldest first): one whose client
   // acknowledged output since the last look is active again and moves to the newest end, where
   // the walk stops; the others are closed once quiet for the whole timeout. A client that
-  // stops reading is so closed between one and one and a half timeouts after its last progress.
+  // stops reading is so closed between one and two timeouts after its last progress (its last
+  // progress may be seen up to half a timeout and a sweep period late).
   const auto look_from = now - timeout / 2;
   for (tcp_connection* c = oldest_; c != nullptr && c->last_active() < look_from;) {
     tcp_connection* next = c->newer;  // review() may close c, which unlinks it, or move it

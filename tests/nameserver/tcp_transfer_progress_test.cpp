@@ -190,7 +190,7 @@ TEST_CASE("transfer: a client that stops reading is cut after the idle timeout",
   std::cout << "transfer: a reader that never reads was cut after "
             << std::chrono::duration_cast<std::chrono::milliseconds>(waited).count() << " ms\n";
   CHECK(waited >= 800ms);  // the transfer started a little before `start`
-  CHECK(waited < 5s);      // idle timeout 1 s, and at most half as long again
+  CHECK(waited < 5s);      // idle timeout 1 s: at most twice that, and room for a loaded machine
   CHECK(wait_log(*server, "the client stopped reading"));
   ::close(fd);
   // The server still serves.
