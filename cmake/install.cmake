@@ -85,6 +85,10 @@ foreach(dep IN LISTS dnskit_used)
     endif()
   elseif(namespace STREQUAL "fmt" OR namespace STREQUAL "Threads")
     # already in the list
+  elseif(namespace STREQUAL "OpenSSL")
+    # OpenSSL::Crypto (the TSIG HMAC): its pkg-config module is libcrypto.
+    list(APPEND dnskit_find_packages OpenSSL)
+    list(APPEND dnskit_pc_requires libcrypto)
   else()
     # tomlplusplus::tomlplusplus, nlohmann_json::nlohmann_json, CLI11::CLI11, ...: the
     # namespace is the package name in Debian's CMake configs.
