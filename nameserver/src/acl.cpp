@@ -42,6 +42,7 @@ acl acl::loopback() {
 }
 
 bool acl::add(std::string_view cidr, std::string& error) {
+  if (cidr.starts_with("key:")) return add_key(cidr.substr(4), error);
   const std::string text(cidr);
   const auto slash = text.find('/');
   const std::string address = text.substr(0, slash);
@@ -73,6 +74,17 @@ bool acl::add(std::string_view cidr, std::string& error) {
   return true;
 }
 
+bool acl::add_key(std::string_view key_name, std::string& error) {
+  std::error_code ec;
+  dns::name n = key_name.empty() ? dns::name{} : dns::name::from_text(key_name, ec);
+  if (key_name.empty() || ec) {
+    error = "bad key name in 'key:" + std::string(key_name) + "'";
+    return false;
+  }
+  keys_.push_back(std::move(n));
+  return true;
+}
+
 bool acl::parse(const std::vector<std::string>& cidrs, acl& out, std::string& error) {
   acl list;
   for (const auto& text : cidrs) {
@@ -83,6 +95,11 @@ bool acl::parse(const std::vector<std::string>& cidrs, acl& out, std::string& er
 }
 
 bool acl::allows(const request_info& client) const noexcept {
+  if (client.tsig_key != nullptr) {
+    for (const auto& k : keys_) {
+      if (k == *client.tsig_key) return true;
+    }
+  }
   return allows(client.address, client.is_v6);
 }
 

@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
+#include "config_tsig.hpp"
 #include "dnskit/dns/name.hpp"
 
 namespace dnskit::nameserver {
@@ -396,8 +397,10 @@ bool load_config_file(const std::filesystem::path& path, server_config& out, std
         if (!read_zone(*table, zone, base, file, error)) return false;
         out.zones.push_back(std::move(zone));
       }
+    } else if (key == "key") {
+      if (!detail::read_key_tables(node, out, file, error)) return false;
     } else {
-      error = fmt::format("{}{}: unknown section '{}' (expected [server], [http] or [[zone]])", file,
+      error = fmt::format("{}{}: unknown section '{}' (expected [server], [http], [[zone]] or [[key]])", file,
                           place(key_node.source()), key);
       return false;
     }
@@ -437,6 +440,8 @@ bool validate(const server_config& config, std::string& error) {
     error = fmt::format("threads: {} is too many (at most 1024)", config.threads);
     return false;
   }
+  dns::tsig::keyring keys;
+  if (!detail::build_keyring(config, keys, error)) return false;
   std::set<dns::name> seen;
   for (const auto& z : config.zones) {
     std::error_code ec;

@@ -1,7 +1,8 @@
 // nameserver: the authoritative DNS server (DESIGN.md §4).
 //
 //   nameserver [--config FILE] [--listen ADDR:PORT]... [--zone [ORIGIN=]FILE]... [--threads N]
-//              [--allow-transfer CIDR|none]... [--notify ADDR:PORT|none]... [--log-level LEVEL]
+//              [--allow-transfer CIDR|key:NAME|none]... [--tsig-key [ALG:]NAME:SECRET]...
+//              [--notify ADDR:PORT[,key:NAME]|none]... [--log-level LEVEL]
 //              [--query-log [FILE]] [--query-log-format text|json] [--check]
 //              [--check-level bind|strict] [--http ADDR:PORT] [--rate-limit N]
 //              [--rate-limit-slip K] [--user NAME]
@@ -69,7 +70,7 @@ int main(int argc, char** argv) try {
       "Signals: SIGHUP reloads every zone, SIGINT/SIGTERM stop.");
 
   std::string config_file;
-  std::vector<std::string> listen, zones, allow_transfer, notify;
+  std::vector<std::string> listen, zones, allow_transfer, notify, tsig_keys;
   unsigned threads = 0;
   std::string log_level;
   std::string query_log_target, query_log_format, http;
@@ -93,8 +94,12 @@ int main(int argc, char** argv) try {
   app.add_option("--threads", threads, "worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
   app.add_option("--allow-transfer", allow_transfer,
-                 "CIDR prefix allowed to transfer zones by AXFR (repeatable; 'none': nobody; "
-                 "default: loopback)")
+                 "CIDR prefix, or key:NAME (a request signed with that TSIG key), allowed to "
+                 "transfer zones by AXFR (repeatable; 'none': nobody; default: loopback)")
+      ->take_all();
+  app.add_option("--tsig-key", tsig_keys,
+                 "TSIG key [ALGORITHM:]NAME:BASE64SECRET as dig -y takes it; ALGORITHM "
+                 "hmac-sha256 (default), hmac-sha1 or hmac-sha512 (repeatable)")
       ->take_all();
   app.add_option("--notify", notify,
                  "secondary ADDR:PORT to send NOTIFY when a zone changes (repeatable; 'none': "
@@ -182,6 +187,7 @@ int main(int argc, char** argv) try {
   if (!notify.empty() && !ns::list_from_flag("--notify", notify, config.notify, error)) {
     return fail(error);
   }
+  if (!tsig_keys.empty()) config.tsig_keys = tsig_keys;
   if (!log_level.empty()) config.log_level = log_level;
   if (query_log_option->count() > 0) {
     config.query_log = true;

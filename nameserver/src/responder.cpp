@@ -260,6 +260,7 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
                 ? std::clamp<std::size_t>(q.udp_size, udp_minimum, options_.max_udp_payload)
                 : udp_minimum;
   }
+  limit -= std::min(limit - detail::header_size, client.tsig_reserve);  // tsig_responder.cpp
   opt_reply opt;
   opt.present = q.has_opt && status == parse_status::ok;
   opt.payload = options_.max_udp_payload;

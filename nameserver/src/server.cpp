@@ -18,6 +18,7 @@
 #include "notify_sender.hpp"
 #include "reload_zones.hpp"
 #include "server_asio.hpp"
+#include "config_tsig.hpp"
 #include "server_context.hpp"
 #include "http_server.hpp"
 #include "server_status.hpp"
@@ -33,6 +34,7 @@ constexpr auto stop_deadline = std::chrono::seconds(5);
 bool make_responder_options(const server_config& config, responder_options& out,
                             std::string& error) {
   out.max_udp_payload = config.edns_udp_size;
+  if (!detail::build_keyring(config, out.tsig_keys, error)) return false;
   if (!config.version_text.empty()) out.version = config.version_text;
   if (!config.identity_text.empty()) out.identity = config.identity_text;
   // Zones without a list of their own use this one; an empty list allows nobody.

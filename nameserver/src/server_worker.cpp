@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <arpa/inet.h>
 
+#include "dnskit/nameserver/tsig_responder.hpp"
 #include "log.hpp"
 #include "server_query_log.hpp"
 #include "tcp_connection.hpp"
@@ -70,14 +71,20 @@ void server_worker::zones_changed() {
 
 outcome server_worker::process(std::span<const std::uint8_t> query, const request_info& client,
                                std::span<std::uint8_t> out) {
+  const auto respond = [&] {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    return respond_with_tsig(context_.query_processor, query, client, zones_.get(), scratch_, out,
+                             static_cast<std::uint64_t>(now.count()), tsig_state_);
+  };
   query_log* const query_logger = context_.query_logger.get();
   if (query_logger == nullptr) {
-    const outcome result = context_.query_processor.respond(query, client, zones_.get(), scratch_, out);
+    const outcome result = respond();
     count_query(counters_, client, result);
     return result;
   }
   const auto start = std::chrono::steady_clock::now();
-  const outcome result = context_.query_processor.respond(query, client, zones_.get(), scratch_, out);
+  const outcome result = respond();
   query_logger->record(index_, query, client, result, std::chrono::steady_clock::now() - start);
   count_query(counters_, client, result);
   return result;

@@ -51,6 +51,8 @@ class server_worker {
   // Runs the query processor (and the query log) on one query.
   outcome process(std::span<const std::uint8_t> query, const request_info& client,
                   std::span<std::uint8_t> out);
+  // The TSIG verification of the last query process() saw (what signs a transfer it started).
+  const dns::tsig::request_state& tsig_state() const noexcept { return tsig_state_; }
   // A 65535-byte buffer for TCP answers and AXFR messages.
   std::span<std::uint8_t> tcp_answer_buffer() noexcept { return tcp_answer_; }
   bool stopping() const noexcept { return stopping_; }
@@ -76,6 +78,7 @@ class server_worker {
   asio::io_context io_{1};
   zone_view zones_;
   scratch scratch_;
+  dns::tsig::request_state tsig_state_;
   std::vector<std::uint8_t> tcp_answer_;
   std::vector<std::unique_ptr<udp_listener>> udp_;
   std::vector<std::shared_ptr<tcp_listener>> tcp_;

@@ -75,6 +75,7 @@ void tcp_connection::close() {
 
 void tcp_connection::end_transfer() {
   axfr_.reset();
+  axfr_signer_.reset();
   axfr_zones_.reset();
   axfr_slot_.release();
 }
@@ -137,7 +138,7 @@ void tcp_connection::pump() {
   while (!closed_ && pending_output() < limit) {
     if (axfr_) {
       const auto buffer = worker_.tcp_answer_buffer();
-      const std::size_t n = axfr_->next(buffer);
+      const std::size_t n = axfr_signer_.sign(buffer, axfr_->next(axfr_signer_.room(buffer)));
       if (n == 0) {
         end_transfer();
         continue;
@@ -183,6 +184,7 @@ bool tcp_connection::answer_next_frame() {
       axfr_.emplace(query, *axfr_zones_, options);
       transfer_started_ = last_active_;
       transfer_deadline_ = transfer_started_ + worker_.context().transport.axfr_max_time;
+      axfr_signer_.start(worker_.tsig_state());
     } else {
       // As BIND does past transfers-out (NSD and Knot have no such limit): SERVFAIL, a
       // temporary failure, so a secondary retries at its SOA retry interval. REFUSED would say
@@ -190,7 +192,10 @@ bool tcp_connection::answer_next_frame() {
       // closing the connection would look like a network fault and invite an immediate retry.
       log::warning("zone transfer not started: {} already running (--axfr-max-concurrent)",
                    worker_.context().transfers.max());
-      const std::size_t n = axfr_busy_answer(query, options, buffer);
+      axfr_signer_.start(worker_.tsig_state());
+      const std::size_t n =
+          axfr_signer_.sign(buffer, axfr_busy_answer(query, options, axfr_signer_.room(buffer)));
+      axfr_signer_.reset();
       if (n > 0) append_answer(buffer.first(n));
     }
   }

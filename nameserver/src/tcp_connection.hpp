@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "dnskit/nameserver/axfr.hpp"
+#include "tsig_transfer.hpp"
 #include "dnskit/nameserver/request.hpp"
 #include "server_asio.hpp"
 #include "transfer_limit.hpp"
@@ -96,6 +97,7 @@ class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
   std::vector<std::uint8_t> sending_;
   std::size_t sending_offset_ = 0;
   std::optional<axfr_stream> axfr_;
+  transfer_signer axfr_signer_;  // TSIG on each message when the request was signed
   std::shared_ptr<const zones::zone_set> axfr_zones_;  // keeps the transferred snapshot alive
   transfer_limit::slot axfr_slot_;
   std::chrono::steady_clock::time_point last_active_;

@@ -51,8 +51,10 @@ struct server_config {
                                     // and the flags never give an empty list: it is an error)
   unsigned threads = 0;             // 0: one per core
   std::vector<zone_config> zones;
-  // CIDR prefixes; std::nullopt (not given): loopback only; empty: nobody.
+  // CIDR prefixes or key:NAME; std::nullopt (not given): loopback only; empty: nobody.
   std::optional<std::vector<std::string>> allow_transfer;
+  // TSIG keys (RFC 8945) in dig's -y form, [ALGORITHM:]NAME:BASE64SECRET (DESIGN.md §8).
+  std::vector<std::string> tsig_keys;
   std::vector<std::string> notify;          // "ADDR:PORT" of secondaries to NOTIFY on change
   std::string log_level = "info";           // error | warning | info | debug
   bool query_log = false;
@@ -112,6 +114,7 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 //             version = "dnskit", identity = "ns1", rate-limit = 0, rate-limit-slip = 2,
 //             user = "nobody", check-level = "bind"
 //   [http]    listen = "127.0.0.1:8053"
+//   [[key]]   name = "xfr", algorithm = "hmac-sha256", secret = "BASE64"
 //   [[zone]]  origin = "example.test.", file = "example.test.zone",
 //             allow-transfer = [...], notify = [...], check-level = "strict"
 // An empty list is the whole list (allow-transfer = [] allows nobody, notify = [] notifies
@@ -122,7 +125,8 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 bool load_config_file(const std::filesystem::path& path, server_config& out, std::string& error);
 
 // Checks what can be checked without touching the network or zone files: endpoints parse,
-// threads in range, zones have an origin and a file, no zone given twice. One-line `error`.
+// threads in range, zones have an origin and a file, no zone given twice, TSIG keys parse and
+// every allow-transfer key:NAME names one. One-line `error`.
 bool validate(const server_config& config, std::string& error);
 
 }  // namespace dnskit::nameserver

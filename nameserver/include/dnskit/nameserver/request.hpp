@@ -3,7 +3,10 @@
 // client's address. Plain values, no socket types, so query processing stays a pure function
 // that tests and fuzzers call without any I/O.
 #include <array>
+#include <cstddef>
 #include <cstdint>
+
+#include "dnskit/dns/name.hpp"
 
 namespace dnskit::nameserver {
 
@@ -15,6 +18,11 @@ struct request_info {
   std::array<std::uint8_t, 16> address{};
   bool is_v6 = false;
   std::uint16_t port = 0;
+  // TSIG (RFC 8945), set by respond_with_tsig (tsig_responder.hpp) for a request that verified:
+  // the key it was signed with (an allow-transfer `key:NAME` entry admits it), and the octets
+  // every answer must leave free for the TSIG record added after it.
+  const dns::name* tsig_key = nullptr;
+  std::size_t tsig_reserve = 0;
 
   static request_info v4(transport t, std::array<std::uint8_t, 4> a, std::uint16_t port = 0) noexcept {
     request_info r;

@@ -57,6 +57,7 @@
 
 #include "dnskit/dns/name.hpp"
 #include "dnskit/dns/rr_type.hpp"
+#include "dnskit/dns/tsig.hpp"
 #include "dnskit/nameserver/acl.hpp"
 #include "dnskit/nameserver/request.hpp"
 
@@ -92,6 +93,8 @@ struct responder_options {
   // Leave the apex NS RRset (and its addresses) out of positive answers, as BIND's
   // `minimal-responses yes`; by default they are there, as NSD and Knot send them.
   bool minimal_responses = false;
+  // TSIG keys (RFC 8945) that signed requests are checked against (respond_with_tsig).
+  dns::tsig::keyring tsig_keys;
 };
 
 // What respond() did, for the caller (transport, query log, rate limiting).
