@@ -418,8 +418,10 @@ bool validate(const server_config& config, std::string& error) {
       return false;
     }
   }
+  dns::name notify_key;
+  bool notify_has_key = false;
   for (const auto& n : config.notify) {
-    if (!parse_endpoint(n, ep, error)) {
+    if (!detail::parse_notify_target(n, ep, notify_key, notify_has_key, error)) {
       error = "notify " + error;
       return false;
     }
@@ -460,7 +462,7 @@ bool validate(const server_config& config, std::string& error) {
     }
     if (z.notify) {
       for (const auto& n : *z.notify) {
-        if (!parse_endpoint(n, ep, error)) {
+        if (!detail::parse_notify_target(n, ep, notify_key, notify_has_key, error)) {
           error = fmt::format("zone '{}': notify {}", z.origin, error);
           return false;
         }

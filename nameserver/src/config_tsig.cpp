@@ -67,6 +67,28 @@ bool check_acl(const std::vector<std::string>& entries, const dns::tsig::keyring
 
 }  // namespace
 
+bool parse_notify_target(std::string_view text, endpoint_spec& at, dns::name& key_name,
+                         bool& has_key, std::string& error) {
+  has_key = false;
+  key_name = dns::name{};
+  const auto comma = text.find(',');
+  if (!parse_endpoint(text.substr(0, comma), at, error)) return false;
+  if (comma == std::string_view::npos) return true;
+  const std::string_view option = text.substr(comma + 1);
+  std::error_code ec;
+  if (!option.starts_with("key:") || option.size() == 4) {
+    error = fmt::format("'{}': after the comma, expected key:NAME", text);
+    return false;
+  }
+  key_name = dns::name::from_text(option.substr(4), ec);
+  if (ec) {
+    error = fmt::format("'{}': bad key name: {}", text, ec.message());
+    return false;
+  }
+  has_key = true;
+  return true;
+}
+
 bool read_key_tables(const toml::node& node, server_config& out, const std::string& file,
                      std::string& error) {
   const toml::array* array = node.as_array();
@@ -102,10 +124,31 @@ bool build_keyring(const server_config& config, dns::tsig::keyring& keys, std::s
       !check_acl(*config.allow_transfer, ring, "allow-transfer", error)) {
     return false;
   }
+  const auto check_notify = [&](const std::vector<std::string>& targets, const std::string& what) {
+    for (const auto& t : targets) {
+      endpoint_spec at;
+      dns::name key_name;
+      bool has_key = false;
+      if (!parse_notify_target(t, at, key_name, has_key, error)) {
+        error = what + " " + error;
+        return false;
+      }
+      if (has_key && ring.find(key_name) == nullptr) {
+        error = fmt::format("{} '{}': key:{} is not a configured key (--tsig-key or [[key]])",
+                            what, t, key_name.to_text());
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!check_notify(config.notify, "notify")) return false;
   for (const auto& z : config.zones) {
     if (z.allow_transfer &&
         !check_acl(*z.allow_transfer, ring, fmt::format("zone '{}': allow-transfer", z.origin),
                    error)) {
+      return false;
+    }
+    if (z.notify && !check_notify(*z.notify, fmt::format("zone '{}': notify", z.origin))) {
       return false;
     }
   }

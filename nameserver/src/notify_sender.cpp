@@ -1,11 +1,21 @@
 #include "notify_sender.hpp"
 
 #include <array>
+#include <chrono>
 
 #include "dnskit/dns/message.hpp"
 #include "log.hpp"
 
 namespace dnskit::nameserver {
+namespace {
+
+std::uint64_t unix_time() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+}  // namespace
 
 struct notify_sender::operation : std::enable_shared_from_this<operation> {
   operation(asio::io_context& io, notify_settings s) : socket(io), timer(io), settings(s) {}
@@ -19,6 +29,8 @@ struct notify_sender::operation : std::enable_shared_from_this<operation> {
   std::uint32_t serial = 0;
   std::uint16_t id = 0;
   std::vector<std::uint8_t> request;
+  std::optional<dns::tsig::key> key;  // the NOTIFY is signed with it (RFC 8945)
+  dns::tsig::mac_bytes request_mac;
   std::array<std::uint8_t, 4096> reply{};
   asio::ip::udp::endpoint from;
   unsigned attempt = 0;
@@ -72,6 +84,17 @@ struct notify_sender::operation : std::enable_shared_from_this<operation> {
         self->receive();  // not the answer to our NOTIFY (RFC 1996 §4.7): ignore it
         return;
       }
+      if (self->key) {
+        // The answer to a signed NOTIFY must be signed with the same key (RFC 8945 §5.3).
+        dns::tsig::response_verifier verifier(*self->key, self->request_mac);
+        const auto st = verifier.verify(std::span(self->reply.data(), n), unix_time());
+        if (st != dns::tsig::status::verified) {
+          log::warning("notify {} serial {} to {}: answer's TSIG: {}", self->zone_text,
+                       self->serial, self->target_text, dns::tsig::to_string(st));
+          self->finish();
+          return;
+        }
+      }
       if (h.rcode_low != 0) {
         log::warning("notify {} serial {} to {}: answered {}", self->zone_text, self->serial,
                      self->target_text, dns::to_string(static_cast<dns::rcode>(h.rcode_low)));
@@ -99,9 +122,10 @@ notify_sender::notify_sender(asio::io_context& io, notify_settings settings)
 notify_sender::~notify_sender() { cancel(); }  // NOLINT(bugprone-exception-escape)
 
 void notify_sender::notify(const dns::name& zone, std::uint32_t serial,
-                           const std::vector<endpoint_spec>& targets) {
+                           const std::vector<notify_target>& targets) {
   std::erase_if(operations_, [](const std::weak_ptr<operation>& w) { return w.expired(); });
-  for (const endpoint_spec& spec : targets) {
+  for (const notify_target& target : targets) {
+    const endpoint_spec& spec = target.at;
     auto op = std::make_shared<operation>(io_, settings_);
     boost::system::error_code ec;
     op->target = {asio::ip::make_address(spec.address, ec), spec.port};
@@ -121,6 +145,18 @@ void notify_sender::notify(const dns::name& zone, std::uint32_t serial,
     m.questions.push_back({zone, dns::rr_type::soa, dns::rr_class::in});
     m.opt.reset();
     op->request = dns::encode(m);
+    if (target.key) {
+      op->key = target.key;
+      std::size_t size = op->request.size();
+      op->request.resize(size + 512);
+      if (const auto sign_ec = dns::tsig::sign_request(op->request, size, *op->key, unix_time(),
+                                                       op->request_mac)) {
+        log::warning("notify {}: signing for {} failed: {}", zone.to_text(), spec.to_string(),
+                     sign_ec.message());
+        continue;
+      }
+      op->request.resize(size);
+    }
     operations_.push_back(op);
     op->start();
   }

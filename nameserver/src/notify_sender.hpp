@@ -5,14 +5,22 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <vector>
 
 #include "dnskit/dns/name.hpp"
+#include "dnskit/dns/tsig.hpp"
 #include "dnskit/nameserver/config.hpp"
 #include "server_asio.hpp"
 
 namespace dnskit::nameserver {
+
+// A secondary to NOTIFY, and the TSIG key to sign the NOTIFY with (RFC 8945), if any.
+struct notify_target {
+  endpoint_spec at;
+  std::optional<dns::tsig::key> key;
+};
 
 struct notify_settings {
   unsigned attempts = 5;
@@ -25,7 +33,8 @@ class notify_sender {
   ~notify_sender();  // NOLINT(bugprone-exception-escape): see the definition
 
   // Sends NOTIFY for `zone` (serial for the log) to each target. Runs on the io_context.
-  void notify(const dns::name& zone, std::uint32_t serial, const std::vector<endpoint_spec>& targets);
+  // A target with a key gets a signed NOTIFY, and its answer is checked against that key.
+  void notify(const dns::name& zone, std::uint32_t serial, const std::vector<notify_target>& targets);
   // Abandons every NOTIFY still waiting for an answer.
   void cancel();
 

@@ -79,12 +79,20 @@ struct server::impl {
 
   explicit impl(server_config c) : config(std::move(c)) {}
 
-  std::vector<endpoint_spec> notify_targets(const zone_config& z) const {
-    std::vector<endpoint_spec> out;
+  std::vector<notify_target> notify_targets(const zone_config& z) const {
+    std::vector<notify_target> out;
     std::string ignored;
     for (const std::string& t : zone_notify(config, z).entries) {
-      endpoint_spec ep;
-      if (parse_endpoint(t, ep, ignored)) out.push_back(ep);
+      notify_target target;
+      dns::name key_name;
+      bool has_key = false;
+      if (!detail::parse_notify_target(t, target.at, key_name, has_key, ignored)) continue;
+      if (has_key) {
+        const dns::tsig::key* k = context->query_processor.options().tsig_keys.find(key_name);
+        if (k == nullptr) continue;  // validate() refuses such a configuration
+        target.key = *k;
+      }
+      out.push_back(std::move(target));
     }
     return out;
   }

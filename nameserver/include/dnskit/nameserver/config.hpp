@@ -55,7 +55,7 @@ struct server_config {
   std::optional<std::vector<std::string>> allow_transfer;
   // TSIG keys (RFC 8945) in dig's -y form, [ALGORITHM:]NAME:BASE64SECRET (DESIGN.md §8).
   std::vector<std::string> tsig_keys;
-  std::vector<std::string> notify;          // "ADDR:PORT" of secondaries to NOTIFY on change
+  std::vector<std::string> notify;  // "ADDR:PORT[,key:NAME]" of secondaries to NOTIFY on change
   std::string log_level = "info";           // error | warning | info | debug
   bool query_log = false;
   // With query_log: where the lines go ("" = the log stream, "-" = stdout, else a file, appended
