@@ -239,7 +239,7 @@ TEST_CASE("tsig: refusals carry the RFC 8945 rcode and TSIG error, never the zon
   }
 }
 
-TEST_CASE("tsig: CIDR entries keep working beside key entries; keys from the TOML config",
+TEST_CASE("tsig: CIDR entries keep working beside key entries, and keys come from the TOML config",
           "[integration][tsig]") {
   {
     bulk_server s({"--tsig-key", "xfr:" + secret, "--allow-transfer", "127.0.0.0/8",

@@ -1,7 +1,9 @@
 #pragma once
 // The query processor: a pure function from query bytes (plus the transport and the client's
 // address) to response bytes, separate from all I/O (DESIGN.md §4). Transports call respond()
-// for every datagram or TCP message; tests and the fuzzer call it directly.
+// for every datagram or TCP message; tests and the fuzzer call it directly. The server calls it
+// through respond_with_tsig (tsig_responder.hpp), which checks a TSIG-signed request first and
+// signs the answer after (RFC 8945).
 //
 // The rules it implements (RFC 1035, 2181, 6891, 8482, 8906, 5936, 1995, 1996), in the order
 // they are checked:
