@@ -13,16 +13,53 @@ namespace dnskit::zones {
 namespace detail {
 namespace {
 
-// Bytes parsed between two hand-backs of a mapping's pages.
-constexpr std::size_t release_step = 8U << 20;
-
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// `text` is the directive `name` ("$ORIGIN"), in any case.
+bool is_directive(std::string_view text, std::string_view name) {
+  return std::equal(text.begin(), text.end(), name.begin(), name.end(),
+                    [](char a, char b) { return (a >= 'a' && a <= 'z' ? a - 32 : a) == b; });
+}
+
+bool is_known_directive(std::string_view text) {
+  return is_directive(text, "$ORIGIN") || is_directive(text, "$TTL") ||
+         is_directive(text, "$INCLUDE") || is_directive(text, "$GENERATE");
+}
+
+// Whether an entry is recognisably zone data: a known directive, or a record with a known type
+// where RFC 1035 §5.1 puts it ([owner] [TTL] [class] type). The first entry of a file that is
+// neither is taken for a file that is not a zone file at all (a password file named by mistake,
+// say): none of its text is quoted back, since it may be a secret.
+bool looks_like_zone_data(const entry& e) {
+  if (e.tokens.empty()) return false;
+  const token& first = e.tokens.front();
+  if (!e.blank_owner && !first.quoted && !first.text.empty() && first.text[0] == '$')
+    return is_known_directive(first.text);
+  const std::size_t start = e.blank_owner ? 0 : 1;
+  for (std::size_t i = start; i < e.tokens.size() && i < start + 3; ++i) {
+    dns::rr_type type{};
+    if (!e.tokens[i].quoted && lookup_type(e.tokens[i].text, type)) return true;
+  }
+  return false;
+}
+
+bool inside(const std::filesystem::path& canonical, const std::filesystem::path& root) {
+  const auto relative = canonical.lexically_relative(root);
+  return !relative.empty() && *relative.begin() != "..";
+}
+
+// The directory $INCLUDE files must be in: the configured one, else the top file's own.
+std::filesystem::path include_root(const parse_options& options, std::filesystem::path file_dir) {
+  std::filesystem::path dir = options.include_directory.empty() ? std::move(file_dir)
+                                                                : options.include_directory;
+  if (dir.empty()) dir = ".";
+  return canonical_or_self(dir);
+}
 
 }  // namespace
 
 // The token as it appears in a message: quoted, cut when long, unprintable bytes as \DDD.
-std::string show(std::string_view text) {
-  constexpr std::size_t max_shown = 60;
+std::string show(std::string_view text, std::size_t max_shown) {
   std::string out = "'";
   const std::size_t n = std::min(text.size(), max_shown);
   for (std::size_t i = 0; i < n; ++i) {
@@ -39,6 +76,11 @@ std::string show(std::string_view text) {
   if (n < text.size()) out += "...";
   out += '\'';
   return out;
+}
+
+std::string show_path(const std::filesystem::path& path) {
+  constexpr std::size_t max_path_shown = 255;
+  return show(path.native(), max_path_shown);
 }
 
 void parser_core::error(const file_context& file, std::uint32_t line, std::uint32_t column,
@@ -63,17 +105,30 @@ void parser_core::warning(const file_context& file, std::uint32_t line, std::uin
   ++result_.warning_count;
 }
 
-void parser_core::parse(std::string_view text, file_context& file, release_fn release,
-                        void* release_ctx) {
+bool parser_core::cancelled(const file_context& file, const entry& e) {
+  if (options_.cancel == nullptr || !options_.cancel->load(std::memory_order_relaxed)) return false;
+  const std::uint32_t line = e.tokens.empty() ? e.error_line : e.tokens.front().line;
+  error(file, line, 0, "load cancelled");
+  result_.cancelled = true;
+  stopped_ = true;
+  return true;
+}
+
+void parser_core::parse(std::string_view text, file_context& file) {
   lexer lx(text);
   entry e;
-  const char* released = text.data();
+  bool first = true;
   while (!stopped_ && lx.next(e)) {
-    handle_entry(e, file);
-    if (release != nullptr && static_cast<std::size_t>(lx.position() - released) > release_step) {
-      released = lx.position();
-      release(release_ctx, released);
+    if (cancelled(file, e)) return;
+    if (first) {
+      first = false;
+      if (!looks_like_zone_data(e)) {
+        const std::uint32_t line = e.tokens.empty() ? e.error_line : e.tokens.front().line;
+        error(file, line, 0, "not a zone file: first line is not a directive or a record");
+        return;
+      }
     }
+    handle_entry(e, file);
   }
 }
 
@@ -248,10 +303,7 @@ void parser_core::handle_directive(const entry& e, file_context& file) {
     }
     return true;
   };
-  const auto is = [&](std::string_view name) {
-    return std::equal(d.text.begin(), d.text.end(), name.begin(), name.end(),
-                      [](char a, char b) { return (a >= 'a' && a <= 'z' ? a - 32 : a) == b; });
-  };
+  const auto is = [&](std::string_view name) { return is_directive(d.text, name); };
   if (is("$ORIGIN")) {
     // RFC 1035 §5.1: a relative $ORIGIN is completed with the current origin.
     if (!expect_args(1, 1)) return;
@@ -287,8 +339,6 @@ void parser_core::handle_directive(const entry& e, file_context& file) {
     error(file, d.line, d.column, "unknown directive " + show(d.text));
   }
 }
-
-void release_pages(void* ctx, const char* upto) { static_cast<file_text*>(ctx)->release(upto); }
 
 std::filesystem::path canonical_or_self(const std::filesystem::path& p) {
   std::error_code ec;
@@ -338,13 +388,22 @@ void parser_core::handle_include(const entry& e, file_context& file) {
   const auto canonical = canonical_or_self(path);
   if (std::find(include_stack_.begin(), include_stack_.end(), canonical) != include_stack_.end()) {
     error(file, path_token.line, path_token.column,
-          "$INCLUDE loop: " + show(path.string()) + " is already being read");
+          "$INCLUDE loop: " + show_path(path) + " is already being read");
+    return;
+  }
+  // Included files stay in one directory tree (as NSD and Knot's include path), so that a zone
+  // file cannot make the server read, say, /etc/shadow (a symbolic link out counts as out).
+  if (!inside(canonical, include_root_)) {
+    error(file, path_token.line, path_token.column,
+          "$INCLUDE file " + show_path(path) + " is outside " + show_path(include_root_) +
+              ", the directory $INCLUDE files are read from (include-directory)");
     return;
   }
   file_text text;
-  if (const auto ec = text.open(path)) {
+  if (auto why = text.read(path, read_limits{options_.max_file_size, options_.cancel});
+      !why.empty()) {
     error(file, path_token.line, path_token.column,
-          "cannot read $INCLUDE file " + show(path.string()) + ": " + ec.message());
+          "cannot read $INCLUDE file " + show_path(path) + ": " + why);
     return;
   }
   const std::string display = path.string();
@@ -355,7 +414,7 @@ void parser_core::handle_include(const entry& e, file_context& file) {
   child.owner = file.owner;
   include_stack_.push_back(canonical);
   ++depth_;
-  parse(text.text(), child, release_pages, &text);
+  parse(text.text(), child);
   --depth_;
   include_stack_.pop_back();
   // The owner-text cache may now describe the included file's last owner.
@@ -383,8 +442,12 @@ parse_result parse_text(std::string_view text, std::string_view filename,
   file.filename = filename;
   file.directory = std::filesystem::path(filename).parent_path();
   file.origin = options.origin;
-  if (options.allow_include && !filename.empty())
-    core.enter_file(detail::canonical_or_self(std::filesystem::path(filename)));
+  if (options.allow_include && !filename.empty()) {
+    core.enter_file(detail::canonical_or_self(std::filesystem::path(filename)),
+                    detail::include_root(options, file.directory));
+  } else if (options.allow_include) {
+    core.enter_file({}, detail::include_root(options, file.directory));
+  }
   core.parse(text, file);
   return result;
 }
@@ -404,12 +467,14 @@ parse_result parse_file(const std::filesystem::path& path, const parse_options& 
   file.directory = path.parent_path();
   file.origin = options.origin;
   detail::file_text text;
-  if (const auto ec = text.open(path)) {
-    core.error(file, 0, 0, "cannot read: " + ec.message());
+  if (auto why = text.read(path, detail::read_limits{options.max_file_size, options.cancel});
+      !why.empty()) {
+    core.error(file, 0, 0, "cannot read: " + why);
+    result.cancelled = options.cancel != nullptr && options.cancel->load();
     return result;
   }
-  core.enter_file(detail::canonical_or_self(path));
-  core.parse(text.text(), file, detail::release_pages, &text);
+  core.enter_file(detail::canonical_or_self(path), detail::include_root(options, file.directory));
+  core.parse(text.text(), file);
   return result;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The parser's state machine, shared by parser.cpp (entries, records, directives, files) and
 // parser_generate.cpp ($GENERATE).
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -25,9 +26,12 @@ struct file_context {
   dns::name owner;
 };
 
-// The token as a message shows it: quoted, cut when long, unprintable bytes as \DDD.
-std::string show(std::string_view text);
-void release_pages(void* file_text_ptr, const char* upto);
+// The token as a message shows it: quoted, at most `max_shown` bytes, unprintable bytes as \DDD.
+// A short excerpt only: a token may come from a file that holds secrets.
+constexpr std::size_t max_token_shown = 32;
+std::string show(std::string_view text, std::size_t max_shown = max_token_shown);
+// A file name as a message shows it (names are the operator's, and longer than tokens).
+std::string show_path(const std::filesystem::path& path);
 std::filesystem::path canonical_or_self(const std::filesystem::path& p);
 
 class parser_core {
@@ -35,14 +39,15 @@ class parser_core {
   parser_core(const parse_options& options, const record_sink& sink, parse_result& result)
       : options_(options), sink_(sink), result_(result), class_(options.default_class) {}
 
-  // Parses one file's text. `release` is called now and then with the bytes already consumed
-  // (parse_file uses it to drop pages of its mapping that are no longer needed).
-  using release_fn = void (*)(void* ctx, const char* upto);
-  void parse(std::string_view text, file_context& file, release_fn release = nullptr,
-             void* release_ctx = nullptr);
+  // Parses one file's text.
+  void parse(std::string_view text, file_context& file);
 
-  // Records the top-level file, so that an $INCLUDE of it is seen as a loop.
-  void enter_file(std::filesystem::path canonical) { include_stack_.push_back(std::move(canonical)); }
+  // Records the top-level file, so that an $INCLUDE of it is seen as a loop, and the directory
+  // $INCLUDE files must be in (canonical).
+  void enter_file(std::filesystem::path canonical, std::filesystem::path include_root) {
+    include_stack_.push_back(std::move(canonical));
+    include_root_ = std::move(include_root);
+  }
 
   bool stopped() const noexcept { return stopped_; }
 
@@ -50,6 +55,7 @@ class parser_core {
   void warning(const file_context& file, std::uint32_t line, std::uint32_t column, std::string message);
 
  private:
+  bool cancelled(const file_context& file, const entry& e);
   void handle_entry(const entry& e, file_context& file);
   void handle_directive(const entry& e, file_context& file);
   void handle_include(const entry& e, file_context& file);
@@ -76,6 +82,7 @@ class parser_core {
   dns::rr_class class_;  // class of the previous record
 
   std::vector<std::filesystem::path> include_stack_;  // files being read, for loop detection
+  std::filesystem::path include_root_;  // $INCLUDE files must be here or below (canonical)
   unsigned depth_ = 0;
 
   dns::record rec_;

@@ -1,77 +1,105 @@
 #include "parser_file.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <system_error>
 
 namespace dnskit::zones::detail {
 namespace {
 
 struct fd_guard {
   int fd;
+  explicit fd_guard(int f) noexcept : fd(f) {}
+  fd_guard(const fd_guard&) = delete;
+  fd_guard& operator=(const fd_guard&) = delete;
   ~fd_guard() {
     if (fd >= 0) ::close(fd);
   }
 };
 
-std::error_code last_error() { return {errno, std::generic_category()}; }
+std::string system_error_text(int error) { return std::generic_category().message(error); }
+
+// Bytes read between two looks at the cancellation flag.
+constexpr std::size_t chunk = std::size_t{8} << 20;
+
+const char* kind_of(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a plain file";
+}
+
+std::string over_limit(std::uint64_t size, std::uint64_t limit, const char* when) {
+  return std::to_string(size) + " bytes " + when + ", over the limit of " + std::to_string(limit) +
+         " bytes (max-zone-file-size)";
+}
+
+bool same_version(const struct stat& a, const struct stat& b) {
+  return a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec &&
+         a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
+}
 
 }  // namespace
 
-file_text::~file_text() {
-  if (map_ != nullptr) ::munmap(map_, size_);
-}
+std::string file_text::read(const std::filesystem::path& path, const read_limits& limits) {
+  data_.reset();
+  size_ = 0;
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, for ever. It
+  // changes nothing for a regular file, the only kind read.
+  fd_guard f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
+  if (f.fd < 0) return system_error_text(errno);
+  struct stat before {};
+  if (::fstat(f.fd, &before) != 0) return system_error_text(errno);
+  if (S_ISDIR(before.st_mode)) return system_error_text(EISDIR);
+  // A device (/dev/zero, /dev/urandom) or a FIFO has no size to check and may never end.
+  if (!S_ISREG(before.st_mode)) return std::string("not a regular file (") + kind_of(before.st_mode) + ")";
+  const auto expected = static_cast<std::uint64_t>(std::max<off_t>(before.st_size, 0));
+  if (limits.max_size != 0 && expected > limits.max_size)
+    return over_limit(expected, limits.max_size, "long");
 
-std::error_code file_text::open(const std::filesystem::path& path) {
-  fd_guard f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (f.fd < 0) return last_error();
-  struct stat st {};
-  if (::fstat(f.fd, &st) != 0) return last_error();
-  if (S_ISDIR(st.st_mode)) return std::make_error_code(std::errc::is_a_directory);
-  if (S_ISREG(st.st_mode) && st.st_size > 0) {
-    size_ = static_cast<std::size_t>(st.st_size);
-    void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, f.fd, 0);
-    if (m != MAP_FAILED) {
-      map_ = m;
-      ::madvise(map_, size_, MADV_SEQUENTIAL);
-      return {};
-    }
-    size_ = 0;
-  }
-  // Not mappable (a pipe, a special file, or an empty file): read it all.
-  char chunk[65536];
+  // One byte more than the size, so that a file growing while read is noticed at once.
+  std::size_t capacity = static_cast<std::size_t>(expected) + 1;
+  auto data = std::make_unique_for_overwrite<char[]>(capacity);
+  std::size_t size = 0;
   for (;;) {
-    const ssize_t n = ::read(f.fd, chunk, sizeof chunk);
+    if (limits.cancel != nullptr && limits.cancel->load(std::memory_order_relaxed))
+      return "cancelled";
+    if (size == capacity) {
+      // The file grew since fstat(): keep reading (the check below reports it), but never past
+      // the limit.
+      const std::size_t grown = capacity + std::max(capacity / 2, chunk);
+      auto bigger = std::make_unique_for_overwrite<char[]>(grown);
+      std::memcpy(bigger.get(), data.get(), size);
+      data = std::move(bigger);
+      capacity = grown;
+    }
+    const std::size_t want = std::min(capacity - size, chunk);
+    const ssize_t n = ::read(f.fd, data.get() + size, want);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return last_error();
+      return system_error_text(errno);
     }
     if (n == 0) break;
-    buffer_.append(chunk, static_cast<std::size_t>(n));
+    size += static_cast<std::size_t>(n);
+    if (limits.max_size != 0 && size > limits.max_size)
+      return over_limit(size, limits.max_size, "read (it grew while being read)");
   }
+  struct stat after {};
+  if (::fstat(f.fd, &after) != 0) return system_error_text(errno);
+  if (!same_version(before, after) || size != expected) {
+    return "the file changed while it was being read (" + std::to_string(expected) + " bytes, then " +
+           std::to_string(size) + " read, now " + std::to_string(after.st_size) +
+           "); not loaded, it is read again on the next load";
+  }
+  data_ = std::move(data);
+  size_ = size;
   return {};
-}
-
-std::string_view file_text::text() const noexcept {
-  if (map_ != nullptr) return {static_cast<const char*>(map_), size_};
-  return buffer_;
-}
-
-void file_text::release(const char* upto) noexcept {
-  if (map_ == nullptr) return;
-  const auto* base = static_cast<const char*>(map_);
-  if (upto < base || upto > base + size_) return;
-  const long page = ::sysconf(_SC_PAGESIZE);
-  if (page <= 0) return;
-  const auto pg = static_cast<std::size_t>(page);
-  const std::size_t end = (static_cast<std::size_t>(upto - base) / pg) * pg;
-  if (end <= released_) return;
-  // A private read-only mapping of a file: dropped pages are re-read from the file if touched.
-  ::madvise(static_cast<char*>(map_) + released_, end - released_, MADV_DONTNEED);
-  released_ = end;
 }
 
 }  // namespace dnskit::zones::detail

@@ -17,6 +17,9 @@ parse_options parser_options(const dns::name& origin, const load_options& o) {
   p.default_class = o.default_class;
   p.allow_include = o.allow_include;
   p.max_errors = o.max_parse_errors;
+  p.max_file_size = o.max_file_size;
+  p.include_directory = o.include_directory;
+  p.cancel = o.cancel;
   return p;
 }
 

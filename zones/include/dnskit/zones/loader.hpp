@@ -1,6 +1,7 @@
 #pragma once
 // Loading a zone from a master file: parse (parser.hpp) + check (checks.hpp) + build (zone.hpp),
 // and the `--check` entry point the name server's command line calls.
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
@@ -25,6 +26,13 @@ struct load_options {
   std::uint32_t default_ttl = 3600;  // for records before any $TTL (the parser warns)
   bool allow_include = true;         // the operator's own files: $INCLUDE on (bounded)
   std::size_t max_parse_errors = 20;
+  // Largest zone (or $INCLUDE) file read, checked before and while reading; 0: no limit.
+  // FIFOs and devices are always refused (parse_options::max_file_size).
+  std::uint64_t max_file_size = std::uint64_t{1} << 30;
+  // $INCLUDE files must be in this directory or below; empty: the zone file's directory.
+  std::filesystem::path include_directory;
+  // Set (from another thread) to abandon a load in progress: the result is a failure.
+  const std::atomic<bool>* cancel = nullptr;
   check_options checks;
 };
 

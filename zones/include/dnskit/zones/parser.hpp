@@ -4,6 +4,7 @@
 // `@`, RFC 3597 generic types and classes. It hands each record to a sink as soon as it is read,
 // with the file, line and column it came from, and reports problems as diagnostics (never
 // exceptions), many in one pass.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -34,6 +35,15 @@ struct parse_options {
   std::size_t max_errors = 20;
   // Upper bound on the records one $GENERATE line may produce.
   std::size_t max_generate = 1'000'000;
+  // Largest file parse_file (and $INCLUDE) reads, checked before and while reading; 0: none.
+  // Files that are not regular files (FIFOs, devices such as /dev/zero) are always refused.
+  std::uint64_t max_file_size = std::uint64_t{1} << 30;
+  // $INCLUDE reads only files in this directory or below (after symbolic links are resolved).
+  // Empty: the directory of the file given to parse_file/parse_text.
+  std::filesystem::path include_directory;
+  // When set and true, parsing stops at the next record or chunk read (the result then has
+  // `cancelled` set and an error): a server that is stopping abandons a long load.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct parse_result {
@@ -41,6 +51,7 @@ struct parse_result {
   std::size_t error_count = 0;    // diagnostics with is_error
   std::size_t warning_count = 0;  // diagnostics without
   std::vector<diagnostic> diagnostics;  // in the order found
+  bool cancelled = false;         // options.cancel was set before the end
 
   // True when there was no error (warnings allowed).
   bool ok() const noexcept { return error_count == 0; }
