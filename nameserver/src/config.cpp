@@ -186,6 +186,14 @@ bool read_server(const toml::table& table, server_config& out, const std::string
     else if (key == "rate-limit-slip") ok = integer(node, out.rate_limit_slip, 0, 10, key, file, error);
     else if (key == "user") ok = text(node, out.user, key, file, error);
     else if (key == "check-level") ok = check_level_key(node, out.check_level, key, file, error);
+    else if (key == "max-zone-file-size") {
+      ok = integer(node, out.max_zone_file_size, 0, std::int64_t{1} << 62, key, file, error);
+    } else if (key == "include-directory") {
+      std::string dir;
+      ok = text(node, dir, key, file, error);
+      const std::filesystem::path p(dir);
+      out.include_directory = p.is_absolute() ? p : std::filesystem::path(file).parent_path() / p;
+    }
     else {
       error = fmt::format("{}{}: unknown key '{}' in [server]", file, place(key_node.source()), key);
       return false;

@@ -5,7 +5,8 @@
 //              [--notify ADDR:PORT[,key:NAME]|none]... [--log-level LEVEL]
 //              [--query-log [FILE]] [--query-log-format text|json] [--check]
 //              [--check-level bind|strict] [--http ADDR:PORT] [--rate-limit N]
-//              [--rate-limit-slip K] [--user NAME]
+//              [--rate-limit-slip K] [--user NAME] [--max-zone-file-size BYTES]
+//              [--include-directory DIR]
 //
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM) or a clean --check; 1 for a usage error,
 // a zone that does not load, a listener that cannot be opened, or --check finding errors.
@@ -24,6 +25,7 @@
 #include "config_lists.hpp"
 #include "log.hpp"
 #include "privileges.hpp"
+#include "reload_zones.hpp"
 
 #ifndef DNSKIT_VERSION
 #define DNSKIT_VERSION "unknown"
@@ -50,7 +52,7 @@ int check(const ns::server_config& config) {
     spec.origin = dnskit::dns::name::from_text(z.origin, ec);
     if (ec) return fail(fmt::format("zone '{}': bad origin: {}", z.origin, ec.message()));
     spec.file = z.file;
-    dnskit::zones::load_options options;
+    dnskit::zones::load_options options = ns::zone_load_options(config);
     options.checks.level = z.check_level.value_or(config.check_level);
     if (!dnskit::zones::check_zones({&spec, 1}, std::cout, options)) all_ok = false;
   }
@@ -85,6 +87,8 @@ int main(int argc, char** argv) try {
   unsigned rate_limit = 0, rate_limit_slip = 0;
   std::string user;
   std::string check_level;
+  std::uint64_t max_zone_file_size = 0;
+  std::string include_directory;
 
   app.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
   app.add_option("--listen", listen, "address and port to serve on, ADDR:PORT or [IPV6]:PORT "
@@ -155,6 +159,14 @@ int main(int argc, char** argv) try {
                  "after binding the sockets and loading the zones, run as this user (zone "
                  "files must be readable by it for reloads)");
 
+  auto* max_size_option =
+      app.add_option("--max-zone-file-size", max_zone_file_size,
+                     "largest zone file (or $INCLUDE file) read, in bytes; 0 = no limit "
+                     "(default 1073741824)");
+  app.add_option("--include-directory", include_directory,
+                 "$INCLUDE reads only files in this directory or below (default: each zone "
+                 "file's own directory)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -210,6 +222,8 @@ int main(int argc, char** argv) try {
   if (!check_level.empty()) ns::parse_check_level(check_level, config.check_level);
   for (auto& z : config.zones)
     if (!check_level.empty() || !z.check_level) z.check_level = config.check_level;
+  if (max_size_option->count() > 0) config.max_zone_file_size = max_zone_file_size;
+  if (!include_directory.empty()) config.include_directory = include_directory;
 
   if (!ns::validate(config, error)) return fail(error);
   if (check_only) return check(config);

@@ -1,12 +1,41 @@
 #include "reload_zones.hpp"
 
-#include "dnskit/zones/loader.hpp"
+#include <exception>
+#include <new>
+
 #include "log.hpp"
 
 namespace dnskit::nameserver {
 
+zones::load_options zone_load_options(const server_config& config,
+                                      const std::atomic<bool>* cancel) {
+  zones::load_options options;
+  options.max_file_size = config.max_zone_file_size;
+  options.include_directory = config.include_directory;
+  options.cancel = cancel;
+  return options;
+}
+
+namespace {
+
+// One zone's load. Exceptions stop here: an allocation that fails while reading or building one
+// zone (a huge file under a memory limit) costs that zone's reload, never the control thread.
+zones::load_result load_one(const dns::name& origin, const zone_config& config,
+                            const zones::load_options& options) {
+  try {
+    return zones::load_zone(origin, config.file, options);
+  } catch (const std::bad_alloc&) {
+    log::error("zone {} ({}): out of memory while loading", config.origin, config.file.string());
+  } catch (const std::exception& e) {
+    log::error("zone {} ({}): {}", config.origin, config.file.string(), e.what());
+  }
+  return {};
+}
+
+}  // namespace
+
 zone_load_report load_zones(const std::vector<zone_config>& configs,
-                            const zones::zone_set* previous) {
+                            const zones::zone_set* previous, const zones::load_options& options) {
   zone_load_report report;
   std::vector<std::shared_ptr<const zones::zone>> served;
   for (const zone_config& config : configs) {
@@ -24,9 +53,21 @@ zone_load_report load_zones(const std::vector<zone_config>& configs,
     if (previous != nullptr) before = previous->get(origin);
     if (before) status.old_serial = before->serial();
 
-    zones::load_options options;
-    options.checks.level = config.check_level.value_or(zones::check_level::bind);
-    zones::load_result result = zones::load_zone(origin, config.file, options);
+    zones::load_options zone_options = options;
+    zone_options.checks.level = config.check_level.value_or(zones::check_level::bind);
+    zones::load_result result;
+    if (options.cancel == nullptr || !options.cancel->load()) {
+      result = load_one(origin, config, zone_options);
+    }
+    if (options.cancel != nullptr && options.cancel->load()) {
+      // Stopping: what was read is dropped without a word per diagnostic.
+      report.cancelled = true;
+      ++report.failed;
+      status.zone = before;
+      if (status.zone) served.push_back(status.zone);
+      report.zones.push_back(std::move(status));
+      continue;
+    }
     for (const auto& d : result.diagnostics) {
       if (d.is_error) log::error("{}", d.to_string());
       else log::warning("{}", d.to_string());

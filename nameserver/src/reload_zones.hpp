@@ -1,11 +1,13 @@
 #pragma once
 // Loading the configured zones into a zone set, at start and on every reload.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
 
 #include "dnskit/nameserver/config.hpp"
+#include "dnskit/zones/loader.hpp"
 #include "dnskit/zones/zone_set.hpp"
 
 namespace dnskit::nameserver {
@@ -20,13 +22,20 @@ struct zone_load_status {
 struct zone_load_report {
   std::vector<zone_load_status> zones;
   std::size_t failed = 0;
+  bool cancelled = false;  // `cancel` was set: the set is the previous one, unchanged
   std::shared_ptr<const zones::zone_set> set;
 };
 
+// How the server reads zone files (size limit, $INCLUDE directory), for start, reload and
+// --check alike; `cancel` (may be null) abandons a load in progress when set.
+zones::load_options zone_load_options(const server_config& config,
+                                      const std::atomic<bool>* cancel = nullptr);
+
 // Loads every zone of `configs`. A zone that fails keeps its version from `previous` (when
 // given); each diagnostic is logged as file:line:column (errors at error level, warnings at
-// warning level).
+// warning level). A zone whose load throws (std::bad_alloc, say) fails alone, logged with its
+// origin and file: this function does not throw for one zone's sake.
 zone_load_report load_zones(const std::vector<zone_config>& configs,
-                            const zones::zone_set* previous);
+                            const zones::zone_set* previous, const zones::load_options& options);
 
 }  // namespace dnskit::nameserver

@@ -76,6 +76,14 @@ struct server::impl {
   bool stopping = false;
   const std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
   std::unique_ptr<http_server> http;  // --http; after `workers`: stopped before they go
+  // Reloads run on their own thread, so that the control thread keeps handling signals: a
+  // SIGTERM in the middle of a long reload sets `cancel_reload`, the loader gives up at its next
+  // record, and the server stops in bounded time. Only the control thread touches `reloading`,
+  // `reload_pending` and `reload_thread`.
+  std::atomic<bool> cancel_reload{false};
+  std::thread reload_thread;
+  bool reloading = false;
+  bool reload_pending = false;  // a SIGHUP came during a reload: another one follows it
 
   explicit impl(server_config c) : config(std::move(c)) {}
 
@@ -101,8 +109,9 @@ struct server::impl {
     signals->async_wait([this](const boost::system::error_code& ec, int signal) {
       if (ec) return;
       if (signal == SIGHUP) {
-        do_reload();
+        // Armed again first: whatever the reload does, the next signal is heard.
         wait_signal();
+        do_reload();
       } else {
         log::info("signal {}: stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
         do_stop();
@@ -119,17 +128,68 @@ struct server::impl {
       boost::system::error_code ignored;
       signals->cancel(ignored);
     }
+    cancel_reload.store(true);
     notifier.cancel();
     for (auto& w : workers) w->stop();
     control_work.reset();
   }
 
+  void join_reload_thread() {
+    if (reload_thread.joinable()) reload_thread.join();
+  }
+
   void do_reload() {
     if (stopping) return;
+    if (reloading) {
+      if (!reload_pending) log::info("reload requested during a reload: it follows this one");
+      reload_pending = true;
+      return;
+    }
     log::info("reloading {} zone(s)", config.zones.size());
     service_notify::reloading();
     if (context->query_logger) context->query_logger->reopen();  // after log rotation
-    zone_load_report report = load_zones(config.zones, context->zones.load().get());
+    try {
+      join_reload_thread();
+      reloading = true;
+      reload_thread = std::thread([this, previous = context->zones.load()] {
+        std::optional<zone_load_report> report;
+        try {
+          report = load_zones(config.zones, previous.get(), zone_load_options(config, &cancel_reload));
+        } catch (const std::exception& e) {
+          log::error("reload failed, every zone keeps its version: {}", e.what());
+        }
+        try {
+          asio::post(control, [this, report = std::move(report)]() mutable {
+            finish_reload(std::move(report));
+          });
+        } catch (const std::exception& e) {
+          log::error("reload: cannot hand the result back: {}", e.what());
+        }
+      });
+    } catch (const std::exception& e) {
+      reloading = false;
+      log::error("reload failed to start, every zone keeps its version: {}", e.what());
+      service_notify::ready();
+    }
+  }
+
+  void finish_reload(std::optional<zone_load_report> loaded) {
+    reloading = false;
+    join_reload_thread();
+    if (stopping) return;
+    if (loaded && !loaded->cancelled) {
+      publish_reload(std::move(*loaded));
+    } else {
+      context->counters.reloads_failed.fetch_add(1, std::memory_order_relaxed);
+      service_notify::ready();
+    }
+    if (reload_pending) {
+      reload_pending = false;
+      do_reload();
+    }
+  }
+
+  void publish_reload(zone_load_report report) {
     context->zones.publish(report.set);
     for (auto& w : workers) w->zones_changed();
     // Counted before the lines below are logged, so whoever reads those sees the count.
@@ -139,10 +199,11 @@ struct server::impl {
       if (!s.config) continue;
       if (!s.loaded) {
         if (s.zone) {
-          log::error("zone {}: reload failed, still serving serial {}", s.config->origin,
-                     s.zone->serial());
+          log::error("zone {} ({}): reload failed, still serving serial {}", s.config->origin,
+                     s.config->file.string(), s.zone->serial());
         } else {
-          log::error("zone {}: reload failed, not served", s.config->origin);
+          log::error("zone {} ({}): reload failed, not served", s.config->origin,
+                     s.config->file.string());
         }
         continue;
       }
@@ -196,7 +257,7 @@ bool server::start(std::string& error) {
   }
 
   // Zones first: a broken zone must stop the start before any port is taken.
-  zone_load_report report = load_zones(s.config.zones, nullptr);
+  zone_load_report report = load_zones(s.config.zones, nullptr, zone_load_options(s.config));
   if (report.failed > 0) {
     for (const auto& z : report.zones) {
       if (!z.loaded) {
@@ -324,6 +385,9 @@ void server::run(bool install_signal_handlers) {
       log::error("control: {}", e.what());
     }
   }
+  // A reload still running was told to give up (do_stop): it ends at its next record.
+  s.cancel_reload.store(true);
+  s.join_reload_thread();
 
   {
     std::unique_lock lock(mutex);

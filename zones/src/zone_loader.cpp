@@ -38,6 +38,11 @@ load_result load_with(const dns::name& origin, const load_options& options,
   const parse_result parsed = parse(parser_options(origin, options), add);
   result.diagnostics = parsed.diagnostics;
   if (!parsed.ok()) return result;  // as BIND: a file that does not parse is not checked further
+  if (options.cancel != nullptr && options.cancel->load()) {
+    // Read whole, but the caller gave up waiting (a server that is stopping): no build.
+    result.diagnostics.push_back(diagnostic{filename, 0, 0, "load cancelled", true});
+    return result;
+  }
   const std::size_t first_check = result.diagnostics.size();
   result.zone = builder.build(result.diagnostics);
   // The builder names the first file a record came from in messages about the zone as a whole

@@ -89,6 +89,11 @@ struct server_config {
   std::string user;
   // Zone-check severities for zones without their own (DESIGN.md §8: bind | strict).
   zones::check_level check_level = zones::check_level::bind;
+  // Largest zone file (or $INCLUDE file) read, in bytes, checked before and while reading;
+  // 0: no limit. FIFOs and devices are refused whatever the size.
+  std::uint64_t max_zone_file_size = std::uint64_t{1} << 30;
+  // $INCLUDE files must be in this directory or below; empty: each zone file's own directory.
+  std::filesystem::path include_directory;
 };
 
 // "bind" or "strict" (DESIGN.md §8 `--check-level`). False for anything else.
@@ -112,16 +117,17 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 //             edns-udp-size = 1232, tcp-idle-timeout-ms = 10000, tcp-max-connections = 1000,
 //             tcp-max-buffer = 131072, axfr-max-concurrent = 10, axfr-max-time-ms = 3600000,
 //             version = "dnskit", identity = "ns1", rate-limit = 0, rate-limit-slip = 2,
-//             user = "nobody", check-level = "bind"
+//             user = "nobody", check-level = "bind", max-zone-file-size = 1073741824,
+//             include-directory = "/etc/dnskit/zones"
 //   [http]    listen = "127.0.0.1:8053"
 //   [[key]]   name = "xfr", algorithm = "hmac-sha256", secret = "BASE64"
 //   [[zone]]  origin = "example.test.", file = "example.test.zone",
 //             allow-transfer = [...], notify = [...], check-level = "strict"
 // An empty list is the whole list (allow-transfer = [] allows nobody, notify = [] notifies
-// nobody); listen = [] is an error. Relative zone file paths are taken relative to the config
-// file's directory. Unknown keys are errors (a typo must not silently change behaviour).
-// Returns false with a one-line `error` ("FILE:LINE:COLUMN: message" when the place is known).
-// Zones without a check-level of their own get the [server] one.
+// nobody); listen = [] is an error. Relative zone file paths (and include-directory) are taken
+// relative to the config file's directory. Unknown keys are errors (a typo must not silently
+// change behaviour). Returns false with a one-line `error` ("FILE:LINE:COLUMN: message" when
+// the place is known). Zones without a check-level of their own get the [server] one.
 bool load_config_file(const std::filesystem::path& path, server_config& out, std::string& error);
 
 // Checks what can be checked without touching the network or zone files: endpoints parse,
