@@ -49,9 +49,9 @@ bool inside(const std::filesystem::path& canonical, const std::filesystem::path&
 }
 
 // The directory $INCLUDE files must be in: the configured one, else the top file's own.
-std::filesystem::path include_root(const parse_options& options, std::filesystem::path file_dir) {
-  std::filesystem::path dir = options.include_directory.empty() ? std::move(file_dir)
-                                                                : options.include_directory;
+std::filesystem::path include_root(const parse_options& options,
+                                   const std::filesystem::path& file_dir) {
+  std::filesystem::path dir = options.include_directory.empty() ? file_dir : options.include_directory;
   if (dir.empty()) dir = ".";
   return canonical_or_self(dir);
 }
