@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <random>
 #include <set>
 
 #include "abuse_support.hpp"
@@ -244,4 +245,163 @@ TEST_CASE("abuse: reloads under load always answer from one whole zone", "[integ
 
 TEST_CASE("abuse: 100 reloads under load", "[abuse][long]") {
   reload_under_load(75, 2);  // 25 valid, 25 broken, 25 half-written: 100 SIGHUPs
+}
+
+namespace {
+
+// The chaos run's zone: versioned_zone(n) with `pad` more records before b-N, so that reading
+// and parsing take long enough for rewrites to land in the middle of them.
+std::string chaos_zone(unsigned n, std::size_t pad) {
+  std::string text = versioned_zone(n);
+  std::string block;
+  for (std::size_t i = 0; i < pad; ++i) block += "chaos" + std::to_string(i) + " IN A 192.0.2.9\n";
+  text.insert(text.find("v IN TXT \"b-"), block);
+  return text;
+}
+
+std::chrono::seconds chaos_duration() {
+  const char* env = std::getenv("DNSKIT_CHAOS_SECONDS");
+  return std::chrono::seconds(env != nullptr ? std::max(1, std::atoi(env)) : 300);
+}
+
+}  // namespace
+
+// For DNSKIT_CHAOS_SECONDS (default 300) under UDP and TCP query load: zone files rewritten in
+// place, truncated, swapped for broken ones, torn while a reload reads them, SIGHUP storms, and
+// (outside sanitizer builds) reloads that run out of memory under prlimit. The server must never
+// crash, every query must be answered, and every answer must come from one whole version that
+// was written whole.
+TEST_CASE("abuse: chaos of rewrites, truncations, broken files and SIGHUP storms", "[abuse][long]") {
+  constexpr std::size_t pad = 20'000;
+  temp_dir dir;
+  const auto file = dir / "load.test.zone";
+  const auto huge = dir / "huge.inc";
+  unsigned next = 1;
+  write_file(file, chaos_zone(next, pad));
+  std::set<unsigned> loaded = {next};
+  std::mutex loaded_mutex;
+  auto server = start_server({"--zone", file.string(), "--threads", "2"});
+  const auto at = address_of(*server);
+  const auto publish = [&](unsigned n) {
+    std::lock_guard lock(loaded_mutex);
+    loaded.insert(n);
+  };
+  const auto hup = [&] { REQUIRE(server->process().signal(SIGHUP)); };
+  std::mt19937 random(20261207);
+  std::size_t sighups = 0, rewrites = 0, truncations = 0, broken = 0, torn = 0, storms = 0,
+              memory_limited = 0;
+  const bool can_limit = !sanitized_build && have_program("prlimit");
+  const std::string pid = std::to_string(server->process().pid());
+  {
+    load_generator load(at, loaded, loaded_mutex);
+    const auto until = std::chrono::steady_clock::now() + chaos_duration();
+    while (std::chrono::steady_clock::now() < until) {
+      REQUIRE(server->process().running());
+      switch (random() % 7) {
+        case 0: {  // a new version, written whole and renamed into place
+          publish(++next);
+          write_file(file, chaos_zone(next, pad));
+          hup(), ++sighups, ++rewrites;
+          break;
+        }
+        case 1: {  // a new version written in place, SIGHUP racing the write
+          publish(++next);
+          const std::string text = chaos_zone(next, pad);
+          write_in_place(file, std::string_view(text).substr(0, text.size() / 3), false);
+          hup(), ++sighups;
+          write_in_place(file, std::string_view(text).substr(text.size() / 3), true);
+          ++rewrites;
+          break;
+        }
+        case 2: {  // truncated to nothing
+          write_in_place(file, "", false);
+          hup(), ++sighups, ++truncations;
+          break;
+        }
+        case 3: {  // a broken version swapped in
+          write_file(file, chaos_zone(next + 1, pad) + "bad IN AAAA not-an-address\n");
+          hup(), ++sighups, ++broken;
+          break;
+        }
+        case 4: {  // torn while the reload reads and parses it
+          publish(++next);
+          const std::string text = chaos_zone(next, pad);
+          write_file(file, text);
+          hup(), ++sighups;
+          for (int i = 0; i < 5; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(random() % 10));
+            write_in_place(file, std::string_view(text).substr(0, random() % text.size()), false);
+          }
+          write_in_place(file, text, false);
+          ++torn;
+          break;
+        }
+        case 5: {  // a SIGHUP storm
+          for (int i = 0; i < 20; ++i) hup(), ++sighups;
+          ++storms;
+          break;
+        }
+        case 6: {  // a reload that runs out of memory, now and then
+          if (!can_limit || random() % 4 != 0) break;
+          std::uint64_t vm_kib = 0;
+          {
+            std::ifstream status("/proc/" + pid + "/status");
+            std::string line;
+            while (std::getline(status, line))
+              if (line.rfind("VmSize:", 0) == 0) vm_kib = std::stoull(line.substr(7));
+          }
+          const std::uint64_t limit = (vm_kib << 10) + (std::uint64_t{192} << 20);
+          // The soft limit only (LIMIT:), so that it can be lifted again without privileges.
+          const std::string soft = "--as=" + std::to_string(limit) + ":";
+          REQUIRE(test::run_command({"prlimit", "--pid", pid, soft}).status == 0);
+          {
+            std::ofstream create(huge);
+          }
+          std::filesystem::resize_file(huge, std::uint64_t{512} << 20);
+          const auto lines = server->process().stderr_line_count();
+          write_file(file, chaos_zone(next + 1, pad) + "$INCLUDE huge.inc\n");
+          hup(), ++sighups;
+          CHECK(wait_log(*server, "out of memory while loading", lines, 30s));
+          REQUIRE(test::run_command({"prlimit", "--pid", pid, "--as=unlimited:"}).status == 0);
+          std::filesystem::remove(huge);
+          ++memory_limited;
+          break;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 + random() % 100));
+    }
+    // A last version, whole: it must end up served.
+    publish(++next);
+    write_file(file, chaos_zone(next, pad));
+    hup(), ++sighups;
+    const auto settle = std::chrono::steady_clock::now() + 30s;
+    std::optional<unsigned> served;
+    while (std::chrono::steady_clock::now() < settle) {
+      const auto a = test::udp_query(at, make_query("v.load.test.", rr_type::txt));
+      if (a) served = version_of(*a);
+      if (served == next) break;
+      std::this_thread::sleep_for(50ms);
+    }
+    CHECK(served == next);
+    load.stop();
+    const load_stats u = load.udp(), t = load.tcp();
+    const std::string log = server->stderr_text();
+    std::cout << "chaos: " << chaos_duration().count() << " s, " << sighups << " SIGHUPs ("
+              << storms << " storms), " << count_of(log, "reloading ") << " reloads run, "
+              << count_of(log, ": reloaded, ") << " loaded, " << count_of(log, "reload failed")
+              << " zone reloads failed; " << rewrites << " rewrites, " << truncations
+              << " truncations, " << broken << " broken files, " << torn << " torn reads, "
+              << memory_limited << " out-of-memory reloads; udp " << u.summary() << "; tcp "
+              << t.summary() << "\n";
+    CHECK(u.answered > 0);
+    CHECK(t.answered > 0);
+    CHECK(u.unanswered == 0);
+    CHECK(t.unanswered == 0);
+    CHECK(u.torn == 0);
+    CHECK(t.torn == 0);
+    CHECK(u.unknown_version == 0);
+    CHECK(t.unknown_version == 0);
+  }
+  REQUIRE(server->process().running());
+  CHECK(server->stop() == 0);
 }

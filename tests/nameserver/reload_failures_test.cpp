@@ -268,7 +268,7 @@ TEST_CASE("reload: running out of memory (prlimit --as) fails the reload, signal
   REQUIRE(vm_kib > 0);
   const std::uint64_t limit = (vm_kib << 10) + (std::uint64_t{256} << 20);
   const auto set_limit = test::run_command({"prlimit", "--pid", std::to_string(server->process().pid()),
-                                            "--as=" + std::to_string(limit)});
+                                            "--as=" + std::to_string(limit) + ":"});
   INFO(set_limit.err);
   REQUIRE(set_limit.status == 0);
   {
