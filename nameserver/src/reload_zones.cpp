@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <new>
+#include <string>
 
 #include "log.hpp"
 
@@ -22,12 +23,19 @@ namespace {
 // zone (a huge file under a memory limit) costs that zone's reload, never the control thread.
 zones::load_result load_one(const dns::name& origin, const zone_config& config,
                             const zones::load_options& options) {
+  std::string why;
   try {
     return zones::load_zone(origin, config.file, options);
   } catch (const std::bad_alloc&) {
-    log::error("zone {} ({}): out of memory while loading", config.origin, config.file.string());
+    why = "out of memory while loading";
   } catch (const std::exception& e) {
-    log::error("zone {} ({}): {}", config.origin, config.file.string(), e.what());
+    why = e.what();
+  } catch (...) {
+    why = "unknown error while loading";
+  }
+  try {
+    log::error("zone {} ({}): {}", config.origin, config.file.string(), why);
+  } catch (...) {  // out of memory even for the line: the zone still fails alone
   }
   return {};
 }

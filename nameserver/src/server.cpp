@@ -84,6 +84,15 @@ struct server::impl {
   std::thread reload_thread;
   bool reloading = false;
   bool reload_pending = false;  // a SIGHUP came during a reload: another one follows it
+  std::atomic<bool> reload_lost{false};  // a reload ended but could not say so (no memory)
+
+  // Logs from the reload thread where even formatting a line may run out of memory.
+  static void log_quietly(const char* what, const char* why) noexcept {
+    try {
+      log::error("{}{}", what, why);
+    } catch (...) {  // the line is lost, the server goes on
+    }
+  }
 
   explicit impl(server_config c) : config(std::move(c)) {}
 
@@ -140,6 +149,10 @@ struct server::impl {
 
   void do_reload() {
     if (stopping) return;
+    if (reloading && reload_lost.exchange(false)) {
+      reloading = false;
+      reload_pending = false;
+    }
     if (reloading) {
       if (!reload_pending) log::info("reload requested during a reload: it follows this one");
       reload_pending = true;
@@ -151,19 +164,25 @@ struct server::impl {
     try {
       join_reload_thread();
       reloading = true;
-      reload_thread = std::thread([this, previous = context->zones.load()] {
+      // Nothing may escape this thread (that would end the process): every failure is told
+      // and leaves the zones as they are.
+      reload_thread = std::thread([this, previous = context->zones.load()]() noexcept {
         std::optional<zone_load_report> report;
         try {
           report = load_zones(config.zones, previous.get(), zone_load_options(config, &cancel_reload));
         } catch (const std::exception& e) {
-          log::error("reload failed, every zone keeps its version: {}", e.what());
+          log_quietly("reload failed, every zone keeps its version: ", e.what());
+        } catch (...) {
+          log_quietly("reload failed, every zone keeps its version: ", "unknown error");
         }
         try {
           asio::post(control, [this, report = std::move(report)]() mutable {
             finish_reload(std::move(report));
           });
-        } catch (const std::exception& e) {
-          log::error("reload: cannot hand the result back: {}", e.what());
+        } catch (...) {
+          // The control thread learns at the next SIGHUP that this reload is over.
+          reload_lost.store(true);
+          log_quietly("reload: cannot hand the result back", "");
         }
       });
     } catch (const std::exception& e) {
