@@ -22,6 +22,15 @@ query_op::query_op(core& owner, candidate_names&& candidates, const query_params
       decode_(decode),
       handler_(std::move(handler)) {}
 
+query_event query_op::current_event() const {
+  query_event ev;
+  ev.question = {candidates_[index_], params_.type, params_.qclass};
+  ev.payload_size = params_.edns ? params_.edns->udp_payload_size : 0;
+  ev.recursion_desired = params_.recursion_desired;
+  ev.time = std::chrono::steady_clock::now();
+  return ev;
+}
+
 void query_op::send_current() {
   const dns::name& qname = candidates_[index_];
   if (owner().cache().enabled() && answered_from_cache()) return;
@@ -34,12 +43,7 @@ void query_op::send_current() {
 
   core& c = owner();
   if (observer* w = c.watcher()) {
-    query_event ev;
-    ev.question = {qname, params_.type, params_.qclass};
-    ev.payload_size = params_.edns ? params_.edns->udp_payload_size : 0;
-    ev.recursion_desired = params_.recursion_desired;
-    ev.time = std::chrono::steady_clock::now();
-    w->on_query_start(ev);
+    w->on_query_start(current_event());
   }
   c.request_started(*this);
   // The reference given to c-ares comes back in on_answer, called exactly once (answer,
@@ -82,11 +86,7 @@ void query_op::answered(int status, int timeouts, std::span<const std::uint8_t> 
   }
 
   if (observer* w = c.watcher()) {
-    query_event ev;
-    ev.question = {candidates_[index_], params_.type, params_.qclass};
-    ev.payload_size = params_.edns ? params_.edns->udp_payload_size : 0;
-    ev.recursion_desired = params_.recursion_desired;
-    ev.time = std::chrono::steady_clock::now();
+    query_event ev = current_event();
     ev.result = ec;
     ev.response_size = answer.size();
     ev.timeouts = timeouts;
@@ -112,11 +112,7 @@ bool query_op::answered_from_cache() {
   error_code ec = from_rcode(result_.rcode());
   if (!ec && result_.answer.empty()) ec = errc::nodata;  // RFC 2308 §2.2, as answered() says
   if (observer* w = c.watcher()) {
-    query_event ev;
-    ev.question = {candidates_[index_], params_.type, params_.qclass};
-    ev.payload_size = params_.edns ? params_.edns->udp_payload_size : 0;
-    ev.recursion_desired = params_.recursion_desired;
-    ev.time = std::chrono::steady_clock::now();
+    query_event ev = current_event();
     ev.result = ec;
     w->on_cache_hit(ev);
   }

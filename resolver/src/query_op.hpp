@@ -11,6 +11,7 @@
 #include "dnskit/dns/message.hpp"
 #include "dnskit/resolver/detail/completion.hpp"
 #include "dnskit/resolver/detail/query_names.hpp"
+#include "dnskit/resolver/observer.hpp"
 #include "op_base.hpp"
 #include "query_wire.hpp"
 
@@ -34,6 +35,8 @@ class query_op final : public op_base {
   bool answered_from_cache();
   // What the outcome `ec` (response in result_) means: the next search candidate, or the end.
   void conclude(error_code ec);
+  // The observer's event for the current candidate's question, stamped now.
+  query_event current_event() const;
   void complete(error_code ec);  // with result_
 
   candidate_names candidates_;  // names to ask in order (search list applied)
