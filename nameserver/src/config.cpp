@@ -182,6 +182,10 @@ bool read_server(const toml::table& table, server_config& out, const std::string
       out.axfr_max_time = std::chrono::milliseconds(ms);
     } else if (key == "version") ok = text(node, out.version_text, key, file, error);
     else if (key == "identity") ok = text(node, out.identity_text, key, file, error);
+    else if (key == "cookie-secret") ok = text(node, out.cookie_secret, key, file, error);
+    else if (key == "cookie-secret-previous") {
+      ok = text(node, out.cookie_secret_previous, key, file, error);
+    }
     else if (key == "rate-limit") ok = integer(node, out.rate_limit, 0, 1'000'000, key, file, error);
     else if (key == "rate-limit-slip") ok = integer(node, out.rate_limit_slip, 0, 10, key, file, error);
     else if (key == "user") ok = text(node, out.user, key, file, error);

@@ -83,7 +83,7 @@ int main(int argc, char** argv) try {
   std::size_t tcp_max_buffer = 0;
   unsigned axfr_max_concurrent = 0;
   unsigned axfr_max_time_ms = 0;
-  std::string identity, version_text;
+  std::string identity, version_text, cookie_secret, cookie_secret_previous;
   unsigned rate_limit = 0, rate_limit_slip = 0;
   std::string user;
   std::string check_level;
@@ -144,6 +144,12 @@ int main(int argc, char** argv) try {
                  "reads (default 3600000)")
       ->check(CLI::Range(1000u, 86400000u));
   app.add_option("--identity", identity, "answer for CH TXT id.server (default: refuse)");
+  app.add_option("--cookie-secret", cookie_secret,
+                 "DNS server cookie secret (RFC 9018), 32 hex digits; servers sharing an "
+                 "address share it (default: random at start)");
+  app.add_option("--cookie-secret-previous", cookie_secret_previous,
+                 "the secret before --cookie-secret: its cookies are still accepted while "
+                 "clients move to the new one");
   app.add_option("--server-version", version_text, "answer for CH TXT version.bind (default: refuse)");
   auto* rate_limit_option =
       app.add_option("--rate-limit", rate_limit,
@@ -215,6 +221,8 @@ int main(int argc, char** argv) try {
   if (axfr_max_time_ms != 0) config.axfr_max_time = std::chrono::milliseconds(axfr_max_time_ms);
   if (!identity.empty()) config.identity_text = identity;
   if (!version_text.empty()) config.version_text = version_text;
+  if (!cookie_secret.empty()) config.cookie_secret = cookie_secret;
+  if (!cookie_secret_previous.empty()) config.cookie_secret_previous = cookie_secret_previous;
   if (rate_limit_option->count() > 0) config.rate_limit = rate_limit;
   if (slip_option->count() > 0) config.rate_limit_slip = rate_limit_slip;
   if (!user.empty()) config.user = user;

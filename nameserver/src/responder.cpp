@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <array>
+#include <ctime>
 
 #include "dnskit/zones/lookup.hpp"
 #include "dnskit/zones/zone_set.hpp"
 #include "responder_message.hpp"
 #include "responder_query.hpp"
 #include "responder_scratch.hpp"
+#include "server_cookie.hpp"
 
 namespace dnskit::nameserver {
 
@@ -218,12 +220,53 @@ void simple_reply(const reply_plan& p, dns::rcode rcode, bool with_question, boo
   p.result.size = m.finish(aa, false, static_cast<std::uint8_t>(code & 0x0F));
 }
 
+// RFC 5001 §2.3: the identity, when asked for; RFC 7873 §5.2.3-4 and RFC 9018 §4: the client's
+// cookie with a fresh server cookie, and whether the server cookie it sent is one of ours, made
+// with the current secret or the previous one, less than an hour ago.
+void answer_options(const responder_options& o, std::span<const std::uint8_t> nsid,
+                    const query_view& q, const request_info& client,
+                    detail::cookie_hasher& hasher, opt_reply& opt, outcome& result) noexcept {
+  if (q.nsid_requested && o.identity) {
+    opt.nsid = nsid;
+    opt.has_nsid = true;
+  }
+  if (!q.has_cookie) return;
+  const std::uint32_t now = o.cookie_clock != nullptr
+                                ? o.cookie_clock()
+                                : static_cast<std::uint32_t>(std::time(nullptr));
+  const auto client_cookie = q.cookie.first(dns::client_cookie_size);
+  const auto server_cookie = q.cookie.subspan(dns::client_cookie_size);
+  if (!server_cookie.empty() && detail::cookie_fresh(server_cookie, now)) {
+    result.valid_cookie =
+        hasher.verify(o.cookie_secret, client_cookie, server_cookie, client) ||
+        (o.cookie_secret_previous &&
+         hasher.verify(*o.cookie_secret_previous, client_cookie, server_cookie, client));
+  }
+  const detail::server_cookie fresh = hasher.make(o.cookie_secret, client_cookie, client, now);
+  std::copy(client_cookie.begin(), client_cookie.end(), opt.cookie.begin());
+  std::copy(fresh.begin(), fresh.end(), opt.cookie.begin() + dns::client_cookie_size);
+  opt.has_cookie = true;
+}
+
+// RFC 8914 §4.21: "Not Authoritative", beside a REFUSED or NOTAUTH for a zone we do not serve
+// (as Knot); only in an OPT, so only to clients that sent one.
+void not_authoritative(opt_reply& opt) noexcept {
+  opt.extended_error = static_cast<std::uint16_t>(dns::extended_error::not_authoritative);
+  opt.has_extended_error = true;
+}
+
 }  // namespace
 
 responder::responder(responder_options options)
     : options_(std::move(options)),
       version_rdata_(txt_rdata(options_.version)),
       identity_rdata_(txt_rdata(options_.identity)) {
+  // RFC 5001 §2.3: the NSID payload is the identity's bytes; kept short enough for any OPT.
+  if (options_.identity) {
+    constexpr std::size_t nsid_max = 255;
+    const std::string& id = *options_.identity;
+    nsid_.assign(id.begin(), id.begin() + static_cast<std::ptrdiff_t>(std::min(id.size(), nsid_max)));
+  }
   options_.max_udp_payload =
       std::max<std::uint16_t>(options_.max_udp_payload, static_cast<std::uint16_t>(udp_minimum));
   options_.axfr_message_size =
@@ -256,15 +299,18 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
   std::size_t limit = tcp_maximum;
   if (udp) {
     // RFC 6891 §6.2.3/§6.2.5: sizes below 512 mean 512; never more than we are willing to send.
-    limit = q.has_opt && status == parse_status::ok
+    limit = q.has_opt && (status == parse_status::ok || status == parse_status::bad_cookie)
                 ? std::clamp<std::size_t>(q.udp_size, udp_minimum, options_.max_udp_payload)
                 : udp_minimum;
   }
   limit -= std::min(limit - detail::header_size, client.tsig_reserve);  // tsig_responder.cpp
   opt_reply opt;
-  opt.present = q.has_opt && status == parse_status::ok;
+  opt.present = q.has_opt && (status == parse_status::ok || status == parse_status::bad_cookie);
   opt.payload = options_.max_udp_payload;
   opt.dnssec_ok = q.dnssec_ok;
+  if (status == parse_status::ok && q.has_opt) {
+    answer_options(options_, nsid_, q, client, work.get().cookies, opt, result);
+  }
   reply_plan plan{out, limit, q, opt, result};
 
   switch (status) {
@@ -277,6 +323,13 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
       return result;
     case parse_status::bad_records:
       // The question is fine and is echoed; the OPT could not be trusted, so none is sent.
+      result.has_question = true;
+      result.qtype = static_cast<dns::rr_type>(q.qtype);
+      result.qclass = static_cast<dns::rr_class>(q.qclass);
+      simple_reply(plan, dns::rcode::formerr, true);
+      return result;
+    case parse_status::bad_cookie:
+      // RFC 7873 §5.2.2: a COOKIE option of a wrong length is FORMERR; the OPT itself is fine.
       result.has_question = true;
       result.qtype = static_cast<dns::rr_type>(q.qtype);
       result.qclass = static_cast<dns::rr_class>(q.qclass);
@@ -348,6 +401,7 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
       if (z == nullptr || !detail::wire_names_equal(z->origin().wire(), q.qname)) {
         // A transfer names the apex of a zone we serve; for any other name we are not
         // authoritative for that zone: NOTAUTH (RFC 2136 §2.2), as NSD, Knot and BIND answer.
+        not_authoritative(plan.opt);
         simple_reply(plan, dns::rcode::notauth, true);
         return result;
       }
@@ -401,6 +455,7 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
   lookup_opts.authority_ns = !options_.minimal_responses;
   zones::lookup(zones, q.qname, qtype, qclass, found, lookup_opts);
   if (found.kind == zones::answer_kind::refused) {
+    not_authoritative(plan.opt);
     simple_reply(plan, dns::rcode::refused, true);  // RFC 8906 §7: not our zone
     return result;
   }

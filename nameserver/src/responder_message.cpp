@@ -2,7 +2,6 @@
 #include "responder_message.hpp"
 
 #include <algorithm>
-#include <array>
 
 namespace dnskit::nameserver::detail {
 
@@ -14,14 +13,26 @@ std::span<std::uint8_t> usable(std::span<std::uint8_t> out, std::size_t limit) n
 
 }  // namespace
 
+std::size_t opt_reply::wire_size() const noexcept {
+  std::size_t size = opt_record_size;
+  if (has_nsid) size += dns::edns_option_header_size + nsid.size();
+  if (has_cookie) size += dns::edns_option_header_size + cookie.size();
+  if (has_extended_error) size += dns::edns_option_header_size + dns::extended_error_min_size;
+  return size;
+}
+
 message_writer::message_writer(std::span<std::uint8_t> out, std::size_t limit,
                                const query_view& q, const opt_reply& opt) noexcept
     : out_(usable(out, limit)), writer_(out_), opt_(opt) {
   if (opt_.present) {
     // Keep the OPT's room out of reach of the sections; if even the header and the OPT do not
-    // fit, the OPT is left out rather than the header.
-    if (out_.size() >= header_size + opt_record_size) {
-      writer_.limit(out_.size() - opt_record_size);
+    // fit, the options go first (an identity too long for the client's size), then the OPT
+    // rather than the header.
+    if (out_.size() < header_size + opt_.wire_size()) {
+      opt_.has_nsid = opt_.has_cookie = opt_.has_extended_error = false;
+    }
+    if (out_.size() >= header_size + opt_.wire_size()) {
+      writer_.limit(out_.size() - opt_.wire_size());
     } else {
       opt_.present = false;
     }
@@ -96,24 +107,34 @@ std::size_t message_writer::finish(bool aa, bool tc, std::uint8_t rcode_low) noe
   writer_.patch_u16(8, counts_[1]);
   std::uint16_t arcount = counts_[2];
   std::size_t size = writer_.size();
-  if (opt_.present && out_.size() - size >= opt_record_size) {
+  if (opt_.present && out_.size() - size >= opt_.wire_size()) {
     // RFC 6891 §6.1.2-3: owner root, CLASS = our payload size, TTL = extended rcode, version 0,
-    // DO copied (RFC 3225 §3) and the other flag bits zero; no options. Written directly into
-    // the room reserved at the start (a second wire_writer would cost more than the record).
-    const std::array<std::uint8_t, opt_record_size> opt = {
-        0,
-        0,
-        static_cast<std::uint8_t>(dns::rr_type::opt),
-        static_cast<std::uint8_t>(opt_.payload >> 8),
-        static_cast<std::uint8_t>(opt_.payload & 0xFF),
-        opt_.extended_rcode,
-        0,
-        static_cast<std::uint8_t>(opt_.dnssec_ok ? 0x80 : 0x00),
-        0,
-        0,
-        0};
-    std::copy(opt.begin(), opt.end(), out_.begin() + static_cast<std::ptrdiff_t>(size));
-    size += opt_record_size;
+    // DO copied (RFC 3225 §3) and the other flag bits zero; then the options. Written into the
+    // room reserved at the start.
+    dns::wire_writer opt(out_.subspan(size, opt_.wire_size()));
+    opt.u8(0);
+    opt.u16(static_cast<std::uint16_t>(dns::rr_type::opt));
+    opt.u16(opt_.payload);
+    opt.u8(opt_.extended_rcode);
+    opt.u8(0);
+    opt.u16(opt_.dnssec_ok ? 0x8000 : 0x0000);
+    opt.u16(static_cast<std::uint16_t>(opt_.wire_size() - opt_record_size));
+    if (opt_.has_nsid) {
+      opt.u16(static_cast<std::uint16_t>(dns::edns_option_code::nsid));
+      opt.u16(static_cast<std::uint16_t>(opt_.nsid.size()));
+      opt.bytes(opt_.nsid);
+    }
+    if (opt_.has_cookie) {
+      opt.u16(static_cast<std::uint16_t>(dns::edns_option_code::cookie));
+      opt.u16(static_cast<std::uint16_t>(opt_.cookie.size()));
+      opt.bytes(opt_.cookie);
+    }
+    if (opt_.has_extended_error) {
+      opt.u16(static_cast<std::uint16_t>(dns::edns_option_code::extended_error));
+      opt.u16(static_cast<std::uint16_t>(dns::extended_error_min_size));
+      opt.u16(opt_.extended_error);
+    }
+    size += opt.size();
     ++arcount;
   }
   writer_.patch_u16(10, arcount);

@@ -2,10 +2,12 @@
 // Builds one response message in place in the caller's buffer: header, echoed question, whole
 // RRsets section by section with rollback when one does not fit, and the OPT record, whose room
 // is reserved from the start so it is never the part that is dropped (RFC 6891 §7).
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
+#include "dnskit/dns/edns_option.hpp"
 #include "dnskit/dns/rr_type.hpp"
 #include "dnskit/dns/wire.hpp"
 #include "dnskit/zones/zone.hpp"
@@ -22,6 +24,17 @@ struct opt_reply {
   std::uint16_t payload = 1232;  // our size (RFC 6891 §6.2.5)
   std::uint8_t extended_rcode = 0;
   bool dnssec_ok = false;
+  // Options, each written when set: NSID (RFC 5001 §2.3), COOKIE (RFC 7873 §4: the client's
+  // cookie and our server cookie), Extended DNS Error without text (RFC 8914 §2).
+  std::span<const std::uint8_t> nsid;
+  bool has_nsid = false;
+  std::array<std::uint8_t, dns::client_cookie_size + dns::server_cookie_size> cookie{};
+  bool has_cookie = false;
+  std::uint16_t extended_error = 0;
+  bool has_extended_error = false;
+
+  // Size of the OPT record with these options.
+  std::size_t wire_size() const noexcept;
 };
 
 class message_writer {

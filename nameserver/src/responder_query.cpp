@@ -2,6 +2,8 @@
 // bytes that are there, and a loop never runs longer than the data allows.
 #include "responder_query.hpp"
 
+#include "dnskit/dns/edns_option.hpp"
+
 namespace dnskit::nameserver::detail {
 
 namespace {
@@ -50,17 +52,32 @@ std::size_t read_qname(std::span<const std::uint8_t> w, std::size_t at) noexcept
   return 0;
 }
 
-// The OPT rdata is a list of {code, length, data} options that must fill it exactly.
-bool options_well_formed(std::span<const std::uint8_t> rdata) noexcept {
+// The OPT rdata is a list of {code, length, data} options that must fill it exactly
+// (RFC 6891 §6.1.2). Notes the options we answer; false when the list overruns the rdata.
+bool read_options(std::span<const std::uint8_t> rdata, query_view& q) noexcept {
   std::size_t at = 0;
   while (at < rdata.size()) {
-    if (rdata.size() - at < 4) return false;
+    if (rdata.size() - at < dns::edns_option_header_size) return false;
+    const std::uint16_t code = load_u16(rdata, at);
     const std::size_t len = load_u16(rdata, at + 2);
-    at += 4;
+    at += dns::edns_option_header_size;
     if (rdata.size() - at < len) return false;
+    if (code == static_cast<std::uint16_t>(dns::edns_option_code::nsid)) {
+      q.nsid_requested = true;  // RFC 5001 §2.3: the request is empty; NSD ignores any data too
+    } else if (code == static_cast<std::uint16_t>(dns::edns_option_code::cookie) && !q.has_cookie) {
+      q.has_cookie = true;
+      q.cookie = rdata.subspan(at, len);
+    }
     at += len;
   }
   return true;
+}
+
+// RFC 7873 §5.2.2: a client cookie alone (8 octets) or with a server cookie of 8 to 32 octets.
+bool cookie_well_formed(std::span<const std::uint8_t> cookie) noexcept {
+  return cookie.size() == dns::client_cookie_size ||
+         (cookie.size() >= dns::client_cookie_size + dns::server_cookie_min_size &&
+          cookie.size() <= dns::client_cookie_size + dns::server_cookie_max_size);
 }
 
 }  // namespace
@@ -118,7 +135,7 @@ parse_status parse_query(std::span<const std::uint8_t> w, query_view& q) noexcep
       if (i < first_additional || q.has_opt || at != owner + 1 || w[owner] != 0) {
         return parse_status::bad_records;
       }
-      if (!options_well_formed(w.subspan(rdata, rdlength))) return parse_status::bad_records;
+      if (!read_options(w.subspan(rdata, rdlength), q)) return parse_status::bad_records;
       q.has_opt = true;
       q.udp_size = load_u16(w, at + 2);
       q.edns_version = w[at + 5];
@@ -126,6 +143,7 @@ parse_status parse_query(std::span<const std::uint8_t> w, query_view& q) noexcep
     }
     at = rdata + rdlength;
   }
+  if (q.has_cookie && !cookie_well_formed(q.cookie)) return parse_status::bad_cookie;
   return parse_status::ok;
 }
 

@@ -33,6 +33,11 @@ struct query_view {
   std::uint16_t udp_size = 0;
   std::uint8_t edns_version = 0;
   bool dnssec_ok = false;
+  // Options we answer (valid when has_opt): an NSID request (RFC 5001 §2.3) and the COOKIE
+  // option's data (RFC 7873 §4: client cookie, then the server cookie if any).
+  bool nsid_requested = false;
+  bool has_cookie = false;
+  std::span<const std::uint8_t> cookie;
 };
 
 enum class parse_status : std::uint8_t {
@@ -41,6 +46,7 @@ enum class parse_status : std::uint8_t {
   not_implemented, // opcode we do not implement (header read)
   bad_question,    // QDCOUNT != 1 or the question does not decode: FORMERR, header only
   bad_records,     // the question is fine, a later record or the OPT is not: FORMERR + question
+  bad_cookie,      // all fine but a COOKIE option of a length RFC 7873 §5.2.2 forbids: FORMERR
 };
 
 // Reads `wire`. Opcodes QUERY and NOTIFY are read further, others stop at not_implemented.

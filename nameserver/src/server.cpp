@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <fmt/core.h>
+#include <openssl/rand.h>
 
 #include "dnskit/nameserver/acl.hpp"
 #include "dnskit/nameserver/responder.hpp"
@@ -22,6 +23,7 @@
 #include "server_context.hpp"
 #include "http_server.hpp"
 #include "server_status.hpp"
+#include "server_cookie.hpp"
 #include "server_worker.hpp"
 #include "service_notify.hpp"
 
@@ -37,6 +39,25 @@ bool make_responder_options(const server_config& config, responder_options& out,
   if (!detail::build_keyring(config, out.tsig_keys, error)) return false;
   if (!config.version_text.empty()) out.version = config.version_text;
   if (!config.identity_text.empty()) out.identity = config.identity_text;
+  // RFC 9018 §4.4: a 128-bit SipHash key; random unless the operator sets one (servers that
+  // share an address must share it, RFC 9018 §2).
+  if (config.cookie_secret.empty()) {
+    if (RAND_bytes(out.cookie_secret.data(), static_cast<int>(out.cookie_secret.size())) != 1) {
+      error = "cookie-secret: no random bytes from OpenSSL to make one";
+      return false;
+    }
+  } else if (!detail::parse_cookie_secret(config.cookie_secret, out.cookie_secret)) {
+    error = "cookie-secret: expected 32 hex digits (a 128-bit SipHash key)";
+    return false;
+  }
+  if (!config.cookie_secret_previous.empty()) {
+    detail::cookie_secret previous{};
+    if (!detail::parse_cookie_secret(config.cookie_secret_previous, previous)) {
+      error = "cookie-secret-previous: expected 32 hex digits (a 128-bit SipHash key)";
+      return false;
+    }
+    out.cookie_secret_previous = previous;
+  }
   // Zones without a list of their own use this one; an empty list allows nobody.
   if (!acl::parse(server_allow_transfer(config).entries, out.allow_transfer, error)) {
     error = "allow-transfer: " + error;

@@ -119,7 +119,9 @@ void udp_listener::on_readable() {
       std::size_t size = result.size;
       // Response rate limiting: after the answer is known (its rcode and name decide which
       // stream it counts in), before it is sent.
-      if (limiter_ != nullptr) {
+      // A valid server cookie proves the address is the client's own (RFC 7873 §5.2.4), so it
+      // cannot be a reflection victim: exempt, as BIND and Knot do. A flag test, no allocation.
+      if (limiter_ != nullptr && !result.valid_cookie) {
         size = rate_limit(client, result, now, {answer, answer_size_});
         if (size == 0) continue;
       }

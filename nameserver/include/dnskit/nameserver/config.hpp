@@ -81,6 +81,11 @@ struct server_config {
   // CH TXT version.bind / id.server answers; empty: REFUSED.
   std::string version_text;
   std::string identity_text;
+  // DNS Cookies (RFC 9018 §4): the server secret as 32 hex digits, and the previous one, still
+  // accepted during a rotation. Empty secret: a random one at start (cookies then last until
+  // the next restart, and servers behind one address do not share them).
+  std::string cookie_secret;
+  std::string cookie_secret_previous;
   // Response rate limiting (UDP only): identical answers per second per client /24 or /56;
   // 0: off. Every `rate_limit_slip`-th limited answer goes out truncated (0: never).
   unsigned rate_limit = 0;
@@ -117,6 +122,7 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 //             edns-udp-size = 1232, tcp-idle-timeout-ms = 10000, tcp-max-connections = 1000,
 //             tcp-max-buffer = 131072, axfr-max-concurrent = 10, axfr-max-time-ms = 3600000,
 //             version = "dnskit", identity = "ns1", rate-limit = 0, rate-limit-slip = 2,
+//             cookie-secret = "32 hex digits", cookie-secret-previous = "32 hex digits",
 //             user = "nobody", check-level = "bind", max-zone-file-size = 1073741824,
 //             include-directory = "/etc/dnskit/zones"
 //   [http]    listen = "127.0.0.1:8053"

@@ -38,6 +38,13 @@
 //     lowest type), so the answer stays small, after the CNAMEs and DNAMEs that led to the name
 //     and with the chosen RRset's additional data; over TCP every RRset when
 //     options.minimal_any_tcp is false (the default is minimal on both, as NSD and Knot).
+// EDNS options, only when the query had an OPT: NSID (RFC 5001) with the identity when the
+// query asked for it and one is configured; COOKIE (RFC 7873): a malformed option is FORMERR
+// (§5.2.2), otherwise the answer carries the client cookie and a fresh server cookie (RFC 9018
+// §4), and a valid server cookie in the query marks the outcome (valid_cookie); an invalid or
+// stale one is answered as if only the client cookie came (§5.2.3; no BADCOOKIE, as NSD);
+// Extended DNS Error 20 "Not Authoritative" (RFC 8914 §4.21) with REFUSED for names outside
+// our zones and NOTAUTH for transfers of zones we do not serve, as Knot.
 // In every answer: ID, opcode, RD and CD copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6); RA, AD and
 // Z never set; the question echoed byte for byte (the client's 0x20 case); an OPT when the
 // query had one (RFC 6891 §7) with our payload size and the DO bit copied (RFC 3225 §3),
@@ -49,6 +56,7 @@
 // are not needed to use the answer); if the answer, a negative answer's SOA or a referral's NS
 // still do not fit, TC=1 with empty answer and authority sections (as NSD: the client retries
 // over TCP). The OPT is always kept.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -97,6 +105,13 @@ struct responder_options {
   bool minimal_responses = false;
   // TSIG keys (RFC 8945) that signed requests are checked against (respond_with_tsig).
   dns::tsig::keyring tsig_keys;
+  // DNS Cookies (RFC 7873) with server cookies as RFC 9018 §4 makes them: the SipHash-2-4 key
+  // they are made with, and the key before it, whose cookies are still accepted after a
+  // rotation until clients have learnt new ones (RFC 9018 §4.5).
+  std::array<std::uint8_t, 16> cookie_secret{};
+  std::optional<std::array<std::uint8_t, 16>> cookie_secret_previous;
+  // Seconds since the epoch for cookie timestamps; nullptr: the system clock (tests set it).
+  std::uint32_t (*cookie_clock)() = nullptr;
 };
 
 // What respond() did, for the caller (transport, query log, rate limiting).
@@ -127,6 +142,9 @@ struct outcome {
   enum class rate_class : std::uint8_t { error, answer, nodata, nxdomain, referral };
   rate_class rate = rate_class::error;
   std::span<const std::uint8_t> rate_name;
+  // The query carried a server cookie we made for this client and address (RFC 7873 §5.2.4):
+  // its source address is not forged, so rate limiting leaves it alone (as BIND and Knot do).
+  bool valid_cookie = false;
 };
 
 // Per-thread working memory for respond(): the lookup result and the other buffers the hot
@@ -169,6 +187,7 @@ class responder {
   // CH TXT rdata, encoded once (character-strings of at most 255 octets each).
   std::vector<std::uint8_t> version_rdata_;
   std::vector<std::uint8_t> identity_rdata_;
+  std::vector<std::uint8_t> nsid_;  // the identity as an NSID payload (RFC 5001 §2.3)
 };
 
 }  // namespace dnskit::nameserver
