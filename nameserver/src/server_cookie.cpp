@@ -48,25 +48,31 @@ cookie_hasher::cookie_hasher() {
 
 cookie_hasher::~cookie_hasher() { EVP_MAC_CTX_free(ctx_); }
 
-server_cookie cookie_hasher::make(const cookie_secret& secret,
-                                  std::span<const std::uint8_t> client_cookie,
-                                  const request_info& client, std::uint32_t timestamp) noexcept {
-  server_cookie out{};
-  out[0] = dns::server_cookie_version;  // out[1..3]: reserved, zero
-  out[4] = static_cast<std::uint8_t>(timestamp >> 24);
-  out[5] = static_cast<std::uint8_t>(timestamp >> 16);
-  out[6] = static_cast<std::uint8_t>(timestamp >> 8);
-  out[7] = static_cast<std::uint8_t>(timestamp);
+bool cookie_hasher::hash(const cookie_secret& secret, std::span<const std::uint8_t> client_cookie,
+                         std::span<const std::uint8_t> head, const request_info& client,
+                         std::span<std::uint8_t> out) noexcept {
   // RFC 9018 §4.4: Hash = SipHash-2-4(Client Cookie | Version | Reserved | Timestamp | Client-IP,
   // Server Secret), the address as 4 or 16 octets in network order.
   const std::size_t address_size = client.is_v6 ? 16 : 4;
   std::size_t written = 0;
-  const bool ok = EVP_MAC_init(ctx_, secret.data(), secret.size(), nullptr) == 1 &&
-                  EVP_MAC_update(ctx_, client_cookie.data(), client_cookie.size()) == 1 &&
-                  EVP_MAC_update(ctx_, out.data(), 8) == 1 &&
-                  EVP_MAC_update(ctx_, client.address.data(), address_size) == 1 &&
-                  EVP_MAC_final(ctx_, out.data() + 8, &written, dns::server_cookie_hash_size) == 1;
-  if (!ok || written != dns::server_cookie_hash_size) {
+  return EVP_MAC_init(ctx_, secret.data(), secret.size(), nullptr) == 1 &&
+         EVP_MAC_update(ctx_, client_cookie.data(), client_cookie.size()) == 1 &&
+         EVP_MAC_update(ctx_, head.data(), head.size()) == 1 &&
+         EVP_MAC_update(ctx_, client.address.data(), address_size) == 1 &&
+         EVP_MAC_final(ctx_, out.data(), &written, out.size()) == 1 && written == out.size();
+}
+
+server_cookie cookie_hasher::make(const cookie_secret& secret,
+                                  std::span<const std::uint8_t> client_cookie,
+                                  const request_info& client, std::uint32_t timestamp) noexcept {
+  server_cookie out{};
+  out[0] = dns::server_cookie_version;  // out[1..3]: reserved, zero (RFC 9018 §4.2)
+  out[4] = static_cast<std::uint8_t>(timestamp >> 24);
+  out[5] = static_cast<std::uint8_t>(timestamp >> 16);
+  out[6] = static_cast<std::uint8_t>(timestamp >> 8);
+  out[7] = static_cast<std::uint8_t>(timestamp);
+  const std::span<std::uint8_t> whole(out);
+  if (!hash(secret, client_cookie, whole.first(8), client, whole.subspan(8))) {
     out[0] = 0;  // never a valid version 1 cookie: the client learns a new one next time
   }
   return out;
@@ -79,10 +85,10 @@ bool cookie_hasher::verify(const cookie_secret& secret,
   if (cookie.size() != dns::server_cookie_size || cookie[0] != dns::server_cookie_version) {
     return false;
   }
-  const server_cookie expected = make(secret, client_cookie, client, load_u32(cookie, 4));
-  if (expected[0] != dns::server_cookie_version) return false;
+  std::array<std::uint8_t, dns::server_cookie_hash_size> expected{};
+  if (!hash(secret, client_cookie, cookie.first(8), client, expected)) return false;
   // Constant time, so the hash cannot be learnt byte by byte from response times.
-  return CRYPTO_memcmp(expected.data(), cookie.data(), expected.size()) == 0;
+  return CRYPTO_memcmp(expected.data(), cookie.data() + 8, expected.size()) == 0;
 }
 
 bool cookie_fresh(std::span<const std::uint8_t> cookie, std::uint32_t now) noexcept {

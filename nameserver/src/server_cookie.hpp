@@ -31,11 +31,17 @@ class cookie_hasher {
                      const request_info& client, std::uint32_t timestamp) noexcept;
 
   // True when `cookie` is a version 1 server cookie this secret made for this client cookie and
-  // address. The timestamp is not judged here (see cookie_fresh).
+  // address. The hash covers the reserved octets as received (RFC 9018 §4.2, Appendix A.3).
+  // The timestamp is not judged here (see cookie_fresh).
   bool verify(const cookie_secret& secret, std::span<const std::uint8_t> client_cookie,
               std::span<const std::uint8_t> cookie, const request_info& client) noexcept;
 
  private:
+  // SipHash-2-4 of client cookie | head (version, reserved, timestamp) | address into `hash`.
+  bool hash(const cookie_secret& secret, std::span<const std::uint8_t> client_cookie,
+            std::span<const std::uint8_t> head, const request_info& client,
+            std::span<std::uint8_t> out) noexcept;
+
   evp_mac_ctx_st* ctx_ = nullptr;
 };
 
