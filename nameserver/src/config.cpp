@@ -11,6 +11,7 @@
 
 #include "config_tsig.hpp"
 #include "dnskit/dns/name.hpp"
+#include "server_cookie.hpp"
 
 namespace dnskit::nameserver {
 namespace {
@@ -133,6 +134,17 @@ bool query_log_key(const toml::node& node, server_config& out, const std::string
   return true;
 }
 
+// RFC 9018 §4.4: a 128-bit SipHash key, written as 32 hex digits.
+bool cookie_secret_key(const toml::node& node, std::string& out, std::string_view key,
+                       const std::string& file, std::string& error) {
+  if (!text(node, out, key, file, error)) return false;
+  detail::cookie_secret secret{};
+  if (detail::parse_cookie_secret(out, secret)) return true;
+  error = fmt::format("{}{}: '{}' must be 32 hex digits (a 128-bit key)", file,
+                      place(node.source()), key);
+  return false;
+}
+
 bool read_server(const toml::table& table, server_config& out, const std::string& file,
                  std::string& error) {
   for (const auto& [key_node, node] : table) {
@@ -182,9 +194,9 @@ bool read_server(const toml::table& table, server_config& out, const std::string
       out.axfr_max_time = std::chrono::milliseconds(ms);
     } else if (key == "version") ok = text(node, out.version_text, key, file, error);
     else if (key == "identity") ok = text(node, out.identity_text, key, file, error);
-    else if (key == "cookie-secret") ok = text(node, out.cookie_secret, key, file, error);
+    else if (key == "cookie-secret") ok = cookie_secret_key(node, out.cookie_secret, key, file, error);
     else if (key == "cookie-secret-previous") {
-      ok = text(node, out.cookie_secret_previous, key, file, error);
+      ok = cookie_secret_key(node, out.cookie_secret_previous, key, file, error);
     }
     else if (key == "rate-limit") ok = integer(node, out.rate_limit, 0, 1'000'000, key, file, error);
     else if (key == "rate-limit-slip") ok = integer(node, out.rate_limit_slip, 0, 10, key, file, error);

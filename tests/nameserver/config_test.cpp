@@ -104,6 +104,18 @@ TEST_CASE("config: TOML file", "[unit]") {
   CHECK(error.find("tcp-max-buffer") != std::string::npos);
   CHECK_FALSE(load_config_file(write("axfr.toml", "[server]\naxfr-max-concurrent = 0\n"), d, error));
 
+  server_config cookies;
+  REQUIRE(load_config_file(write("cookie.toml",
+                                 "[server]\ncookie-secret = \"e5e973e5a6b2a43f48e7dc849e37bfcf\"\n"
+                                 "cookie-secret-previous = \"445536BCD2513298075A5D379663C962\"\n"),
+                           cookies, error));
+  CHECK(cookies.cookie_secret == "e5e973e5a6b2a43f48e7dc849e37bfcf");
+  CHECK(cookies.cookie_secret_previous == "445536BCD2513298075A5D379663C962");
+  CHECK_FALSE(load_config_file(write("badcookie.toml", "[server]\n\ncookie-secret = \"abc\"\n"), d,
+                               error));
+  CHECK(error.find("badcookie.toml:3:") != std::string::npos);
+  CHECK(error.find("cookie-secret") != std::string::npos);
+
   server_config twice;
   twice.zones = {{"a.test.", "a.zone", {}, {}, {}}, {"A.TEST.", "b.zone", {}, {}, {}}};
   CHECK_FALSE(validate(twice, error));
