@@ -112,10 +112,15 @@ class Server:
         return self.proc.returncode
 
 
+# The server identity the three are given (CH TXT id.server, NSID).
+IDENTITY = "differential.test"
+
+
 def start_ours(binary, workdir, zones, address="127.0.0.71"):
     s = Server("nameserver", address, workdir)
     argv = [binary, "--listen", f"{address}:{s.port}", "--threads", "1",
-            "--allow-transfer", "127.0.0.0/8", "--edns-udp-size", "1232"]
+            "--allow-transfer", "127.0.0.0/8", "--edns-udp-size", "1232",
+            "--identity", IDENTITY]
     for origin, path in zones:
         argv += ["--zone", f"{origin}={path}"]
     s.start(argv, zones)
@@ -142,6 +147,9 @@ def start_nsd(binary, workdir, zones, address="127.0.0.72"):
         f'    logfile: "{d}/nsd.log"',
         "    verbosity: 1",
         "    ipv4-edns-size: 1232",
+        # The same identity everywhere: CH TXT id.server and NSID (RFC 5001) compare equal.
+        f'    identity: "{IDENTITY}"',
+        f'    nsid: "ascii_{IDENTITY}"',
         # Debian's NSD has response rate limiting on by default; the suite's burst would trip it.
         "    rrl-ratelimit: 0",
         "    rrl-whitelist-ratelimit: 0",
@@ -171,6 +179,8 @@ def start_knot(binary, workdir, zones, address="127.0.0.73"):
         "    tcp-workers: 1",
         "    background-workers: 1",
         "    udp-max-payload: 1232",
+        f'    identity: "{IDENTITY}"',
+        f'    nsid: "{IDENTITY}"',
         "database:",
         f'    storage: "{d}/db"',
         "control:",

@@ -175,9 +175,9 @@ def deleg_zone():
         "out NS ns2.example.org.",
         # Glueless delegation to a name inside another child of this zone (with glue there).
         "glueless NS ns1.sub",
-        # Left out for now: a delegation to an in-zone sibling name with no address at all
-        # ("lame NS nowhere"), which NSD and Knot load but our zone checks still refuse; add it
-        # here when that check becomes a warning.
+        # A delegation to an in-zone sibling name with no address at all: NSD, Knot and BIND
+        # load it (named-checkzone only warns), and so do we.
+        "lame NS nowhere",
         # NS target in a zone served beside this one.
         "other NS ns1.wild.test.",
         # Two levels: a cut below a cut is occluded.
@@ -189,7 +189,7 @@ def deleg_zone():
     names = [f"{n}.deleg.test." for n in (
         "sub", "www.sub", "x.y.sub", "ns1.sub", "occl.sub", "sib", "a.sib", "host", "out",
         "www.out", "glueless", "www.glueless", "other", "deeper.sub", "x.deeper.sub",
-        "nothere", "ns1")] + ["deleg.test."]
+        "nothere", "ns1", "lame", "www.lame", "nowhere")] + ["deleg.test."]
     return Zone(o, lines, names, ["A", "AAAA", "NS", "DS", "MX", "ANY", "TXT", "SOA"])
 
 
