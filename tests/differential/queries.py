@@ -193,6 +193,16 @@ def edns_queries(rng):
         for transport in ("udp", "tcp"):
             out.append(Query("edns", transport, f"option-{what}",
                              _wire(name, "A", rng, options=opts)))
+    # NSID (RFC 5001) beside other outcomes: a name we do not serve (REFUSED, with Extended DNS
+    # Error 20), a name that does not exist, and next to DO and another option.
+    nsid = dns.edns.GenericOption(3, b"")
+    for what, qname, opts, do in (
+            ("nsid-refused", "www.unserved.test.", [nsid], False),
+            ("nsid-nxdomain", "nothere.deleg.test.", [nsid], False),
+            ("nsid-do-padding", name, [nsid, dns.edns.GenericOption(12, bytes(8))], True)):
+        for transport in ("udp", "tcp"):
+            out.append(Query("edns", transport, f"option-{what}",
+                             _wire(qname, "A", rng, do=do, options=opts)))
     # OPT flags other than DO (must be ignored, RFC 6891 section 6.1.4).
     m = _message(name, "A", rng)
     w = bytearray(m.to_wire())
