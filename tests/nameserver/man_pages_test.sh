@@ -70,7 +70,7 @@ done
 embedded=$(sed -n '/EXAMPLE BEGIN/,/EXAMPLE END/p' "$page5" | sed -e '1d' -e '$d' \
              -e 's/^\\&//' -e 's/\\-/-/g' -e 's/\\e/\\/g')
 diff <(printf '%s\n' "$embedded") "$example" >&2 ||
-  fail "the example in nameserver.toml.5 differs from nameserver.toml.example"
+  fail "the example in nameserver.toml.5 differs from nameserver.toml.example (run scripts/embed-man-example)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$example" "$work/nameserver.toml"
