@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The man pages against the program: every long option `nameserver --help` lists has an entry
-# in nameserver(8); every TOML key config.cpp accepts has one in nameserver.toml(5), under its
+# in nameserver(8); every TOML key config*.cpp accepts has one in nameserver.toml(5), under its
 # table, and neither page documents an option or key the program no longer has; the example
 # config embedded in nameserver.toml(5) is the installed nameserver.toml.example, and that file
 # passes `nameserver --check --config`; both pages render with groff -ww without a warning
@@ -38,20 +38,22 @@ for o in $documented; do
 done
 
 # --- nameserver.toml(5) against config.cpp ----------------------------------------------------
-# The tables: the names load_config_file compares the top-level keys with. The keys of each:
-# the names compared in its read_TABLE function (key == "x", or key_node.str() != "x").
+# The tables: the names load_config_file (config.cpp) compares the top-level keys with. The keys
+# of each: the names compared in its read_TABLE or read_TABLE_table function, in config.cpp or
+# a config_*.cpp beside it (key == "x", or key_node.str() != "x").
+config_sources=("$src"/nameserver/src/config*.cpp)
 tables=$(awk '/^bool load_config_file\(/ { on = 1 } on && /^}/ { on = 0 }
               on { while (match($0, /key == "[a-z0-9-]+"/)) {
                      s = substr($0, RSTART, RLENGTH); sub(/key == "/, "", s); sub(/"$/, "", s)
                      print s; $0 = substr($0, RSTART + RLENGTH) } }' "$config_cpp" | sort -u)
 [[ -n $tables ]] || fail "no tables read from $config_cpp"
 for table in $tables; do
-  keys=$(awk -v fn="read_$table" '
-      $0 ~ "^bool " fn "\\(" { on = 1 } on && /^}/ { on = 0 }
+  keys=$(awk -v table="$table" '
+      $0 ~ "^bool read_" table "(_table)?\\(" { on = 1 } on && /^}/ { on = 0 }
       on { while (match($0, /(key|key_node\.str\(\)) [!=]= "[a-z0-9-]+"/)) {
              s = substr($0, RSTART, RLENGTH); sub(/^[^"]*"/, "", s); sub(/"$/, "", s)
-             print s; $0 = substr($0, RSTART + RLENGTH) } }' "$config_cpp" | sort -u)
-  [[ -n $keys ]] || { fail "no keys read for [$table] (no read_$table in config.cpp?)"; continue; }
+             print s; $0 = substr($0, RSTART + RLENGTH) } }' "${config_sources[@]}" | sort -u)
+  [[ -n $keys ]] || { fail "no keys read for [$table] (no read_$table or read_${table}_table in nameserver/src/config*.cpp?)"; continue; }
   title="[$table]"
   grep -qxF ".SH [[$table]]" "$page5" && title="[[$table]]"
   grep -qxF ".SH $title" "$page5" || { fail "no section .SH [$table] or [[$table]] in nameserver.toml.5"; continue; }
