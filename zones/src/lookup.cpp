@@ -6,8 +6,11 @@
 //  4. CNAMEs are followed while their targets stay inside the zone (bounded);
 //  6. additional-section addresses for NS, MX and SRV targets inside the zone.
 // Negative answers carry the SOA with TTL min(SOA TTL, MINIMUM) (RFC 2308 §3).
+// With DO (lookup_options::dnssec), every RRset taken from the zone is followed by the RRSIGs
+// that cover it (RFC 4035 §3.1.1), and a referral carries the child's DS (RFC 4035 §3.1.4).
 #include "dnskit/zones/lookup.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "zone_names.hpp"
@@ -51,6 +54,7 @@ void lookup_result::clear() noexcept {
   wildcard = {};
   answer.clear();
   authority.clear();
+  proof = 0;
   additional.clear();
   scratch_used_ = 0;
 }
@@ -88,13 +92,39 @@ class resolver {
   }
   bytes lower() const noexcept { return {lower_, lower_size_}; }
 
+  // An RRset of the zone, and with DO its signatures (unless `sign` is false: ANY takes the
+  // node's RRSIG RRset as one RRset among the others).
   void add_rrset(std::vector<record_ref>& section, node_id id, const detail::rrset& s,
-                 bytes owner) {
+                 bytes owner, bool sign = true) {
     for (std::size_t i = 0; i < s.count; ++i) {
       record_ref r = z_.record(id, s, i);
       if (!owner.empty()) r.owner = owner;
       section.push_back(r);
     }
+    if (sign) add_signatures(section, id, s.type, owner, s.ttl);
+  }
+
+  // RFC 4035 §3.1.1: the RRSIGs at `id` that cover `type`, right after the RRset they sign so
+  // that truncation can keep or drop them together. A wildcard's signatures take the owner of
+  // the synthesised RRset (RFC 4035 §3.1.3.3: the labels field tells the validator).
+  void add_signatures(std::vector<record_ref>& section, node_id id, dns::rr_type type,
+                      bytes owner, std::uint32_t ttl) {
+    if (!opt_.dnssec || type == dns::rr_type::rrsig) return;
+    const detail::rrset* sigs = z_.find_rrset(id, dns::rr_type::rrsig);
+    if (sigs == nullptr) return;
+    for (std::size_t i = 0; i < sigs->count; ++i) {
+      record_ref r = z_.record(id, *sigs, i);
+      if (!covers(r, type)) continue;
+      if (!owner.empty()) r.owner = owner;
+      r.ttl = std::min(r.ttl, ttl);
+      section.push_back(r);
+    }
+  }
+
+  // RFC 4034 §3.1: the type covered is the first field of RRSIG rdata.
+  static bool covers(const record_ref& sig, dns::rr_type type) noexcept {
+    return sig.rdata.size() >= 2 &&
+           ((sig.rdata[0] << 8) | sig.rdata[1]) == static_cast<std::uint16_t>(type);
   }
 
   // Remembers a node whose addresses go in the additional section (step 6), once.
@@ -156,7 +186,47 @@ class resolver {
     if (!soa.owner.empty()) {
       soa.ttl = z_.negative_ttl();
       out_.authority.push_back(soa);
+      // RFC 4035 §3.1.3: the SOA's signatures with it, at the same (negative) TTL.
+      add_signatures(out_.authority, z_.apex(), dns::rr_type::soa, {}, soa.ttl);
     }
+    if (!opt_.dnssec || z_.nsec_chain().empty()) return;
+    // RFC 4035 §3.1.3.1/§3.1.3.2: NODATA, the NSEC of the name (for an empty non-terminal the
+    // one covering it, RFC 4035 §3.1.3.2 and RFC 4592 §4.6); NXDOMAIN, the NSEC covering the
+    // name. RFC 4035 §3.1.3.4: NODATA from a wildcard, the NSEC covering the name and the
+    // wildcard's own NSEC. Either way the record for the name comes first.
+    add_nsec(z_.nsec_at_or_before(lower()));
+    if (wildcard_source_ != zone::no_node) {
+      add_nsec(z_.nsec_at_or_before(z_.node_key(wildcard_source_)));
+    } else if (kind == answer_kind::nxdomain) {
+      // RFC 4035 §3.1.3.2: and the NSEC proving no wildcard at the closest encloser.
+      std::uint8_t star[255];
+      if (encloser_.size() + 2 <= sizeof star) {
+        star[0] = 1;
+        star[1] = '*';
+        std::memcpy(star + 2, encloser_.data(), encloser_.size());
+        add_nsec(z_.nsec_at_or_before(bytes(star, encloser_.size() + 2)));
+      }
+    }
+  }
+
+  // The NSEC RRset at `id` and its signatures in the authority section, once per answer (the
+  // same NSEC can both cover the name and the wildcard).
+  void add_nsec(node_id id) {
+    if (id == zone::no_node) return;
+    for (std::size_t i = 0; i < proof_count_; ++i)
+      if (proofs_[i] == id) return;
+    if (proof_count_ < max_proofs) proofs_[proof_count_++] = id;
+    if (const detail::rrset* s = z_.find_rrset(id, dns::rr_type::nsec); s && s->count != 0) {
+      add_rrset(out_.authority, id, *s, {});
+      out_.proof = out_.authority.size();
+    }
+  }
+
+  // RFC 4035 §3.1.3.3: an answer synthesised from a wildcard carries the NSEC proving that the
+  // name asked for does not exist (the validator learns the closest encloser from the labels of
+  // the RRSIG).
+  void wildcard_proof() {
+    if (opt_.dnssec && !z_.nsec_chain().empty()) add_nsec(z_.nsec_at_or_before(lower()));
   }
 
   // RFC 1034 §4.3.2 step 3b: a referral to the child zone at `cut`.
@@ -168,6 +238,17 @@ class resolver {
     const detail::rrset* ns = z_.find_rrset(cut, dns::rr_type::ns);
     if (ns == nullptr) return;
     add_rrset(out_.authority, cut, *ns, {});
+    // RFC 4035 §3.1.4: with DO, the DS RRset and its RRSIGs after the NS (the NS at a cut is
+    // not signed: the parent is not authoritative for it).
+    if (opt_.dnssec) {
+      if (const detail::rrset* ds = z_.find_rrset(cut, dns::rr_type::ds); ds && ds->count != 0) {
+        add_rrset(out_.authority, cut, *ds, {});
+      } else if (z_.nsec_at_or_before(z_.node_key(cut)) == cut) {
+        // RFC 4035 §3.1.4.1: no DS, and the cut's NSEC proves it (its bitmap has NS, no DS).
+        add_nsec(cut);
+      }
+      out_.proof = out_.authority.size();
+    }
     for (std::size_t i = 0; i < ns->count; ++i) want_targets_of(z_.record(cut, *ns, i));
     emit_additional();
   }
@@ -205,6 +286,11 @@ class resolver {
   std::size_t lower_size_ = 0;
   bool apex_ns_in_answer_ = false;
   bool no_authority_ns_ = false;  // a DNAME or DS at a cut was part of the answer
+  bytes encloser_;                       // the closest encloser of a name not in the zone
+  node_id wildcard_source_ = zone::no_node;  // the wildcard whose data answers the name
+  static constexpr std::size_t max_proofs = 4;
+  node_id proofs_[max_proofs];
+  std::size_t proof_count_ = 0;
   static constexpr std::size_t max_extra = 64;
   node_id extra_[max_extra];
   std::size_t extra_count_ = 0;
@@ -242,8 +328,12 @@ resolver::step resolver::dname(node_id owner_node) {
   if (d == nullptr || d->count == 0) return step::done;
   const record_ref rec = z_.record(owner_node, *d, 0);
   no_authority_ns_ = true;
-  // A chain that meets the same DNAME again carries it once (RFC 2181 §5.5).
-  if (!in_answer(rec.owner, dns::rr_type::dname)) out_.answer.push_back(rec);
+  // A chain that meets the same DNAME again carries it once (RFC 2181 §5.5). The synthesised
+  // CNAME has no signature: the validator derives it from the signed DNAME (RFC 6672 §5.3.1).
+  if (!in_answer(rec.owner, dns::rr_type::dname)) {
+    out_.answer.push_back(rec);
+    add_signatures(out_.answer, owner_node, dns::rr_type::dname, {}, d->ttl);
+  }
   const std::size_t prefix = owner_.size() - z_.node_at(owner_node).key_size;
   if (prefix + rec.rdata.size() > 255) {
     // RFC 6672 §2.2: the substituted name would be too long.
@@ -263,18 +353,21 @@ resolver::step resolver::dname(node_id owner_node) {
 // The data at an existing node (`synthesised`: the source of a wildcard, owner = current name).
 resolver::step resolver::at_node(node_id id, bool synthesised) {
   const bytes owner = synthesised ? owner_ : bytes{};
+  wildcard_source_ = synthesised ? id : zone::no_node;
   if (qtype_ == dns::rr_type::any) {
     if (z_.node_at(id).rrset_count == 0) {
       finish_negative(answer_kind::nodata);
       return step::done;
     }
-    for (const detail::rrset& s : z_.rrsets(id)) add_rrset(out_.answer, id, s, owner);
+    for (const detail::rrset& s : z_.rrsets(id)) add_rrset(out_.answer, id, s, owner, false);
+    if (synthesised) wildcard_proof();
     apex_ns_in_answer_ = id == z_.apex();
     finish_positive(answer_kind::answer);
     return step::done;
   }
   if (const detail::rrset* s = z_.find_rrset(id, qtype_)) {
     add_rrset(out_.answer, id, *s, owner);
+    if (synthesised) wildcard_proof();
     apex_ns_in_answer_ = id == z_.apex() && qtype_ == dns::rr_type::ns;
     finish_positive(answer_kind::answer);
     return step::done;
@@ -283,6 +376,8 @@ resolver::step resolver::at_node(node_id id, bool synthesised) {
     record_ref r = z_.record(id, *c, 0);
     if (synthesised) r.owner = owner_;
     out_.answer.push_back(r);
+    add_signatures(out_.answer, id, dns::rr_type::cname, owner, c->ttl);
+    if (synthesised) wildcard_proof();
     return follow_cname(r.rdata);
   }
   finish_negative(answer_kind::nodata);
@@ -290,6 +385,7 @@ resolver::step resolver::at_node(node_id id, bool synthesised) {
 }
 
 resolver::step resolver::once() {
+  wildcard_source_ = zone::no_node;
   const node_id exact = z_.find(lower());
   if (exact != zone::no_node) {
     const detail::node& n = z_.node_at(exact);
@@ -320,6 +416,7 @@ resolver::step resolver::once() {
     enc = z_.find(p);
   }
   if (enc == zone::no_node) enc = z_.apex();
+  encloser_ = z_.node_key(enc);
   const node_id b = blocking_ancestor(enc, true);
   if (b != zone::no_node) {
     if (z_.node_at(b).flags & detail::node_delegation) {

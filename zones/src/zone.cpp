@@ -1,6 +1,7 @@
 // zones::zone: read access to the frozen zone data, and the zone transfer cursor.
 #include "dnskit/zones/zone.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "zone_names.hpp"
@@ -67,7 +68,7 @@ std::size_t zone::memory_usage() const noexcept {
   return sizeof(zone) + names_.memory_usage() + rdata_.memory_usage() +
          nodes_.capacity() * sizeof(detail::node) + rrsets_.capacity() * sizeof(detail::rrset) +
          rdata_offsets_.capacity() * sizeof(std::uint32_t) +
-         table_.capacity() * sizeof(std::uint64_t);
+         table_.capacity() * sizeof(std::uint64_t) + nsec_chain_.capacity() * sizeof(node_id);
 }
 
 record_ref zone::soa() const noexcept {
@@ -91,6 +92,19 @@ zone::node_id zone::find(std::span<const std::uint8_t> lower_wire) const noexcep
     }
     slot = (slot + 1) & table_mask_;
   }
+}
+
+zone::node_id zone::nsec_at_or_before(std::span<const std::uint8_t> lower_wire) const noexcept {
+  if (nsec_chain_.empty()) return no_node;
+  // The first owner after the name; the one before it is the match or the cover.
+  const auto after = std::upper_bound(
+      nsec_chain_.begin(), nsec_chain_.end(), lower_wire,
+      [this](std::span<const std::uint8_t> name, node_id id) {
+        return dns::canonical_compare(name, node_key(id)) < 0;
+      });
+  // Before the first owner (the apex, in a whole chain): the last NSEC wraps around to it
+  // (RFC 4034 §4.1.1).
+  return after == nsec_chain_.begin() ? nsec_chain_.back() : *(after - 1);
 }
 
 zone::node_id zone::find(const dns::name& n) const noexcept {

@@ -385,6 +385,16 @@ std::shared_ptr<const zone> zone_builder::impl::freeze() {
   z->nodes_.shrink_to_fit();
   z->rrsets_.shrink_to_fit();
   z->rdata_offsets_.shrink_to_fit();
+  // RFC 4035 §3.1.3: the NSEC owners in canonical order, so that the NSEC matching or covering
+  // a name is a binary search away.
+  for (std::uint32_t id = 0; id < z->nodes_.size(); ++id) {
+    const detail::rrset* nsec = z->find_rrset(id, dns::rr_type::nsec);
+    if (nsec != nullptr && nsec->count != 0) z->nsec_chain_.push_back(id);
+  }
+  std::sort(z->nsec_chain_.begin(), z->nsec_chain_.end(), [&z](std::uint32_t a, std::uint32_t b) {
+    return dns::canonical_compare(z->node_key(a), z->node_key(b)) < 0;
+  });
+  z->nsec_chain_.shrink_to_fit();
   z->soa_ = z->find_rrset(z->apex_, dns::rr_type::soa);
   if (z->soa_ != nullptr) {
     // SOA rdata: MNAME, RNAME, then SERIAL REFRESH RETRY EXPIRE MINIMUM (RFC 1035 §3.3.13).

@@ -44,6 +44,10 @@ struct lookup_options {
   bool authority_ns = true;
   // Bound on CNAME/DNAME steps followed inside a zone (loops end here too).
   unsigned max_chain = 16;
+  // The query has DO set (RFC 3225): each RRset in the sections is followed by the RRSIGs that
+  // cover it (RFC 4035 §3.1.1), and referrals carry the DS RRset (RFC 4035 §3.1.4). Off, the
+  // sections hold no RRSIG unless it is the type asked for.
+  bool dnssec = false;
 };
 
 class lookup_result {
@@ -65,6 +69,10 @@ class lookup_result {
 
   std::vector<record_ref> answer;
   std::vector<record_ref> authority;
+  // With DO: authority[0, proof) are required for the answer to validate (the DS or the proof
+  // of its absence at a referral, the NSEC proofs of a wildcard answer, RFC 4035 §3.1.3); what
+  // follows (the apex NS of a positive answer) may be left out when space runs short.
+  std::size_t proof = 0;
   std::vector<record_ref> additional;
 
   // Empties the sections and the scratch buffer, keeping the vectors' capacity.

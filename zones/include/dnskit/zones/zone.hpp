@@ -133,6 +133,14 @@ class zone {
   // The i-th record of an RRset at node `id`, as a record_ref.
   record_ref record(node_id id, const detail::rrset& set, std::size_t i) const noexcept;
 
+  // --- Authenticated denial (RFC 4035 §3.1.3): the NSEC chain, built at load ---
+  // The owners of NSEC RRsets in canonical order (RFC 4034 §6.1).
+  std::span<const node_id> nsec_chain() const noexcept { return nsec_chain_; }
+  // The node whose NSEC matches or covers `lower_wire` (a lowercase wire name in the zone): the
+  // last NSEC owner at or before it in canonical order. no_node when the zone has no NSEC.
+  // A binary search: no allocation.
+  node_id nsec_at_or_before(std::span<const std::uint8_t> lower_wire) const noexcept;
+
   // --- Zone transfer (RFC 5936): every record once, the SOA first ---
   // The caller sends the SOA again at the end. The cursor does not keep the zone alive: hold the
   // shared_ptr<const zone> while iterating.
@@ -175,6 +183,7 @@ class zone {
   // probe from touching nodes that cannot match.
   std::vector<std::uint64_t> table_;
   std::uint32_t table_mask_ = 0;
+  std::vector<node_id> nsec_chain_;  // canonical order
 };
 
 }  // namespace dnskit::zones
