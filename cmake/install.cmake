@@ -86,7 +86,8 @@ foreach(dep IN LISTS dnskit_used)
   elseif(namespace STREQUAL "fmt" OR namespace STREQUAL "Threads")
     # already in the list
   elseif(namespace STREQUAL "OpenSSL")
-    # OpenSSL::Crypto (the TSIG HMAC): its pkg-config module is libcrypto.
+    # OpenSSL::Crypto (the TSIG HMAC in dns/, NSEC3 hashing in zones/): its pkg-config module
+    # is libcrypto.
     list(APPEND dnskit_find_packages OpenSSL)
     list(APPEND dnskit_pc_requires libcrypto)
   else()

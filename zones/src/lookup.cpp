@@ -189,7 +189,11 @@ class resolver {
       // RFC 4035 §3.1.3: the SOA's signatures with it, at the same (negative) TTL.
       add_signatures(out_.authority, z_.apex(), dns::rr_type::soa, {}, soa.ttl);
     }
-    if (!opt_.dnssec || z_.nsec_chain().empty()) return;
+    if (!opt_.dnssec) return;
+    if (z_.nsec_chain().empty()) {
+      deny_nsec3(kind);
+      return;
+    }
     // RFC 4035 §3.1.3.1/§3.1.3.2: NODATA, the NSEC of the name (for an empty non-terminal the
     // one covering it, RFC 4035 §3.1.3.2 and RFC 4592 §4.6); NXDOMAIN, the NSEC covering the
     // name. RFC 4035 §3.1.3.4: NODATA from a wildcard, the NSEC covering the name and the
@@ -209,24 +213,104 @@ class resolver {
     }
   }
 
-  // The NSEC RRset at `id` and its signatures in the authority section, once per answer (the
-  // same NSEC can both cover the name and the wildcard).
-  void add_nsec(node_id id) {
+  // The NSEC (or NSEC3) RRset at `id` and its signatures in the authority section, once per
+  // answer (the same record can both cover the name and the wildcard).
+  void add_nsec(node_id id, dns::rr_type type = dns::rr_type::nsec) {
     if (id == zone::no_node) return;
     for (std::size_t i = 0; i < proof_count_; ++i)
       if (proofs_[i] == id) return;
     if (proof_count_ < max_proofs) proofs_[proof_count_++] = id;
-    if (const detail::rrset* s = z_.find_rrset(id, dns::rr_type::nsec); s && s->count != 0) {
+    if (const detail::rrset* s = z_.find_rrset(id, type); s && s->count != 0) {
       add_rrset(out_.authority, id, *s, {});
       out_.proof = out_.authority.size();
     }
   }
 
-  // RFC 4035 §3.1.3.3: an answer synthesised from a wildcard carries the NSEC proving that the
-  // name asked for does not exist (the validator learns the closest encloser from the labels of
-  // the RRSIG).
+  // RFC 4035 §3.1.3.3, RFC 5155 §7.2.6: an answer synthesised from a wildcard carries the proof
+  // that the name asked for does not exist (the validator learns the closest encloser from the
+  // labels of the RRSIG): the NSEC covering it, or the NSEC3 covering the next closer name.
   void wildcard_proof() {
-    if (opt_.dnssec && !z_.nsec_chain().empty()) add_nsec(z_.nsec_at_or_before(lower()));
+    if (!opt_.dnssec) return;
+    if (!z_.nsec_chain().empty()) {
+      add_nsec(z_.nsec_at_or_before(lower()));
+    } else if (!z_.nsec3_chain().empty() && wildcard_source_ != zone::no_node) {
+      const bytes encloser = detail::parent_of(z_.node_key(wildcard_source_));
+      add_nsec(nsec3_node(child_toward(lower(), encloser)).id, dns::rr_type::nsec3);
+    }
+  }
+
+  // --- NSEC3 (RFC 5155 §7.2) ---
+  struct nsec3_found {
+    node_id id = zone::no_node;
+    bool matches = false;  // its owner is the hash of the name (else it covers the hash)
+  };
+
+  // The NSEC3 that matches or covers the hash of `lower_name`.
+  nsec3_found nsec3_node(bytes lower_name) const noexcept {
+    std::uint8_t owner[255];
+    const std::size_t n = z_.nsec3_owner(lower_name, owner);
+    if (n == 0) return {};
+    const node_id id = z_.nsec3_at_or_before(bytes(owner, n));
+    if (id == zone::no_node) return {};
+    const bytes key = z_.node_key(id);
+    return {id, key.size() == n && std::memcmp(key.data(), owner, n) == 0};
+  }
+
+  // The ancestor of `name` one label below `ancestor` (the "next closer name", RFC 5155 §1.3).
+  static bytes child_toward(bytes name, bytes ancestor) noexcept {
+    while (name.size() > ancestor.size() && detail::parent_of(name).size() > ancestor.size())
+      name = detail::parent_of(name);
+    return name;
+  }
+
+  // RFC 5155 §7.2.1: the closest (provable) encloser proof of `name`, starting the search at
+  // `from` (an ancestor of it): the NSEC3 matching the closest ancestor that has one, and the
+  // NSEC3 covering the next closer name. Returns that encloser (the apex at worst).
+  bytes closest_encloser_proof(bytes name, bytes from) {
+    const bytes apex = z_.node_key(z_.apex());
+    for (bytes candidate = from; candidate.size() >= apex.size();
+         candidate = detail::parent_of(candidate)) {
+      const nsec3_found match = nsec3_node(candidate);
+      if (match.matches || candidate.size() == apex.size()) {
+        add_nsec(match.id, dns::rr_type::nsec3);
+        add_nsec(nsec3_node(child_toward(name, candidate)).id, dns::rr_type::nsec3);
+        return candidate;
+      }
+    }
+    return apex;
+  }
+
+  void deny_nsec3(answer_kind kind) {
+    if (z_.nsec3_chain().empty()) return;
+    if (wildcard_source_ != zone::no_node) {
+      // RFC 5155 §7.2.5: NODATA from a wildcard: the closest encloser proof, and the NSEC3
+      // matching the wildcard (its bitmap lacks the type).
+      const bytes encloser = detail::parent_of(z_.node_key(wildcard_source_));
+      closest_encloser_proof(lower(), encloser);
+      add_nsec(nsec3_node(z_.node_key(wildcard_source_)).id, dns::rr_type::nsec3);
+      return;
+    }
+    if (kind == answer_kind::nxdomain) {
+      // RFC 5155 §7.2.2: the closest encloser proof, and the NSEC3 covering its wildcard.
+      const bytes encloser = closest_encloser_proof(lower(), encloser_);
+      std::uint8_t star[255];
+      if (encloser.size() + 2 <= sizeof star) {
+        star[0] = 1;
+        star[1] = '*';
+        std::memcpy(star + 2, encloser.data(), encloser.size());
+        add_nsec(nsec3_node(bytes(star, encloser.size() + 2)).id, dns::rr_type::nsec3);
+      }
+      return;
+    }
+    // RFC 5155 §7.2.3: NODATA, the NSEC3 matching the name. Without one (a DS query at an
+    // opt-out delegation, or an empty non-terminal only insecure delegations lead to), the
+    // closest provable encloser proof (RFC 5155 §7.2.4).
+    const nsec3_found match = nsec3_node(lower());
+    if (match.matches) {
+      add_nsec(match.id, dns::rr_type::nsec3);
+    } else {
+      closest_encloser_proof(lower(), detail::parent_of(lower()));
+    }
   }
 
   // RFC 1034 §4.3.2 step 3b: a referral to the child zone at `cut`.
@@ -243,9 +327,19 @@ class resolver {
     if (opt_.dnssec) {
       if (const detail::rrset* ds = z_.find_rrset(cut, dns::rr_type::ds); ds && ds->count != 0) {
         add_rrset(out_.authority, cut, *ds, {});
-      } else if (z_.nsec_at_or_before(z_.node_key(cut)) == cut) {
+      } else if (!z_.nsec_chain().empty()) {
         // RFC 4035 §3.1.4.1: no DS, and the cut's NSEC proves it (its bitmap has NS, no DS).
-        add_nsec(cut);
+        if (z_.nsec_at_or_before(z_.node_key(cut)) == cut) add_nsec(cut);
+      } else if (!z_.nsec3_chain().empty()) {
+        // RFC 5155 §7.2.7: the NSEC3 matching the cut; at an opt-out delegation, which has
+        // none, the closest provable encloser proof whose next closer NSEC3 has opt-out set.
+        const bytes key = z_.node_key(cut);
+        const nsec3_found match = nsec3_node(key);
+        if (match.matches) {
+          add_nsec(match.id, dns::rr_type::nsec3);
+        } else {
+          closest_encloser_proof(key, detail::parent_of(key));
+        }
       }
       out_.proof = out_.authority.size();
     }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "nsec3_hash.hpp"
 #include "zone_names.hpp"
 
 namespace dnskit::zones {
@@ -68,7 +69,7 @@ std::size_t zone::memory_usage() const noexcept {
   return sizeof(zone) + names_.memory_usage() + rdata_.memory_usage() +
          nodes_.capacity() * sizeof(detail::node) + rrsets_.capacity() * sizeof(detail::rrset) +
          rdata_offsets_.capacity() * sizeof(std::uint32_t) +
-         table_.capacity() * sizeof(std::uint64_t) + nsec_chain_.capacity() * sizeof(node_id);
+         table_.capacity() * sizeof(std::uint64_t) + (nsec_chain_.capacity() + nsec3_chain_.capacity()) * sizeof(node_id);
 }
 
 record_ref zone::soa() const noexcept {
@@ -94,17 +95,43 @@ zone::node_id zone::find(std::span<const std::uint8_t> lower_wire) const noexcep
   }
 }
 
+namespace {
+
+// The last owner of `chain` (in canonical order) at or before `name`: its NSEC/NSEC3 matches or
+// covers the name. Before the first owner, the last record wraps around to it (RFC 4034 §4.1.1,
+// RFC 5155 §3.1.7).
+zone::node_id at_or_before(const zone& z, const std::vector<zone::node_id>& chain,
+                           std::span<const std::uint8_t> name) noexcept {
+  if (chain.empty()) return zone::no_node;
+  const auto after = std::upper_bound(chain.begin(), chain.end(), name,
+                                      [&z](std::span<const std::uint8_t> n, zone::node_id id) {
+                                        return dns::canonical_compare(n, z.node_key(id)) < 0;
+                                      });
+  return after == chain.begin() ? chain.back() : *(after - 1);
+}
+
+}  // namespace
+
 zone::node_id zone::nsec_at_or_before(std::span<const std::uint8_t> lower_wire) const noexcept {
-  if (nsec_chain_.empty()) return no_node;
-  // The first owner after the name; the one before it is the match or the cover.
-  const auto after = std::upper_bound(
-      nsec_chain_.begin(), nsec_chain_.end(), lower_wire,
-      [this](std::span<const std::uint8_t> name, node_id id) {
-        return dns::canonical_compare(name, node_key(id)) < 0;
-      });
-  // Before the first owner (the apex, in a whole chain): the last NSEC wraps around to it
-  // (RFC 4034 §4.1.1).
-  return after == nsec_chain_.begin() ? nsec_chain_.back() : *(after - 1);
+  return at_or_before(*this, nsec_chain_, lower_wire);
+}
+
+zone::node_id zone::nsec3_at_or_before(std::span<const std::uint8_t> lower_owner) const noexcept {
+  return at_or_before(*this, nsec3_chain_, lower_owner);
+}
+
+std::size_t zone::nsec3_owner(std::span<const std::uint8_t> lower_wire,
+                              std::span<std::uint8_t, 255> out) const noexcept {
+  const auto apex = node_key(apex_);
+  if (nsec3_chain_.empty() || 1 + detail::nsec3_label_size + apex.size() > out.size()) return 0;
+  std::uint8_t hash[detail::nsec3_sha1_size];
+  detail::nsec3_sha1(lower_wire, {nsec3_salt_, nsec3_salt_size_}, nsec3_iterations_, hash);
+  std::uint8_t label[detail::nsec3_label_size];
+  detail::nsec3_label(hash, label);
+  out[0] = static_cast<std::uint8_t>(detail::nsec3_label_size);
+  std::memcpy(out.data() + 1, label, sizeof label);
+  std::memcpy(out.data() + 1 + sizeof label, apex.data(), apex.size());
+  return 1 + sizeof label + apex.size();
 }
 
 zone::node_id zone::find(const dns::name& n) const noexcept {

@@ -316,8 +316,11 @@ void zone_builder::impl::group() {
                       std::memcmp(other.data(), data.data(), data.size()) == 0;
         }
         if (duplicate) continue;
-        if (rec.ttl != set.ttl && !ttl_warned && c.checks.warn_ttl_mismatch) {
-          // RFC 2181 §5.2: one TTL per RRset; like BIND, keep the first record's.
+        // RFC 2181 §5.2: one TTL per RRset; like BIND, keep the first record's. RRSIGs are
+        // stored together but each covered type is its own RRset (RFC 4034 §3): their TTLs
+        // may differ (a lookup gives each the TTL of the RRset it signs).
+        if (rec.ttl != set.ttl && !ttl_warned && c.checks.warn_ttl_mismatch &&
+            type != dns::rr_type::rrsig) {
           c.report(detail::build_context::severity::strict, &rec,
                    "TTL set to prior TTL (" + std::to_string(set.ttl) + ")");
           ttl_warned = true;
@@ -391,10 +394,33 @@ std::shared_ptr<const zone> zone_builder::impl::freeze() {
     const detail::rrset* nsec = z->find_rrset(id, dns::rr_type::nsec);
     if (nsec != nullptr && nsec->count != 0) z->nsec_chain_.push_back(id);
   }
-  std::sort(z->nsec_chain_.begin(), z->nsec_chain_.end(), [&z](std::uint32_t a, std::uint32_t b) {
+  const auto canonical = [&z](std::uint32_t a, std::uint32_t b) {
     return dns::canonical_compare(z->node_key(a), z->node_key(b)) < 0;
-  });
+  };
+  std::sort(z->nsec_chain_.begin(), z->nsec_chain_.end(), canonical);
   z->nsec_chain_.shrink_to_fit();
+  // RFC 5155 §7.2: the NSEC3 owners, whose base32hex labels sort as their hashes do, and the
+  // parameters that hash a name into that chain (RFC 5155 §4: those of the NSEC3PARAM; without
+  // one, those of the chain). Only SHA-1 (algorithm 1) is defined; other chains are not used.
+  const detail::rrset* param = z->find_rrset(z->apex_, dns::rr_type::nsec3param);
+  std::span<const std::uint8_t> params;
+  if (param != nullptr && param->count != 0) params = z->rdata(*param, 0);
+  for (std::uint32_t id = 0; id < z->nodes_.size(); ++id) {
+    const detail::rrset* n3 = z->find_rrset(id, dns::rr_type::nsec3);
+    if (n3 == nullptr || n3->count == 0 || z->nodes_[id].parent != z->apex_) continue;
+    if (params.empty()) params = z->rdata(*n3, 0);
+    z->nsec3_chain_.push_back(id);
+  }
+  // Hash algorithm, flags, iterations (2 octets), salt length, salt (RFC 5155 §3.2, §4.2).
+  if (params.size() >= 5 && params[0] == 1 && params.size() >= 5u + params[4]) {
+    z->nsec3_iterations_ = static_cast<std::uint16_t>((params[2] << 8) | params[3]);
+    z->nsec3_salt_size_ = params[4];
+    std::memcpy(z->nsec3_salt_, params.data() + 5, params[4]);
+    std::sort(z->nsec3_chain_.begin(), z->nsec3_chain_.end(), canonical);
+    z->nsec3_chain_.shrink_to_fit();
+  } else {
+    z->nsec3_chain_ = {};
+  }
   z->soa_ = z->find_rrset(z->apex_, dns::rr_type::soa);
   if (z->soa_ != nullptr) {
     // SOA rdata: MNAME, RNAME, then SERIAL REFRESH RETRY EXPIRE MINIMUM (RFC 1035 §3.3.13).

@@ -141,6 +141,18 @@ class zone {
   // A binary search: no allocation.
   node_id nsec_at_or_before(std::span<const std::uint8_t> lower_wire) const noexcept;
 
+  // --- Authenticated denial with NSEC3 (RFC 5155 §7.2): the hash chain, built at load ---
+  // The owners of NSEC3 RRsets in hash order (the canonical order of their owner names).
+  std::span<const node_id> nsec3_chain() const noexcept { return nsec3_chain_; }
+  // The owner name NSEC3 gives `lower_wire` with the zone's parameters (NSEC3PARAM, else those
+  // of the chain's first NSEC3; RFC 5155 §4, §5), lowercase, written to `out`: its size, or 0
+  // when the zone has no NSEC3 chain with SHA-1 (the only hash defined). Allocates nothing.
+  std::size_t nsec3_owner(std::span<const std::uint8_t> lower_wire,
+                          std::span<std::uint8_t, 255> out) const noexcept;
+  // The node whose NSEC3 matches or covers the hashed owner `lower_owner` (from nsec3_owner):
+  // the last NSEC3 owner at or before it, wrapping to the last. no_node without a chain.
+  node_id nsec3_at_or_before(std::span<const std::uint8_t> lower_owner) const noexcept;
+
   // --- Zone transfer (RFC 5936): every record once, the SOA first ---
   // The caller sends the SOA again at the end. The cursor does not keep the zone alive: hold the
   // shared_ptr<const zone> while iterating.
@@ -183,7 +195,11 @@ class zone {
   // probe from touching nodes that cannot match.
   std::vector<std::uint64_t> table_;
   std::uint32_t table_mask_ = 0;
-  std::vector<node_id> nsec_chain_;  // canonical order
+  std::vector<node_id> nsec_chain_;   // canonical order
+  std::vector<node_id> nsec3_chain_;  // hash order
+  std::uint16_t nsec3_iterations_ = 0;
+  std::uint8_t nsec3_salt_size_ = 0;
+  std::uint8_t nsec3_salt_[255] = {};
 };
 
 }  // namespace dnskit::zones
