@@ -68,6 +68,21 @@ std::size_t rrset_end(std::span<const zones::record_ref> recs, std::size_t i) no
   return end;
 }
 
+// End of the RRset starting at `i` together with the RRSIGs that follow it and cover it (the
+// lookup puts them there with DO): RFC 4035 §3.1.1 wants them in the same section, so they are
+// kept or dropped as one unit when space runs out.
+std::size_t signed_rrset_end(std::span<const zones::record_ref> recs, std::size_t i) noexcept {
+  std::size_t end = rrset_end(recs, i);
+  if (recs[i].type == dns::rr_type::rrsig) return end;
+  while (end < recs.size() && recs[end].type == dns::rr_type::rrsig &&
+         recs[end].rdata.size() >= 2 &&
+         ((recs[end].rdata[0] << 8) | recs[end].rdata[1]) == type_of(recs[i].type) &&
+         same_owner(recs[end], recs[i])) {
+    ++end;
+  }
+  return end;
+}
+
 bool is_dnssec_type(dns::rr_type t) noexcept {
   return t == dns::rr_type::rrsig || t == dns::rr_type::nsec || t == dns::rr_type::nsec3;
 }
@@ -84,7 +99,7 @@ bool keep_record(dns::rr_type t, const query_view& q) noexcept {
 bool add_rrsets(message_writer& m, section s, std::span<const zones::record_ref> recs,
                 const query_view& q) noexcept {
   for (std::size_t i = 0; i < recs.size();) {
-    const std::size_t end = rrset_end(recs, i);
+    const std::size_t end = signed_rrset_end(recs, i);
     if (keep_record(recs[i].type, q)) {
       const std::size_t mark = m.mark();
       const auto an = m.count(section::answer), ns = m.count(section::authority),
@@ -110,7 +125,7 @@ bool add_additional(message_writer& m, std::span<const zones::record_ref> recs,
                     const std::span<const zones::record_ref>* only_for = nullptr) noexcept {
   bool complete = true;
   for (std::size_t i = 0; i < recs.size();) {
-    const std::size_t end = rrset_end(recs, i);
+    const std::size_t end = signed_rrset_end(recs, i);
     bool wanted = only_for == nullptr;
     for (std::size_t k = 0; !wanted && k < only_for->size(); ++k) {
       wanted = detail::wire_names_equal(zones::additional_target((*only_for)[k]), recs[i].owner);
@@ -453,6 +468,7 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
   auto& found = work.get().result;
   zones::lookup_options lookup_opts;
   lookup_opts.authority_ns = !options_.minimal_responses;
+  lookup_opts.dnssec = q.dnssec_ok;
   zones::lookup(zones, q.qname, qtype, qclass, found, lookup_opts);
   if (found.kind == zones::answer_kind::refused) {
     not_authoritative(plan.opt);
@@ -519,8 +535,15 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
     } else if (positive) {
       // The apex NS of a positive answer is not needed to use it (RFC 2181 §9: TC only when
       // required data is left out): without them, and without the addresses that follow from
-      // them, the answer is whole. NSD does the same.
+      // them, the answer is whole. NSD does the same. The NSEC proofs of a wildcard answer
+      // are needed to validate it (RFC 4035 §3.1.3.3): TC when they do not fit.
       m.rollback(after_answer, answers, 0, 0);
+      const std::size_t required = std::min(found.proof, found.authority.size());
+      if (!add_rrsets(m, section::authority,
+                      std::span<const zones::record_ref>(found.authority).first(required), q)) {
+        m.rollback(after_question, 0, 0, 0);
+        tc = true;
+      }
     } else {
       // The SOA of a negative answer (RFC 2308 §3) or the NS of a referral are required.
       m.rollback(after_question, 0, 0, 0);
