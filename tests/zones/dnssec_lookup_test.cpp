@@ -153,3 +153,43 @@ TEST_CASE("DO: ANY takes the RRSIG RRset once, as one of the node's RRsets", "[d
                                    "www.example. 3600 RRSIG A", "www.example. 3600 RRSIG A",
                                    "www.example. 3600 RRSIG TXT"});
 }
+
+TEST_CASE("each RRSIG has the TTL of the RRset it covers, whatever the stored order",
+          "[dnssec][unit]") {
+  // RFC 4034 §3: the RRSIGs of one node covering different types are different RRsets with
+  // their own TTLs, though the zone stores them together.
+  const auto z = load(R"(
+$ORIGIN example.
+@    3600 SOA   ns1 hostmaster 1 3600 600 86400 300
+@    3600 NS    ns1
+ns1  3600 A     192.0.2.1
+www  3600 A     192.0.2.10
+www  3600 RRSIG A 13 2 3600 20300101000000 20200101000000 4711 example. AAAA
+www  300  NSEC  example. A RRSIG NSEC
+www  300  RRSIG NSEC 13 2 300 20300101000000 20200101000000 4711 example. AAAB
+)",
+                      "example.");
+  const auto a = ask(*z, "www.example.", rr_type::rrsig, minimal());
+  CHECK(shape(a.answer) == strings{"www.example. 3600 RRSIG A", "www.example. 300 RRSIG NSEC"});
+  const auto neg = ask(*z, "www.example.", rr_type::txt, with_do());
+  CHECK(shape(neg.authority) == strings{"example. 300 SOA", "www.example. 300 NSEC",
+                                        "www.example. 300 RRSIG NSEC"});
+}
+
+TEST_CASE("DO: the DNSKEY answer comes without the apex NS, as NSD and Knot send it",
+          "[dnssec][unit]") {
+  const auto z = load(R"(
+$ORIGIN example.
+$TTL 3600
+@ SOA   ns1 hostmaster 1 3600 600 86400 300
+@ NS    ns1
+@ DNSKEY 257 3 13 AAAA
+@ RRSIG DNSKEY 13 1 3600 20300101000000 20200101000000 4711 example. AAAB
+ns1 A 192.0.2.1
+)",
+                      "example.");
+  const auto a = ask(*z, "example.", rr_type::dnskey, with_do(true));
+  CHECK(shape(a.answer) == strings{"example. 3600 DNSKEY", "example. 3600 RRSIG DNSKEY"});
+  CHECK(a.authority.empty());
+  CHECK(a.additional.empty());
+}

@@ -499,6 +499,9 @@ resolver::step resolver::once() {
     }
     // DS at a cut is the parent's data (RFC 4035 §3.1.4.1): answered here like any type.
     if (n.flags & detail::node_delegation) no_authority_ns_ = true;
+    // The key set is fetched by validators on their way to anything else: NSD and Knot keep
+    // that answer to the keys and their signatures, without the apex NS.
+    if (qtype_ == dns::rr_type::dnskey) no_authority_ns_ = true;
     return at_node(exact, false);
   }
 

@@ -170,7 +170,14 @@ std::span<const std::uint8_t> zone::rdata(const detail::rrset& set, std::size_t 
 }
 
 record_ref zone::record(node_id id, const detail::rrset& set, std::size_t i) const noexcept {
-  return record_ref{node_name(id), set.type, klass_, set.ttl, rdata(set, i)};
+  record_ref r{node_name(id), set.type, klass_, set.ttl, rdata(set, i)};
+  if (set.type == dns::rr_type::rrsig && r.rdata.size() >= 2) {
+    // A node's RRSIGs are stored as one RRset, but those covering different types are
+    // different RRsets, and each has the TTL of the RRset it covers (RFC 4034 §3).
+    const auto covered = static_cast<dns::rr_type>((r.rdata[0] << 8) | r.rdata[1]);
+    if (const detail::rrset* c = find_rrset(id, covered); c != nullptr && c != &set) r.ttl = c->ttl;
+  }
+  return r;
 }
 
 bool zone::cursor::next(record_ref& out) noexcept {
