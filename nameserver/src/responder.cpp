@@ -159,7 +159,8 @@ std::pair<std::size_t, std::size_t> pick_any_rrset(
     const std::size_t end = rrset_end(recs, i);
     std::size_t size = 0;
     for (std::size_t j = i; j < end; ++j) size += 10 + recs[j].rdata.size();
-    const bool dnssec = is_dnssec_type(recs[i].type);
+    // NSEC3PARAM is there for the signer (RFC 5155 §4): like RRSIG and NSEC, a last resort.
+    const bool dnssec = is_dnssec_type(recs[i].type) || recs[i].type == dns::rr_type::nsec3param;
     const bool better =
         best.first == best.second || (best_dnssec && !dnssec) ||
         (dnssec == best_dnssec &&
@@ -511,6 +512,11 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
         fits = m.add(section::answer, answer[i]);
       }
     }
+    // The proof that a wildcard's name does not exist comes with the chosen RRset (RFC 4035
+    // §3.1.3.3, RFC 5155 §7.2.6).
+    const std::size_t required = std::min(found.proof, found.authority.size());
+    fits = fits && add_rrsets(m, section::authority,
+                              std::span<const zones::record_ref>(found.authority).first(required), q);
     if (!fits) {
       m.rollback(after_question, 0, 0, 0);
       tc = true;
