@@ -58,6 +58,22 @@ def zone_queries(zone, rng, both_transports=True):
     return out
 
 
+def signed_queries(zone, rng):
+    """A signed zone: each probe with DO over UDP (1232 and 4096 octets) and TCP, and without DO
+    (RFC 4035 section 3.1: no DNSSEC records unless asked for by type)."""
+    out = []
+    cat = zone.origin.split(".")[0].lower()
+    for name in zone.probe_names:
+        for qtype in zone.probe_types:
+            what = f"{name}/{qtype}"
+            out.append(Query(cat, "udp", what + "/do", _wire(name, qtype, rng, do=True)))
+            out.append(Query(cat, "udp", what + "/do4096",
+                             _wire(name, qtype, rng, do=True, payload=4096)))
+            out.append(Query(cat, "tcp", what + "/do", _wire(name, qtype, rng, do=True)))
+            out.append(Query(cat, "udp", what, _wire(name, qtype, rng)))
+    return out
+
+
 def case_queries(zones, rng):
     """0x20: the same names in random case; the question must come back as sent."""
     out = []
@@ -310,6 +326,8 @@ def all_queries(zones, long_form=False, seed=14):
     for z in zones:
         if z.origin == "size.test.":
             out += size_queries(z, rng)
+        elif getattr(z, "signed", False):
+            out += signed_queries(z, rng)
         else:
             out += zone_queries(z, rng)
     out += case_queries(zones, rng)

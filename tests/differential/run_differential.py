@@ -110,6 +110,8 @@ def main():
     # The long form serves more generated zones, with more names each.
     zone_list = zone_set.all_zones(generated=10, names_per_generated=200) if args.long \
         else zone_set.all_zones()
+    # The signed zones (NSEC, NSEC3, NSEC3 opt-out), signed here with ldns-signzone.
+    zone_list = zone_list + zone_set.signed_zones(workdir)
     paths = []
     os.makedirs(os.path.join(workdir, "zones"))
     for z in zone_list:

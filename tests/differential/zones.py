@@ -6,6 +6,7 @@ suite checks that each one answers its SOA before it starts.
 Each zone is returned with the names worth asking about (`probe_names`), from which queries.py
 builds its queries."""
 
+import os
 import random
 
 SERIAL = 2026120701
@@ -400,6 +401,73 @@ def _sanitise(origin, lines, names):
         if n.startswith("*."):
             out_names.append(f"rand.{n[2:]}.{origin}")
     return Zone(origin, body, sorted(set(out_names)))
+
+
+def _signed_body(o):
+    """One zone with every case a signed answer proves: wildcards (answer, NODATA, below an empty
+    non-terminal), CNAME and DNAME chains, empty non-terminals, delegations with and without DS,
+    glue."""
+    lines = header(o) + [
+        "www A 192.0.2.10",
+        "www TXT \"hello\"",
+        "www MX 10 mail",
+        "mail A 192.0.2.25",
+        "mail AAAA 2001:db8::25",
+        "alias CNAME www",
+        "alias-out CNAME www.example.net.",
+        "alias-nx CNAME nowhere",
+        "* TXT \"apex wildcard\"",
+        "*.w A 192.0.2.99",
+        "*.w MX 10 mail",
+        "*.cn CNAME www",
+        "a.b.c A 192.0.2.5",
+        "d DNAME www",
+        "secure NS ns.secure",
+        "secure DS 12345 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "ns.secure A 192.0.2.53",
+        "insecure NS ns.insecure",
+        "insecure NS ns.example.net.",
+        "ns.insecure A 192.0.2.54",
+        "x.y.deep-insecure NS ns1.example.net.",
+    ]
+    names = [f"{n}.{o}" for n in (
+        "www", "mail", "alias", "alias-out", "alias-nx", "nothere", "a.nothere", "x.w", "y.z.w",
+        "w", "*.w", "x.cn", "c", "b.c", "a.b.c", "z.b.c", "d", "x.d", "secure", "x.secure",
+        "insecure", "x.insecure", "ns.insecure", "y.deep-insecure", "x.y.deep-insecure",
+        "q.x.y.deep-insecure")] + [o]
+    types = ["A", "AAAA", "MX", "TXT", "NS", "SOA", "CNAME", "DS", "DNSKEY", "RRSIG", "NSEC",
+             "NSEC3PARAM", "ANY"]
+    return lines, names, types
+
+
+def signed_zones(workdir):
+    """The same data signed with ldns-signzone three ways: NSEC, NSEC3, NSEC3 with opt-out (RFC
+    4035, RFC 5155). Empty without ldnsutils."""
+    import shutil
+    import subprocess
+    if not shutil.which("ldns-signzone") or not shutil.which("ldns-keygen"):
+        return []
+    out = []
+    for variant, flags in (("nsec", []), ("nsec3", ["-n"]), ("optout", ["-n", "-p"])):
+        o = f"signed-{variant}.test."
+        lines, names, types = _signed_body(o)
+        d = os.path.join(workdir, "keys", variant)
+        os.makedirs(d, exist_ok=True)
+        plain = os.path.join(d, "zone")
+        with open(plain, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        keys = [subprocess.run(["ldns-keygen", "-a", "ECDSAP256SHA256"] + k + [o], cwd=d,
+                               check=True, capture_output=True, text=True).stdout.strip()
+                for k in (["-k"], [])]
+        subprocess.run(["ldns-signzone"] + flags + ["-f", plain + ".signed", plain] + keys,
+                       cwd=d, check=True, capture_output=True)
+        with open(plain + ".signed") as f:
+            text = f.read()
+        z = Zone(o, [], names, types)
+        z.text = text
+        z.signed = True
+        out.append(z)
+    return out
 
 
 def all_zones(generated=4, names_per_generated=60, seed=14):
