@@ -515,8 +515,8 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
     // The proof that a wildcard's name does not exist comes with the chosen RRset (RFC 4035
     // §3.1.3.3, RFC 5155 §7.2.6).
     const std::size_t required = std::min(found.proof, found.authority.size());
-    fits = fits && add_rrsets(m, section::authority,
-                              std::span<const zones::record_ref>(found.authority).first(required), q);
+    const std::span<const zones::record_ref> authority = found.authority;
+    fits = fits && add_rrsets(m, section::authority, authority.first(required), q);
     if (!fits) {
       m.rollback(after_question, 0, 0, 0);
       tc = true;

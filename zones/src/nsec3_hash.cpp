@@ -34,7 +34,8 @@ void nsec3_label(const std::uint8_t (&hash)[nsec3_sha1_size],
   for (std::size_t i = 0; i < nsec3_sha1_size; i += 5) {
     std::uint64_t v = 0;
     for (std::size_t k = 0; k < 5; ++k) v = (v << 8) | hash[i + k];
-    for (int shift = 35; shift >= 0; shift -= 5) out[o++] = static_cast<std::uint8_t>(digits[(v >> shift) & 31]);
+    for (int shift = 35; shift >= 0; shift -= 5)
+      out[o++] = static_cast<std::uint8_t>(digits[(v >> shift) & 31]);
   }
 }
 

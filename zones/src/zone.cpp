@@ -2,6 +2,7 @@
 #include "dnskit/zones/zone.hpp"
 
 #include <algorithm>
+#include <compare>
 #include <cstring>
 
 #include "nsec3_hash.hpp"
@@ -69,7 +70,8 @@ std::size_t zone::memory_usage() const noexcept {
   return sizeof(zone) + names_.memory_usage() + rdata_.memory_usage() +
          nodes_.capacity() * sizeof(detail::node) + rrsets_.capacity() * sizeof(detail::rrset) +
          rdata_offsets_.capacity() * sizeof(std::uint32_t) +
-         table_.capacity() * sizeof(std::uint64_t) + (nsec_chain_.capacity() + nsec3_chain_.capacity()) * sizeof(node_id);
+         table_.capacity() * sizeof(std::uint64_t) +
+         (nsec_chain_.capacity() + nsec3_chain_.capacity()) * sizeof(node_id);
 }
 
 record_ref zone::soa() const noexcept {
@@ -103,10 +105,10 @@ namespace {
 zone::node_id at_or_before(const zone& z, const std::vector<zone::node_id>& chain,
                            std::span<const std::uint8_t> name) noexcept {
   if (chain.empty()) return zone::no_node;
-  const auto after = std::upper_bound(chain.begin(), chain.end(), name,
-                                      [&z](std::span<const std::uint8_t> n, zone::node_id id) {
-                                        return dns::canonical_compare(n, z.node_key(id)) < 0;
-                                      });
+  const auto before = [&z](std::span<const std::uint8_t> n, zone::node_id id) {
+    return std::is_lt(dns::canonical_compare(n, z.node_key(id)));
+  };
+  const auto after = std::upper_bound(chain.begin(), chain.end(), name, before);
   return after == chain.begin() ? chain.back() : *(after - 1);
 }
 

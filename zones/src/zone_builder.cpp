@@ -8,6 +8,7 @@
 #include "dnskit/zones/zone_builder.hpp"
 
 #include <algorithm>
+#include <compare>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -395,7 +396,7 @@ std::shared_ptr<const zone> zone_builder::impl::freeze() {
     if (nsec != nullptr && nsec->count != 0) z->nsec_chain_.push_back(id);
   }
   const auto canonical = [&z](std::uint32_t a, std::uint32_t b) {
-    return dns::canonical_compare(z->node_key(a), z->node_key(b)) < 0;
+    return std::is_lt(dns::canonical_compare(z->node_key(a), z->node_key(b)));
   };
   std::sort(z->nsec_chain_.begin(), z->nsec_chain_.end(), canonical);
   z->nsec_chain_.shrink_to_fit();
