@@ -3,15 +3,10 @@
 // `nameserver`, then answers as it does, and a NOTIFY after a reload makes it transfer again.
 // NSD as a secondary of a zone that delegates to a sibling name without an address record
 // (zones/checks.hpp: loaded, as BIND, NSD and Knot load it).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <thread>
 
 #include "integration_support.hpp"
+#include "peer_secondary.hpp"
 
 using namespace nstest;
 using dns::rcode;
@@ -49,34 +44,6 @@ transfer axfr(const test::server_address& at, std::string_view zone) {
   }
   return t;
 }
-
-std::uint16_t free_port() {
-  // A port free for UDP and TCP right now (the server started next binds it).
-  for (int i = 0; i < 20; ++i) {
-    const int u = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(u, reinterpret_cast<sockaddr*>(&a), &len);
-    const int t = ::socket(AF_INET, SOCK_STREAM, 0);
-    const bool tcp_ok = ::bind(t, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    ::close(t);
-    ::close(u);
-    if (tcp_ok) return ntohs(a.sin_port);
-  }
-  return 0;
-}
-
-std::vector<std::string> texts(const std::vector<dns::record>& records) {
-  std::vector<std::string> out;
-  for (const auto& r : records) out.push_back(r.to_text());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<std::string> answer_texts(const dns::message& m) { return texts(m.answer); }
 
 }  // namespace
 
@@ -138,43 +105,12 @@ TEST_CASE("interop: Knot DNS as a secondary transfers the zone, answers the same
                                "127.0.0.1:" + std::to_string(knot_port)});
   const auto ours = address_of(*primary);
 
-  const auto knot_dir = dir / "knot";
-  std::filesystem::create_directories(knot_dir / "db");
-  const std::string d = knot_dir.string();
-  write_file(knot_dir / "knot.conf",
-             "server:\n"
-             "    rundir: \"" + d + "\"\n"
-             "    pidfile: \"" + d + "/knot.pid\"\n"
-             "    listen: 127.0.0.1@" + std::to_string(knot_port) + "\n"
-             "    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n"
-             "database:\n    storage: \"" + d + "/db\"\n"
-             "control:\n    listen: \"" + d + "/knot.sock\"\n"
-             "log:\n  - target: stderr\n    any: info\n"
-             "remote:\n  - id: primary\n    address: 127.0.0.1@" + std::to_string(primary->port()) + "\n"
-             "acl:\n  - id: from_primary\n    address: 127.0.0.1\n    action: notify\n"
-             "template:\n  - id: default\n    storage: \"" + d + "\"\n"
-             "    zonefile-sync: -1\n    journal-content: none\n"
-             "zone:\n  - domain: example.test.\n    master: primary\n    acl: from_primary\n");
-  std::string error;
-  auto knot = test::child_process::start(*knotd, {"-c", (knot_dir / "knot.conf").string()}, error);
-  INFO(error);
-  REQUIRE(knot != nullptr);
-  const test::server_address secondary{"127.0.0.1", knot_port};
-
-  auto secondary_serial = [&]() -> std::optional<std::string> {
-    auto a = test::udp_query(secondary, make_query("example.test.", rr_type::soa), 500ms);
-    if (!a || a->rcode() != rcode::noerror || a->answer.size() != 1 || !a->hdr.aa) return std::nullopt;
-    return a->answer[0].to_text();
-  };
+  auto knot = start_knot_secondary(*knotd, dir / "knot", knot_port, ours, "example.test.");
+  const auto secondary = knot.address;
   auto wait_serial = [&](std::string_view serial) {
-    for (int i = 0; i < 100; ++i) {  // at most ~20 s
-      auto s = secondary_serial();
-      if (s && contains(*s, serial)) return true;
-      std::this_thread::sleep_for(200ms);
-    }
-    return false;
+    return wait_secondary_serial(secondary, "example.test.", serial, 100);  // at most ~20 s
   };
-  INFO(knot->stderr_text());
+  INFO(knot.process->stderr_text());
   REQUIRE(wait_serial(" 2024010101 "));
 
   // The secondary answers exactly as the primary does.
@@ -184,15 +120,7 @@ TEST_CASE("interop: Knot DNS as a secondary transfers the zone, answers the same
       {"big.example.test.", rr_type::txt},   {"x.wild.example.test.", rr_type::a},
       {"_sip._tcp.example.test.", rr_type::srv}, {"nope.example.test.", rr_type::a},
       {"v6only.example.test.", rr_type::aaaa}, {"naptr.example.test.", rr_type::naptr}};
-  for (const auto& [qname, type] : questions) {
-    INFO(qname << " " << dns::to_string(type));
-    auto p = test::tcp_query(ours, make_query(qname, type));
-    auto s = test::tcp_query(secondary, make_query(qname, type));
-    REQUIRE(p.has_value());
-    REQUIRE(s.has_value());
-    CHECK(p->rcode() == s->rcode());
-    CHECK(answer_texts(*p) == answer_texts(*s));
-  }
+  check_secondary_answers_as_primary(ours, secondary, questions, false);
 
   // A new serial: our NOTIFY makes Knot transfer at once (its refresh timer is 2 hours).
   std::string changed = original;
@@ -209,8 +137,8 @@ TEST_CASE("interop: Knot DNS as a secondary transfers the zone, answers the same
   CHECK(wait_log(*primary, "serial 2024010202 to 127.0.0.1:" + std::to_string(knot_port) +
                                ": acknowledged"));
 
-  knot->signal(SIGTERM);
-  CHECK(knot->wait_exit(10s).has_value());
+  knot.process->signal(SIGTERM);
+  CHECK(knot.process->wait_exit(10s).has_value());
 }
 
 TEST_CASE("interop: NSD as a secondary transfers a zone with a glueless sibling delegation",
@@ -235,36 +163,10 @@ TEST_CASE("interop: NSD as a secondary transfers a zone with a glueless sibling 
 
   const std::uint16_t nsd_port = free_port();
   REQUIRE(nsd_port != 0);
-  const auto nsd_dir = dir / "nsd";
-  std::filesystem::create_directories(nsd_dir);
-  const std::string d = nsd_dir.string();
-  write_file(nsd_dir / "nsd.conf",
-             "server:\n"
-             "    ip-address: 127.0.0.1@" + std::to_string(nsd_port) + "\n"
-             "    port: " + std::to_string(nsd_port) + "\n"
-             "    username: \"\"\n    chroot: \"\"\n    database: \"\"\n"
-             "    zonesdir: \"" + d + "\"\n    zonelistfile: \"" + d + "/zone.list\"\n"
-             "    pidfile: \"" + d + "/nsd.pid\"\n    xfrdfile: \"" + d + "/xfrd.state\"\n"
-             "    xfrdir: \"" + d + "\"\n    server-count: 1\n    verbosity: 2\n"
-             "remote-control:\n    control-enable: no\n"
-             "zone:\n    name: sibling.test.\n    zonefile: \"" + d + "/secondary.zone\"\n"
-             "    request-xfr: AXFR 127.0.0.1@" + std::to_string(primary->port()) + " NOKEY\n"
-             "    allow-notify: 127.0.0.1 NOKEY\n");
-  std::string error;
-  // -d: in the foreground, logging to stderr, stopped by SIGTERM like the other peers.
-  auto secondary_process =
-      test::child_process::start(*nsd, {"-d", "-c", (nsd_dir / "nsd.conf").string()}, error);
-  INFO(error);
-  REQUIRE(secondary_process != nullptr);
-  const test::server_address secondary{"127.0.0.1", nsd_port};
-
-  bool transferred = false;
-  for (int i = 0; i < 100 && !transferred; ++i) {  // at most ~20 s
-    auto a = test::udp_query(secondary, make_query("sibling.test.", rr_type::soa), 500ms);
-    transferred = a && a->rcode() == rcode::noerror && a->hdr.aa && a->answer.size() == 1 &&
-                  contains(a->answer[0].to_text(), " 2024020201 ");
-    if (!transferred) std::this_thread::sleep_for(200ms);
-  }
+  auto nsd_secondary = start_nsd_secondary(*nsd, dir / "nsd", nsd_port, ours, "sibling.test.");
+  const auto& secondary_process = nsd_secondary.process;
+  const auto secondary = nsd_secondary.address;
+  const bool transferred = wait_secondary_serial(secondary, "sibling.test.", " 2024020201 ", 100);
   INFO(secondary_process->stderr_text());
   REQUIRE(transferred);
 
@@ -275,24 +177,15 @@ TEST_CASE("interop: NSD as a secondary transfers a zone with a glueless sibling 
       {"ns.sibling.test.", rr_type::txt}, {"ns.sibling.test.", rr_type::a},
       {"www.sibling.test.", rr_type::a}, {"www.sub.sibling.test.", rr_type::a},
       {"sub.sibling.test.", rr_type::ns}};
-  for (const auto& [qname, type] : questions) {
-    INFO(qname << " " << dns::to_string(type));
-    auto p = test::tcp_query(ours, make_query(qname, type));
-    auto s = test::tcp_query(secondary, make_query(qname, type));
-    REQUIRE(p.has_value());
-    REQUIRE(s.has_value());
-    CHECK(p->rcode() == s->rcode());
-    CHECK(p->hdr.aa == s->hdr.aa);
-    CHECK(answer_texts(*p) == answer_texts(*s));
-  }
+  check_secondary_answers_as_primary(ours, secondary, questions, true);
   auto referral = test::tcp_query(secondary, make_query("www.sub.sibling.test.", rr_type::a));
   REQUIRE(referral.has_value());
   CHECK_FALSE(referral->hdr.aa);
-  CHECK(texts(referral->authority) ==
+  CHECK(sorted_texts(referral->authority) ==
         std::vector<std::string>{"sub.sibling.test. 300 IN NS ns.sibling.test."});
   auto from_us = test::tcp_query(ours, make_query("www.sub.sibling.test.", rr_type::a));
   REQUIRE(from_us.has_value());
-  CHECK(texts(from_us->authority) == texts(referral->authority));
+  CHECK(sorted_texts(from_us->authority) == sorted_texts(referral->authority));
 
   secondary_process->signal(SIGTERM);
   CHECK(secondary_process->wait_exit(10s).has_value());
