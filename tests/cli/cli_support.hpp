@@ -3,6 +3,8 @@
 // 127.0.0.1:<port>, the real `dnslookup` (and BIND's nslookup when installed) run against it
 // with a time limit, output masking and golden files.
 #include <catch2/catch.hpp>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -59,6 +61,29 @@ inline test::server_process& example_server() {
 }
 
 inline std::string port_text() { return std::to_string(example_server().port()); }
+
+// A UDP socket on loopback that never answers: a server that times out.
+class silent_socket {
+ public:
+  silent_socket() {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+  }
+  ~silent_socket() { ::close(fd_); }
+  silent_socket(const silent_socket&) = delete;
+  silent_socket& operator=(const silent_socket&) = delete;
+  std::string port() const { return std::to_string(port_); }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
 
 // Runs a shell command line (for stdin redirection) with a time limit.
 inline test::command_result run_shell(const std::string& line, std::chrono::milliseconds timeout = 20s) {

@@ -2,9 +2,6 @@
 // server position, a type after the name, several servers, -p PORT and the `+` switches, each
 // meaning what its nslookup spelling means (same output), and a clear error for each bad one.
 // Servers are always addresses on loopback: a name would go to the system's resolver.
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
@@ -17,29 +14,6 @@ using dnskit::cli::parse_server_arg;
 namespace {
 
 std::string masked(const test::command_result& r) { return mask_port(r.out, example_server().port()); }
-
-// A UDP socket on loopback that never answers.
-class silent_socket {
- public:
-  silent_socket() {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-  }
-  ~silent_socket() { ::close(fd_); }
-  silent_socket(const silent_socket&) = delete;
-  silent_socket& operator=(const silent_socket&) = delete;
-  std::string port() const { return std::to_string(port_); }
-
- private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-};
 
 }  // namespace
 

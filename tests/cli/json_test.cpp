@@ -1,9 +1,6 @@
 // --json is ONE document per run that the usual tools read whole (`jq .`, `python3 -m
 // json.tool`): a default A+AAAA lookup, several types, a timeout and bulk mode. --json-lines
 // keeps one object per line. Combinations that cannot be honoured are usage errors.
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
@@ -39,29 +36,6 @@ nlohmann::json document(const std::string& out) {
   REQUIRE(doc["responses"].is_array());
   return doc;
 }
-
-// A UDP socket on loopback that never answers.
-class silent_socket {
- public:
-  silent_socket() {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-  }
-  ~silent_socket() { ::close(fd_); }
-  silent_socket(const silent_socket&) = delete;
-  silent_socket& operator=(const silent_socket&) = delete;
-  std::string port() const { return std::to_string(port_); }
-
- private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-};
 
 }  // namespace
 
