@@ -3,12 +3,6 @@
 // accept. Each test skips when its client is not installed.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdint>
 #include <ctime>
@@ -21,6 +15,7 @@
 #include "dnskit/dns/tsig.hpp"
 #include "dnskit_test/command.hpp"
 #include "dnskit_test/process.hpp"
+#include "dnskit_test/udp_responder.hpp"
 
 using namespace dnskit::dns;
 using namespace std::chrono_literals;
@@ -39,50 +34,6 @@ tsig::key make_key(const std::string& text) {
 }
 
 std::uint64_t now() { return static_cast<std::uint64_t>(std::time(nullptr)); }
-
-// A UDP socket on 127.0.0.1, an ephemeral port.
-class udp_socket {
- public:
-  udp_socket() {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
-    REQUIRE(fd_ >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);  // NOLINT
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0);  // NOLINT
-    port_ = ntohs(a.sin_port);
-  }
-  ~udp_socket() { ::close(fd_); }
-  udp_socket(const udp_socket&) = delete;
-  udp_socket& operator=(const udp_socket&) = delete;
-
-  std::uint16_t port() const { return port_; }
-
-  std::optional<bytes> receive(std::chrono::milliseconds timeout) {
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return std::nullopt;
-    bytes buf(65535);
-    peer_len_ = sizeof peer_;
-    const auto n = ::recvfrom(fd_, buf.data(), buf.size(), 0,
-                              reinterpret_cast<sockaddr*>(&peer_), &peer_len_);  // NOLINT
-    if (n < 0) return std::nullopt;
-    buf.resize(static_cast<std::size_t>(n));
-    return buf;
-  }
-  void reply(const bytes& message) {
-    REQUIRE(::sendto(fd_, message.data(), message.size(), 0,
-                     reinterpret_cast<sockaddr*>(&peer_), peer_len_) ==  // NOLINT
-            static_cast<ssize_t>(message.size()));
-  }
-
- private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-  sockaddr_storage peer_{};
-  socklen_t peer_len_ = 0;
-};
 
 // The answer to `request`: its question and OPT, QR and AA set, one A record, encoded with room
 // for a TSIG record.
@@ -126,7 +77,7 @@ struct exchange_result {
 // `answer_key`, or with the error the verification gave) and collects the client's output.
 exchange_result exchange(const std::string& client, std::vector<std::string> args,
                          const tsig::key& server_key, const tsig::key& answer_key) {
-  udp_socket sock;
+  dnskit::test::udp_responder sock;
   for (auto& a : args) {
     if (a == "PORT") a = std::to_string(sock.port());
   }
@@ -166,7 +117,7 @@ exchange_result exchange(const std::string& client, std::vector<std::string> arg
     }
     response = signed_with(st, response);
   }
-  sock.reply(response);
+  REQUIRE(sock.reply(response));
   REQUIRE(child->wait_exit(20s));
   child->join_output();
   result.client_output = child->stdout_text() + child->stderr_text();

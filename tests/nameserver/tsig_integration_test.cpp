@@ -1,16 +1,11 @@
 // TSIG (RFC 8945) against the running server: signed AXFR streams that dig -y, kdig -y and our
 // own verifier accept message by message; allow-transfer key:NAME; and every refusal with the
 // rcode and TSIG error RFC 8945 §5.2 gives it, never with zone data.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <ctime>
 
 #include "dnskit/dns/tsig.hpp"
+#include "dnskit_test/udp_responder.hpp"
 #include "integration_support.hpp"
 
 using namespace nstest;
@@ -295,48 +290,6 @@ TEST_CASE("tsig: bad keys and unknown key names are configuration errors", "[int
 
 namespace {
 
-// A secondary stand-in: a UDP socket on 127.0.0.1 that receives one NOTIFY and answers it.
-class udp_peer {
- public:
-  udp_peer() {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
-    REQUIRE(fd_ >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);  // NOLINT
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0);  // NOLINT
-    port_ = ntohs(a.sin_port);
-  }
-  ~udp_peer() { ::close(fd_); }
-  udp_peer(const udp_peer&) = delete;
-  udp_peer& operator=(const udp_peer&) = delete;
-  std::uint16_t port() const { return port_; }
-
-  std::optional<test::bytes> receive(std::chrono::milliseconds timeout) {
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return std::nullopt;
-    test::bytes buf(4096);
-    peer_len_ = sizeof peer_;
-    const auto n = ::recvfrom(fd_, buf.data(), buf.size(), 0,
-                              reinterpret_cast<sockaddr*>(&peer_), &peer_len_);  // NOLINT
-    if (n < 0) return std::nullopt;
-    buf.resize(static_cast<std::size_t>(n));
-    return buf;
-  }
-  void reply(const test::bytes& m) {
-    REQUIRE(::sendto(fd_, m.data(), m.size(), 0, reinterpret_cast<sockaddr*>(&peer_),  // NOLINT
-                     peer_len_) == static_cast<ssize_t>(m.size()));
-  }
-
- private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-  sockaddr_storage peer_{};
-  socklen_t peer_len_ = 0;
-};
-
 // The NOERROR answer to a NOTIFY: its header with QR set, its question, signed for `state`.
 test::bytes notify_answer(const test::bytes& notify, const tsig::request_state& state) {
   tsig::record_view v;
@@ -361,7 +314,8 @@ TEST_CASE("tsig: NOTIFY to a secondary with a key is signed, and its answer chec
   tsig::keyring keys;
   keys.add(k);
   for (const bool answer_with_right_key : {true, false}) {
-    udp_peer secondary;
+    // A secondary stand-in: receives one NOTIFY and answers it.
+    test::udp_responder secondary;
     temp_dir dir;
     write_file(dir / "z.zone", small_zone_text("z.test.", 1));
     auto server = start_server({"--zone", "z.test.=" + (dir / "z.zone").string(), "--tsig-key",
@@ -375,7 +329,7 @@ TEST_CASE("tsig: NOTIFY to a secondary with a key is signed, and its answer chec
     REQUIRE_FALSE(dns::decode(*notify, m));
     CHECK(m.hdr.op == dns::opcode::notify);
     if (answer_with_right_key) {
-      secondary.reply(notify_answer(*notify, st));
+      REQUIRE(secondary.reply(notify_answer(*notify, st)));
       CHECK(wait_log(*server, "notify z.test. serial 1 to 127.0.0.1:" +
                                   std::to_string(secondary.port()) + ": acknowledged"));
     } else {
@@ -384,7 +338,7 @@ TEST_CASE("tsig: NOTIFY to a secondary with a key is signed, and its answer chec
       tsig::request_state forged;
       (void)tsig::verify_request(*notify, other, now(), forged);
       forged.outcome = tsig::status::verified;
-      secondary.reply(notify_answer(*notify, forged));
+      REQUIRE(secondary.reply(notify_answer(*notify, forged)));
       CHECK(wait_log(*server, "answer's TSIG: BADSIG"));
     }
   }
