@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "integration_support.hpp"
+#include "log_test_support.hpp"
 #include "log.hpp"
 
 using namespace nstest;
@@ -12,21 +13,7 @@ using std::chrono::system_clock;
 
 namespace {
 
-// 2026-12-07T10:27:18.123Z
-system_clock::time_point example_time() {
-  using namespace std::chrono;
-  return system_clock::time_point(sys_days(year(2026) / December / 7) + hours(10) + minutes(27) +
-                                  seconds(18) + milliseconds(123));
-}
-
 const std::regex timestamped_line(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z nameserver: .*)");
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "integration_support.hpp"
+#include "log_test_support.hpp"
 #include "query_log_format.hpp"
 #include "server_query_log.hpp"
 
@@ -21,12 +22,6 @@ using dns::rr_type;
 using std::chrono::system_clock;
 
 namespace {
-
-system_clock::time_point example_time() {
-  using namespace std::chrono;
-  return system_clock::time_point(sys_days(year(2026) / December / 7) + hours(10) + minutes(27) +
-                                  seconds(18) + milliseconds(123));
-}
 
 std::vector<std::uint8_t> query_bytes(std::string_view qname, rr_type type) {
   return dns::encode(make_query(qname, type));
@@ -42,13 +37,6 @@ ns::outcome reply(dns::rcode rcode, std::size_t size, bool truncated = false) {
   o.qtype = rr_type::aaaa;
   o.qclass = dns::rr_class::in;
   return o;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
 }
 
 }  // namespace
