@@ -15,6 +15,7 @@
 #include "dnskit/dns/tsig.hpp"
 #include "dnskit_test/command.hpp"
 #include "dnskit_test/process.hpp"
+#include "dnskit_test/tsig_response.hpp"
 #include "dnskit_test/udp_responder.hpp"
 
 using namespace dnskit::dns;
@@ -60,11 +61,7 @@ bytes answer_to(const bytes& request) {
 }
 
 bytes signed_with(const tsig::request_state& st, bytes response) {
-  tsig::response_signer signer(st);
-  std::size_t size = response.size();
-  response.resize(size + signer.record_size());
-  REQUIRE_FALSE(signer.sign(response, size, now()));
-  response.resize(size);
+  REQUIRE_FALSE(dnskit::test::append_response_tsig(st, response, now()));
   return response;
 }
 

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "dnskit/dns/tsig.hpp"
+#include "dnskit_test/tsig_response.hpp"
 #include "dnskit_test/udp_responder.hpp"
 #include "integration_support.hpp"
 
@@ -298,11 +299,7 @@ test::bytes notify_answer(const test::bytes& notify, const tsig::request_state& 
   answer[2] |= 0x80;  // QR
   answer[10] = 0;
   answer[11] = 0;  // the TSIG was the only additional record
-  tsig::response_signer signer(state);
-  std::size_t size = answer.size();
-  answer.resize(size + signer.record_size());
-  REQUIRE_FALSE(signer.sign(answer, size, now()));
-  answer.resize(size);
+  REQUIRE_FALSE(test::append_response_tsig(state, answer, now()));
   return answer;
 }
 
