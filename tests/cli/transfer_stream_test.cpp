@@ -280,7 +280,7 @@ void check_bounded(const streamed_run& r, const hostile_server& server, std::siz
 
 }  // namespace
 
-TEST_CASE("-type=AXFR from a server that never stops: printed as it comes, in bounded memory", "[transfer]") {
+TEST_CASE("a -type=AXFR transfer from a server that never stops: printed as it comes, in bounded memory", "[transfer]") {
   // Sanitized builds run dnslookup several times slower: less, to stay within the time limit.
   constexpr std::size_t volume = sanitized ? 32u << 20 : 256u << 20;
   hostile_server server(hostile_server::kind::flood, "flood.test", volume);
@@ -319,7 +319,7 @@ TEST_CASE("a transfer trickled a byte a second ends at --transfer-timeout", "[tr
   CHECK(r.status == 1);
 }
 
-TEST_CASE("--transfer-timeout takes seconds", "[transfer]") {
+TEST_CASE("the --transfer-timeout option takes seconds", "[transfer]") {
   auto r = clitest::run_dnslookup({"--transfer-timeout=soon", "x.test", "127.0.0.1"});
   CHECK(r.status != 0);
   CHECK(r.err.find("--transfer-timeout takes seconds from 0 (no limit) to 86400, not 'soon'") !=
