@@ -23,8 +23,7 @@ using detail::parse_status;
 using detail::query_view;
 using detail::section;
 
-constexpr std::size_t udp_minimum = 512;  // RFC 1035 §4.2.1, RFC 6891 §6.2.5
-constexpr std::size_t tcp_maximum = 65535;
+using detail::udp_minimum;
 constexpr std::uint8_t opcode_notify = 4;
 
 constexpr std::uint16_t type_of(dns::rr_type t) noexcept { return static_cast<std::uint16_t>(t); }
@@ -312,16 +311,12 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
   result.what = outcome::action::reply;
 
   const bool udp = client.via == transport::udp;
-  std::size_t limit = tcp_maximum;
-  if (udp) {
-    // RFC 6891 §6.2.3/§6.2.5: sizes below 512 mean 512; never more than we are willing to send.
-    limit = q.has_opt && (status == parse_status::ok || status == parse_status::bad_cookie)
-                ? std::clamp<std::size_t>(q.udp_size, udp_minimum, options_.max_udp_payload)
-                : udp_minimum;
-  }
+  // A COOKIE option of a bad length is answered FORMERR with an OPT (RFC 7873 §5.2.2).
+  const bool opt_trusted = status == parse_status::ok || status == parse_status::bad_cookie;
+  std::size_t limit = detail::answer_limit(q, opt_trusted, udp, options_.max_udp_payload);
   limit -= std::min(limit - detail::header_size, client.tsig_reserve);  // tsig_responder.cpp
   opt_reply opt;
-  opt.present = q.has_opt && (status == parse_status::ok || status == parse_status::bad_cookie);
+  opt.present = q.has_opt && opt_trusted;
   opt.payload = options_.max_udp_payload;
   opt.dnssec_ok = q.dnssec_ok;
   if (status == parse_status::ok && q.has_opt) {

@@ -2,6 +2,8 @@
 // bytes that are there, and a loop never runs longer than the data allows.
 #include "responder_query.hpp"
 
+#include <algorithm>
+
 #include "dnskit/dns/edns_option.hpp"
 
 namespace dnskit::nameserver::detail {
@@ -81,6 +83,13 @@ bool cookie_well_formed(std::span<const std::uint8_t> cookie) noexcept {
 }
 
 }  // namespace
+
+std::size_t answer_limit(const query_view& q, bool opt_trusted, bool udp,
+                         std::size_t max_udp) noexcept {
+  if (!udp) return tcp_maximum;
+  return q.has_opt && opt_trusted ? std::clamp<std::size_t>(q.udp_size, udp_minimum, max_udp)
+                                  : udp_minimum;
+}
 
 parse_status parse_query(std::span<const std::uint8_t> w, query_view& q) noexcept {
   q = query_view{};

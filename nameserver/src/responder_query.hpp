@@ -49,6 +49,14 @@ enum class parse_status : std::uint8_t {
   bad_cookie,      // all fine but a COOKIE option of a length RFC 7873 §5.2.2 forbids: FORMERR
 };
 
+inline constexpr std::size_t udp_minimum = 512;    // RFC 1035 §4.2.1, RFC 6891 §6.2.5
+inline constexpr std::size_t tcp_maximum = 65535;  // RFC 1035 §4.2.2: a 16-bit length
+
+// The largest answer to `q`: 65535 over TCP; over UDP the client's EDNS payload size clamped to
+// [512, max_udp] when its OPT record can be trusted, 512 otherwise (RFC 6891 §6.2.3, §6.2.5).
+std::size_t answer_limit(const query_view& q, bool opt_trusted, bool udp,
+                         std::size_t max_udp) noexcept;
+
 // Reads `wire`. Opcodes QUERY and NOTIFY are read further, others stop at not_implemented.
 parse_status parse_query(std::span<const std::uint8_t> wire, query_view& out) noexcept;
 

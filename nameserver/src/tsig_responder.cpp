@@ -11,9 +11,6 @@ namespace {
 
 namespace tsig = dns::tsig;
 
-constexpr std::size_t udp_minimum = 512;  // RFC 1035 §4.2.1
-constexpr std::size_t tcp_maximum = 65535;
-
 // The answer to a request whose TSIG failed: FORMERR or NOTAUTH, the question when it reads,
 // an OPT when the query had a good one, no records; then the TSIG record of the error (none
 // for FORMERR).
@@ -27,11 +24,7 @@ outcome refuse(const responder& r, std::span<const std::uint8_t> query, const re
   const bool readable = status == detail::parse_status::ok;
   const bool udp = client.via == transport::udp;
   const std::uint16_t max_udp = r.options().max_udp_payload;
-  std::size_t limit = tcp_maximum;
-  if (udp) {
-    limit = q.has_opt && readable ? std::clamp<std::size_t>(q.udp_size, udp_minimum, max_udp)
-                                  : udp_minimum;
-  }
+  std::size_t limit = detail::answer_limit(q, readable, udp, max_udp);
   tsig::response_signer signer(state);
   limit -= std::min(limit - detail::header_size, signer.record_size());
   detail::opt_reply opt;
