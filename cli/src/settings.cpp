@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "dnskit/dns/edns_option.hpp"
+
 namespace dnskit::cli {
 namespace {
 
@@ -77,12 +79,16 @@ resolver::query_options question_options(const settings& s) {
   q.recursion_desired = s.recurse;
   q.dnssec_ok = s.dnssec;
   q.checking_disabled = s.cd;
-  if (s.nsid) q.edns_options.push_back({3, {}});  // RFC 5001 §2.3: NSID, empty in a query
+  if (s.nsid) {
+    // RFC 5001 §2.3: NSID, empty in a query.
+    q.edns_options.push_back({static_cast<std::uint16_t>(dns::edns_option_code::nsid), {}});
+  }
   if (s.cookie) {
-    // RFC 7873 §4.1: a client cookie of 8 octets, unpredictable to an off-path attacker.
-    std::vector<std::uint8_t> client(8);
+    // RFC 7873 §4.1: a client cookie, unpredictable to an off-path attacker.
+    std::vector<std::uint8_t> client(dns::client_cookie_size);
     ::arc4random_buf(client.data(), client.size());
-    q.edns_options.push_back({10, std::move(client)});
+    q.edns_options.push_back(
+        {static_cast<std::uint16_t>(dns::edns_option_code::cookie), std::move(client)});
   }
   return q;
 }
