@@ -5,7 +5,10 @@
 #   - the verdict (exit status: 0 loaded, 1 refused);
 #   - the integrity findings BIND names ("sub.example.com/NS 'ns.example.com' has no address
 #     records (A or AAAA)" and the like): the same set of messages, whatever their severity;
-#   - where BIND refuses the file at a line, we report an error at that line too.
+#   - where BIND refuses the file at a line, we report an error at that line too;
+#   - of a signed zone, where BIND warns that a signature has expired ("FILE:LINE: signature has
+#     expired") we do too at that line, and where it warns about excessive NSEC3PARAM iterations
+#     we do too.
 # Skipped (77) without named-checkzone (Debian: bind9-utils).
 #
 # usage: named_checkzone_diff.sh NAMESERVER DIR
@@ -46,6 +49,13 @@ for file in "$dir"/*.zone; do
     if [[ -n $fatal ]] && ! grep -q "^$name:$fatal:[0-9]*: error: " <<<"$our_out"; then
       problems+=("named-checkzone refuses line $fatal; nameserver reports no error there")
     fi
+  fi
+  fatal=$(sed -n "s|^$name:\([0-9]*\): signature has expired$|\1|p" <<<"$bind_out" | head -n 1)
+  if [[ -n $fatal ]] && ! grep -q "^$name:$fatal:[0-9]*: \(error\|warning\): .*signature has expired" <<<"$our_out"; then
+    problems+=("named-checkzone says a signature at line $fatal has expired; nameserver does not")
+  fi
+  if grep -q "excessive NSEC3PARAM iterations" <<<"$bind_out" && ! grep -q ": \(error\|warning\): .*excessive iterations" <<<"$our_out"; then
+    problems+=("named-checkzone warns about excessive NSEC3PARAM iterations; nameserver does not")
   fi
   if ((${#problems[@]})); then
     failures=$((failures + 1))

@@ -132,5 +132,7 @@ std::uint32_t build_context::find_or_insert(std::span<const std::uint8_t> lower,
 
 // The structural checks on grouped data (checks.hpp lists them); they only report.
 void run_checks(build_context& ctx);
+// The checks of a signed zone (RRSIGs, NSEC/NSEC3 chains, NSEC3PARAM, DNSKEY); run by run_checks.
+void run_dnssec_checks(build_context& ctx);
 
 }  // namespace dnskit::zones::detail

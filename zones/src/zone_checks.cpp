@@ -239,6 +239,7 @@ void run_checks(build_context& c) {
     check_occluded(c, id);
     check_targets(c, id);
   }
+  run_dnssec_checks(c);
 }
 
 }  // namespace dnskit::zones::detail

@@ -21,6 +21,10 @@ struct check_options {
   bool warn_cname_targets = true;    // MX/SRV targets that are CNAMEs or below a DNAME
   bool warn_missing_address = true;  // in-zone MX/SRV targets without A/AAAA
   bool warn_occluded = true;         // data below a delegation or a DNAME
+  // A signed zone's RRSIGs, NSEC/NSEC3 chains, NSEC3PARAM and DNSKEY (zone_checks_dnssec.cpp).
+  bool check_dnssec = true;
+  // The time RRSIG validity periods are checked against, in seconds since the epoch; -1: now.
+  std::int64_t now = -1;
   // Reported diagnostics are bounded; the counts beyond are summarised in one last message.
   std::uint32_t max_diagnostics = 100;
 };
