@@ -49,12 +49,14 @@ inline std::uint16_t free_port() {
 }
 
 // Writes `dir`/knot.conf: Knot listens on 127.0.0.1@`port`, pulls `zone` from `primary` and
-// accepts NOTIFY from 127.0.0.1, both under `key` when given. Returns the config path.
+// accepts NOTIFY from 127.0.0.1, both under `key` when given; with `provide_xfr` it also gives
+// its copy by AXFR to 127.0.0.1 (unsigned). Returns the config path.
 inline std::filesystem::path write_knot_secondary_config(const std::filesystem::path& dir,
                                                          std::uint16_t port,
                                                          const test::server_address& primary,
                                                          std::string_view zone,
-                                                         const std::optional<peer_tsig_key>& key = {}) {
+                                                         const std::optional<peer_tsig_key>& key = {},
+                                                         bool provide_xfr = false) {
   std::filesystem::create_directories(dir / "db");
   const std::string d = dir.string();
   const std::string key_line = key ? "    key: " + key->name + "\n" : "";
@@ -74,21 +76,25 @@ inline std::filesystem::path write_knot_secondary_config(const std::filesystem::
              "remote:\n  - id: primary\n    address: " + primary.address + "@" +
              std::to_string(primary.port) + "\n" + key_line +
              "acl:\n  - id: from_primary\n    address: " + primary.address + "\n" + key_line +
-             "    action: notify\n"
+             "    action: notify\n" +
+             (provide_xfr ? "  - id: to_test\n    address: 127.0.0.1\n    action: transfer\n"
+                          : "") +
              "template:\n  - id: default\n    storage: \"" + d + "\"\n"
              "    zonefile-sync: -1\n    journal-content: none\n"
              "zone:\n  - domain: " + std::string(zone) + "\n    master: primary\n"
-             "    acl: from_primary\n");
+             "    acl: " + (provide_xfr ? "[from_primary, to_test]" : "from_primary") + "\n");
   return conf;
 }
 
 // Writes `dir`/nsd.conf: NSD listens on 127.0.0.1@`port`, requests an AXFR of `zone` from
-// `primary` and accepts NOTIFY from it, both under `key` when given (NOKEY otherwise).
+// `primary` and accepts NOTIFY from it, both under `key` when given (NOKEY otherwise); with
+// `provide_xfr` it also gives its copy by AXFR to 127.0.0.1 (unsigned).
 inline std::filesystem::path write_nsd_secondary_config(const std::filesystem::path& dir,
                                                         std::uint16_t port,
                                                         const test::server_address& primary,
                                                         std::string_view zone,
-                                                        const std::optional<peer_tsig_key>& key = {}) {
+                                                        const std::optional<peer_tsig_key>& key = {},
+                                                        bool provide_xfr = false) {
   std::filesystem::create_directories(dir);
   const std::string d = dir.string();
   const std::string key_name = key ? key->name : "NOKEY";
@@ -108,7 +114,8 @@ inline std::filesystem::path write_nsd_secondary_config(const std::filesystem::p
              "zone:\n    name: " + std::string(zone) + "\n    zonefile: \"" + d + "/secondary.zone\"\n"
              "    request-xfr: AXFR " + primary.address + "@" + std::to_string(primary.port) + " " +
              key_name + "\n"
-             "    allow-notify: " + primary.address + " " + key_name + "\n");
+             "    allow-notify: " + primary.address + " " + key_name + "\n" +
+             (provide_xfr ? "    provide-xfr: 127.0.0.1 NOKEY\n" : ""));
   return conf;
 }
 
@@ -122,8 +129,9 @@ struct peer_secondary {
 inline peer_secondary start_knot_secondary(const std::filesystem::path& knotd,
                                            const std::filesystem::path& dir, std::uint16_t port,
                                            const test::server_address& primary, std::string_view zone,
-                                           const std::optional<peer_tsig_key>& key = {}) {
-  const auto conf = write_knot_secondary_config(dir, port, primary, zone, key);
+                                           const std::optional<peer_tsig_key>& key = {},
+                                           bool provide_xfr = false) {
+  const auto conf = write_knot_secondary_config(dir, port, primary, zone, key, provide_xfr);
   std::string error;
   auto process = test::child_process::start(knotd, {"-c", conf.string()}, error);
   INFO(error);
@@ -136,8 +144,9 @@ inline peer_secondary start_knot_secondary(const std::filesystem::path& knotd,
 inline peer_secondary start_nsd_secondary(const std::filesystem::path& nsd,
                                           const std::filesystem::path& dir, std::uint16_t port,
                                           const test::server_address& primary, std::string_view zone,
-                                          const std::optional<peer_tsig_key>& key = {}) {
-  const auto conf = write_nsd_secondary_config(dir, port, primary, zone, key);
+                                          const std::optional<peer_tsig_key>& key = {},
+                                          bool provide_xfr = false) {
+  const auto conf = write_nsd_secondary_config(dir, port, primary, zone, key, provide_xfr);
   std::string error;
   auto process = test::child_process::start(nsd, {"-d", "-c", conf.string()}, error);
   INFO(error);
