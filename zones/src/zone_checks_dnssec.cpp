@@ -76,6 +76,7 @@ struct checker {
   const std::uint32_t now;
   bool nsec3_zone = false;
   std::vector<std::uint16_t> scratch;
+  std::vector<std::uint16_t> listed;
 
   // Authoritative data of this zone at the node (RFC 4035 §2.2): not below a cut or a DNAME.
   bool authoritative(std::uint32_t id) const {
@@ -126,20 +127,22 @@ struct checker {
           if (d.size() < 18) continue;
           const std::uint32_t expiration = u32(d, 8), inception = u32(d, 12);
           // Serial number arithmetic (RFC 1982, RFC 4034 §3.1.5).
-          const std::string what = name_text(c, id) + "/RRSIG " +
-                                   dns::to_string(static_cast<dns::rr_type>(u16(d, 0)));
+          const auto what = [&] {
+            return name_text(c, id) + "/RRSIG " +
+                   dns::to_string(static_cast<dns::rr_type>(u16(d, 0)));
+          };
           if (static_cast<std::int32_t>(now - expiration) > 0) {
             ++expired;
             // The first in the file, as BIND names it.
             if (first_expired == nullptr || &c.record_at(*sigs, k) < first_expired) {
               first_expired = &c.record_at(*sigs, k);
-              expired_text = what + ": signature has expired (" + time_text(expiration) + ")";
+              expired_text = what() + ": signature has expired (" + time_text(expiration) + ")";
             }
           } else if (static_cast<std::int32_t>(inception - now) > 0) {
             ++early;
             if (first_early == nullptr || &c.record_at(*sigs, k) < first_early) {
               first_early = &c.record_at(*sigs, k);
-              early_text = what + ": signature is not yet valid (" + time_text(inception) + ")";
+              early_text = what() + ": signature is not yet valid (" + time_text(inception) + ")";
             }
           }
         }
@@ -169,14 +172,15 @@ struct checker {
       c.report(severity::warning, first_early, early_text + more(early));
   }
 
+  // `what` names the record in the message (made only when there is one).
+  template <class What>
   void check_bitmap(std::uint32_t id, std::span<const std::uint8_t> bitmap,
-                    const staged_record* where, const std::string& what) {
-    std::vector<std::uint16_t> listed;
+                    const staged_record* where, What&& what) {
     if (!bitmap_types(bitmap, listed)) return;  // the parser has validated it
     expected_types(id, scratch);
     if (listed != scratch)
       c.report(severity::strict, where,
-               what + ": type bitmap lists " + types_text(listed) + ", the name has " +
+               what() + ": type bitmap lists " + types_text(listed) + ", the name has " +
                    types_text(scratch));
   }
 
@@ -204,10 +208,10 @@ struct checker {
       const auto d = c.rdata_at(nsec, 0);
       const auto named = embedded_name(d, 0);
       const staged_record* where = &c.record_at(nsec, 0);
-      const std::string what = name_text(c, id) + "/NSEC";
+      const auto what = [&] { return name_text(c, id) + "/NSEC"; };
       if (!equal_ignore_case(named, c.key_of(next)))
         c.report(severity::strict, where,
-                 what + ": next name '" + build_context::text_of(named) + "' should be '" +
+                 what() + ": next name '" + build_context::text_of(named) + "' should be '" +
                      name_text(c, next) + "' (the NSEC chain is broken)");
       check_bitmap(id, d.subspan(named.size()), where, what);
     }
@@ -245,6 +249,7 @@ struct checker {
       std::uint32_t id;
       const staged_record* where;
       std::span<const std::uint8_t> rdata;
+      std::span<const std::uint8_t> label;  // the owner's first label, lowercase
     };
     std::vector<link> chain;
     bool opt_out = false;
@@ -257,7 +262,7 @@ struct checker {
       const bool same = d[0] == params[0] && u16(d, 2) == u16(params, 2) && d[4] == params[4] &&
                         std::equal(d.begin() + 5, d.begin() + 5 + d[4], params.begin() + 5);
       if (!same) continue;
-      chain.push_back({id, &c.record_at(s, 0), d});
+      chain.push_back({id, &c.record_at(s, 0), d, c.key_of(id).subspan(1, c.key_of(id)[0])});
       opt_out = opt_out || (d[1] & 1);
     }
     if (params.empty()) return;
@@ -266,9 +271,13 @@ struct checker {
                name_text(c, c.apex) + "/NSEC3PARAM: no NSEC3 chain has its parameters");
       return;
     }
-    std::sort(chain.begin(), chain.end(), [&](const link& a, const link& b) {
-      return std::is_lt(dns::canonical_compare(c.key_of(a.id), c.key_of(b.id)));
-    });
+    // All owners are children of the apex: their first labels (lowercase) give the order
+    // (RFC 4034 §6.1), compared as octets.
+    const auto label_less = [](std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+      return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+    };
+    std::sort(chain.begin(), chain.end(),
+              [&](const link& a, const link& b) { return label_less(a.label, b.label); });
     std::vector<char> matched(chain.size(), 0);
     const std::span<const std::uint8_t> salt = params.subspan(5, params[4]);
     const std::uint16_t iterations = u16(params, 2);
@@ -282,18 +291,11 @@ struct checker {
       nsec3_sha1(c.key_of(id), salt, iterations, hash);
       nsec3_label(hash, label);
       // The owner that hash would have: the chain is sorted, a binary search finds it.
-      if (1 + nsec3_label_size + c.origin_key.size() > 255) return;
-      std::uint8_t owner[255];
-      owner[0] = nsec3_label_size;
-      std::copy(label, label + nsec3_label_size, owner + 1);
-      std::copy(c.origin_key.begin(), c.origin_key.end(), owner + 1 + nsec3_label_size);
-      const std::span<const std::uint8_t> want(owner, 1 + nsec3_label_size + c.origin_key.size());
-      const auto found = std::lower_bound(chain.begin(), chain.end(), want,
-                                          [&](const link& l, std::span<const std::uint8_t> w) {
-                                            return std::is_lt(dns::canonical_compare(c.key_of(l.id), w));
-                                          });
-      if (found == chain.end() || !std::equal(want.begin(), want.end(), c.key_of(found->id).begin(),
-                                              c.key_of(found->id).end())) {
+      const std::span<const std::uint8_t> want(label, nsec3_label_size);
+      const auto found = std::lower_bound(
+          chain.begin(), chain.end(), want,
+          [&](const link& l, std::span<const std::uint8_t> w) { return label_less(l.label, w); });
+      if (found == chain.end() || !std::ranges::equal(found->label, want)) {
         if (opt_out && (ent || insecure_cut)) continue;
         const staged_record* where =
             ent ? param_at : &c.record_at(c.rrsets[n.first_rrset], 0);
@@ -305,8 +307,9 @@ struct checker {
       const auto d = found->rdata;
       const std::size_t bitmap_at = 6u + d[4] + d[5 + d[4]];
       if (bitmap_at <= d.size())
-        check_bitmap(id, d.subspan(bitmap_at), found->where,
-                     name_text(c, found->id) + "/NSEC3 (" + name_text(c, id) + ")");
+        check_bitmap(id, d.subspan(bitmap_at), found->where, [&] {
+          return name_text(c, found->id) + "/NSEC3 (" + name_text(c, id) + ")";
+        });
     }
     for (std::size_t i = 0; i < chain.size(); ++i) {
       const link& l = chain[i];
@@ -324,15 +327,15 @@ struct checker {
         ok = key[0] == nsec3_label_size &&
              std::equal(want, want + nsec3_label_size, key.begin() + 1);
       }
-      const std::string what = name_text(c, l.id) + "/NSEC3";
+      const auto what = [&] { return name_text(c, l.id) + "/NSEC3"; };
       if (!ok)
         c.report(severity::strict, l.where,
-                 what + ": next hashed owner should be '" +
+                 what() + ": next hashed owner should be '" +
                      build_context::text_of(c.wire_of(next)).substr(0, nsec3_label_size) +
                      "' (the NSEC3 chain is broken)");
       if (!matched[i])
         c.report(severity::strict, l.where,
-                 what + ": the hash of no name in the zone (the NSEC3 chain is broken)");
+                 what() + ": the hash of no name in the zone (the NSEC3 chain is broken)");
     }
   }
 
@@ -367,7 +370,7 @@ struct checker {
 void run_dnssec_checks(build_context& c) {
   if (c.apex == zone::no_node || !c.checks.check_dnssec) return;
   const auto now = c.checks.now >= 0 ? c.checks.now : static_cast<std::int64_t>(std::time(nullptr));
-  checker{c, static_cast<std::uint32_t>(now), false, {}}.run();
+  checker{c, static_cast<std::uint32_t>(now), false, {}, {}}.run();
 }
 
 }  // namespace dnskit::zones::detail
