@@ -8,7 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "resolv_conf.hpp"
+#include "dnskit/resolver/resolv_conf.hpp"
 
 namespace dnskit::resolver::detail {
 namespace {
@@ -54,7 +54,7 @@ core::core(const executor_type& ex, const options& opts)
   init_library();
   // What the resolv.conf says and c-ares 1.18 does not read (resolv_conf.hpp), for what the
   // caller left unset. Recorded in opts_, so effective_options() tells it.
-  const resolv_conf_options conf = read_resolv_conf_options(opts_.resolv_conf.value_or("/etc/resolv.conf"));
+  const resolv_conf conf = read_resolv_conf(opts_.resolv_conf.value_or("/etc/resolv.conf"));
   if (!opts_.timeout && conf.timeout) opts_.timeout = conf.timeout;
   if (!opts_.tries && conf.attempts) opts_.tries = conf.attempts;
   if (!opts_.ndots && conf.ndots) opts_.ndots = conf.ndots;

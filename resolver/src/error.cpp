@@ -21,6 +21,8 @@ class resolver_category final : public boost::system::error_category {
       case errc::other_rcode: return "DNS server returned an unexpected response code";
       case errc::bad_server: return "bad server address (expected ip, ip:port or [ipv6]:port)";
       case errc::bad_option: return "resolver option out of range";
+      case errc::transfer_time_limit: return "the transfer did not end within its time limit";
+      case errc::bad_transfer: return "the transfer broke the protocol (RFC 5936)";
       default: return "unknown resolver error " + std::to_string(value);
     }
   }

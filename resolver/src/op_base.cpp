@@ -38,7 +38,7 @@ void op_base::arm(std::chrono::milliseconds deadline, const std::optional<cancel
     // c-ares completed it.
     deadline_->async_wait([self = op_ref(this)](const boost::system::error_code& ec) {
       if (ec || self->done()) return;
-      self->abort(errc::timeout);
+      self->abort(self->deadline_error());
       self->owner().abandon_orphans();
     });
   }

@@ -35,6 +35,8 @@ class op_base {
   // Hands a result kept by core::defer to the handler: at once when `now` and the handler's
   // executor is the resolver's, else posted.
   virtual void deliver(bool /*now*/) {}
+  // What the deadline given to arm() completes the operation with.
+  virtual error_code deadline_error() const noexcept { return errc::timeout; }
 
   bool done() const noexcept { return done_; }
   core& owner() const noexcept { return *owner_; }

@@ -1,5 +1,7 @@
 #include "query_op.hpp"
 
+#include "dnskit/resolver/search.hpp"
+
 #include <ares.h>
 
 #include <algorithm>
@@ -95,6 +97,16 @@ void query_op::answered(int status, int timeouts, std::span<const std::uint8_t> 
 
   if (done()) return;  // completed already (deadline, cancel): the late answer is absorbed
 
+  // No answer in this round: another, when asked for (query_options::rounds). Over TCP a
+  // refused connection is final, as in dig's engine.
+  const bool unanswered = ec == errc::timeout || ec == errc::eof ||
+                          (ec == errc::connection_refused && !c.opts().tcp_only);
+  if (unanswered && rounds_left_ > 0 && !c.draining() && !c.closed()) {
+    --rounds_left_;
+    send_current();
+    return;
+  }
+
   if (c.cache().enabled() && (!ec || ec == errc::nxdomain || ec == errc::nodata)) {
     c.cache().store(cache_key_, msg, ec == errc::nodata, answer.size(), std::chrono::steady_clock::now());
   }
@@ -127,6 +139,7 @@ void query_op::conclude(error_code ec) {
   if (not_here && index_ + 1 < candidates_.size() && !c.draining() && !c.closed()) {
     if (ec == errc::nodata && !nodata_) nodata_ = std::move(msg);
     ++index_;
+    rounds_left_ = rounds_ - 1;
     send_current();
     return;
   }
@@ -228,3 +241,13 @@ candidate_names search_candidates(std::string_view typed, bool search,
 }
 
 }  // namespace dnskit::resolver::detail
+
+namespace dnskit::resolver {
+
+std::vector<dns::name> search_names(std::string_view text, const std::vector<std::string>& domains, int ndots,
+                                    error_code& ec) {
+  detail::candidate_names names = detail::search_candidates(text, true, domains, ndots, ec);
+  return {std::make_move_iterator(names.begin()), std::make_move_iterator(names.end())};
+}
+
+}  // namespace dnskit::resolver

@@ -25,6 +25,11 @@ class query_op final : public op_base {
   void start() override { send_current(); }
   void abort(error_code ec) override;
   void deliver(bool now) override;
+  // query_options::rounds (at least 1).
+  void set_rounds(int rounds) noexcept {
+    rounds_ = rounds > 1 ? rounds : 1;
+    rounds_left_ = rounds_ - 1;
+  }
 
  private:
   static void on_answer(void* arg, int status, int timeouts, unsigned char* abuf, int alen);
@@ -41,6 +46,8 @@ class query_op final : public op_base {
 
   candidate_names candidates_;  // names to ask in order (search list applied)
   std::size_t index_ = 0;
+  int rounds_ = 1;
+  int rounds_left_ = 0;  // further rounds for the current name after one without an answer
   query_params params_;
   dns::decode_options decode_;
   std::optional<dns::message> nodata_;  // a NODATA seen along the search list

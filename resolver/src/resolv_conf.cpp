@@ -1,4 +1,4 @@
-#include "resolv_conf.hpp"
+#include "dnskit/resolver/resolv_conf.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string_view>
 
-namespace dnskit::resolver::detail {
+namespace dnskit::resolver {
 namespace {
 
 // "timeout:5" -> 5 when `word` starts with `key`; nothing otherwise or when not a number.
@@ -19,10 +19,13 @@ std::optional<int> number_after(std::string_view word, std::string_view key) {
   return v;
 }
 
+// glibc's MAXNS: the name servers after the third are ignored.
+constexpr std::size_t max_nameservers = 3;
+
 }  // namespace
 
-resolv_conf_options read_resolv_conf_options(const std::string& path) {
-  resolv_conf_options out;
+resolv_conf read_resolv_conf(const std::string& path) {
+  resolv_conf out;
   std::ifstream in(path);
   if (!in) return out;
   std::string line;
@@ -31,26 +34,41 @@ resolv_conf_options read_resolv_conf_options(const std::string& path) {
     if (const auto pos = line.find_first_of("#;"); pos != std::string::npos) line.resize(pos);
     std::istringstream words(line);
     std::string key;
-    if (!(words >> key) || key != "options") continue;
-    for (std::string w; words >> w;) {
-      // glibc's res_init: timeout capped at RES_MAXRETRANS (30 s), attempts at RES_MAXRETRY
-      // (5), ndots at RES_MAXNDOTS (15).
-      if (auto t = number_after(w, "timeout:")) {
-        out.timeout = std::chrono::seconds(std::clamp(*t, 1, 30));
-      } else if (auto a = number_after(w, "attempts:")) {
-        out.attempts = std::clamp(*a, 1, 5);
-      } else if (auto n = number_after(w, "ndots:")) {
-        out.ndots = std::min(*n, 15);
-      } else if (w == "rotate") {
-        out.rotate = true;
-      } else if (w == "edns0") {
-        out.edns0 = true;
-      } else if (w == "use-vc" || w == "usevc") {
-        out.use_vc = true;
+    if (!(words >> key)) continue;
+    if (key == "nameserver") {
+      std::string text;
+      words >> text;
+      boost::system::error_code ec;
+      const auto address = boost::asio::ip::make_address(text, ec);
+      if (!ec && out.nameservers.size() < max_nameservers) out.nameservers.push_back(address);
+    } else if (key == "search" || key == "domain") {
+      std::vector<std::string> domains;
+      for (std::string d; words >> d;) {
+        while (!d.empty() && d.back() == '.') d.pop_back();
+        if (!d.empty()) domains.push_back(std::move(d));
+      }
+      out.search = std::move(domains);
+    } else if (key == "options") {
+      for (std::string w; words >> w;) {
+        // glibc's res_init: timeout capped at RES_MAXRETRANS (30 s), attempts at RES_MAXRETRY
+        // (5), ndots at RES_MAXNDOTS (15).
+        if (auto t = number_after(w, "timeout:")) {
+          out.timeout = std::chrono::seconds(std::clamp(*t, 1, 30));
+        } else if (auto a = number_after(w, "attempts:")) {
+          out.attempts = std::clamp(*a, 1, 5);
+        } else if (auto n = number_after(w, "ndots:")) {
+          out.ndots = std::min(*n, 15);
+        } else if (w == "rotate") {
+          out.rotate = true;
+        } else if (w == "edns0") {
+          out.edns0 = true;
+        } else if (w == "use-vc" || w == "usevc") {
+          out.use_vc = true;
+        }
       }
     }
   }
   return out;
 }
 
-}  // namespace dnskit::resolver::detail
+}  // namespace dnskit::resolver

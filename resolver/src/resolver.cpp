@@ -8,6 +8,7 @@
 #include "dnskit/resolver/idn.hpp"
 #include "query_op.hpp"
 #include "resolve_op.hpp"
+#include "transfer_op.hpp"
 
 namespace dnskit::resolver {
 namespace {
@@ -94,6 +95,7 @@ void resolver::start_query(detail::query_names&& names, dns::rr_type type, const
   decode.answer_only = opts.answer_only;
   decode.query_had_opt = params.edns.has_value();
   auto* op = new detail::query_op(*core_, std::move(names.candidates), params, decode, std::move(done));
+  op->set_rounds(opts.rounds);
   core_->launch(detail::op_ref(op), opts.deadline, opts.cancel);
 }
 
@@ -164,6 +166,37 @@ void resolver::start_reverse(const boost::asio::ip::address& address, const quer
   detail::query_names names;
   names.candidates.push_back(reverse_name(address));
   start_query(std::move(names), dns::rr_type::ptr, o, query_completion(std::move(extract), executor_));
+}
+
+void resolver::start_transfer(const std::string& zone, const transfer_options& opts, transfer_sink sink,
+                              transfer_completion done) {
+  if (!core_ || core_->closed()) {
+    done.post(boost::asio::error::operation_aborted, {});
+    return;
+  }
+  if (opts.type != dns::rr_type::axfr && opts.type != dns::rr_type::ixfr) {
+    done.post(errc::bad_query, {});
+    return;
+  }
+  std::string reason;
+  const std::optional<std::string> ascii = to_ascii_name(zone, reason);
+  std::error_code name_ec;
+  const dns::name apex = ascii && !ascii->empty() ? dns::name::from_text(*ascii, name_ec) : dns::name();
+  if (!ascii || ascii->empty() || name_ec) {
+    done.post(errc::bad_name, {});
+    return;
+  }
+  transfer_options o = opts;
+  if (!o.server) {
+    const options in_effect = core_->effective_options();
+    if (in_effect.servers.empty()) {
+      done.post(errc::bad_server, {});
+      return;
+    }
+    o.server = in_effect.servers.front();
+  }
+  auto* op = new detail::transfer_op(*core_, apex, o, std::move(sink), std::move(done));
+  core_->launch(detail::op_ref(op), o.deadline, o.cancel);
 }
 
 }  // namespace dnskit::resolver

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <string>
 
+#include "dnskit/resolver/resolv_conf.hpp"
+#include "dnskit/resolver/search.hpp"
 #include "test_server.hpp"
 #include "test_util.hpp"
 
@@ -135,4 +137,51 @@ TEST_CASE("resolv.conf: timeout and attempts bound a query to a silent server", 
   CHECK(out.ec == errc::timeout);
   CHECK(took >= 900ms);
   CHECK(took < 3s);  // c-ares's default would be 5 s + 10 s + 20 s + 40 s
+}
+
+TEST_CASE("read_resolv_conf: servers, the last search line and capped options, as programs see them", "[unit]") {
+  temp_resolv_conf file(
+      "# comment\n"
+      "nameserver 127.0.0.2\n"
+      "nameserver ::1 ; trailing comment\n"
+      "nameserver not-an-address\n"
+      "nameserver 127.0.0.3\n"
+      "nameserver 127.0.0.4\n"  // a fourth: beyond MAXNS
+      "search one.test. two.test\n"
+      "domain only.test\n"
+      "options ndots:40 timeout:0 attempts:9 rotate use-vc\n");
+  const resolver::resolv_conf conf = resolver::read_resolv_conf(file.path());
+  REQUIRE(conf.nameservers.size() == 3);
+  CHECK(conf.nameservers[0] == boost::asio::ip::make_address("127.0.0.2"));
+  CHECK(conf.nameservers[1] == boost::asio::ip::make_address("::1"));
+  CHECK(conf.nameservers[2] == boost::asio::ip::make_address("127.0.0.3"));
+  REQUIRE(conf.search);
+  CHECK(*conf.search == std::vector<std::string>{"only.test"});
+  CHECK(conf.ndots == 15);
+  CHECK(conf.timeout == std::chrono::milliseconds(1000));
+  CHECK(conf.attempts == 5);
+  CHECK(conf.rotate);
+  CHECK(conf.use_vc);
+  CHECK_FALSE(conf.edns0);
+
+  const resolver::resolv_conf missing = resolver::read_resolv_conf("/nonexistent/resolv.conf");
+  CHECK(missing.nameservers.empty());
+  CHECK_FALSE(missing.search);
+}
+
+TEST_CASE("search_names: res_search's order, the same as async_query's", "[unit]") {
+  resolver::error_code ec;
+  const std::vector<std::string> domains{"a.test", "b.test"};
+  auto names = resolver::search_names("host", domains, 1, ec);
+  REQUIRE_FALSE(ec);
+  REQUIRE(names.size() == 3);
+  CHECK(names[0] == dns::name::from_text("host.a.test."));
+  CHECK(names[1] == dns::name::from_text("host.b.test."));
+  CHECK(names[2] == dns::name::from_text("host."));
+  names = resolver::search_names("www.host", domains, 1, ec);
+  REQUIRE(names.size() == 3);
+  CHECK(names[0] == dns::name::from_text("www.host."));
+  CHECK(resolver::search_names("host.", domains, 1, ec).size() == 1);
+  CHECK(resolver::search_names("", domains, 1, ec).empty());
+  CHECK(ec == errc::bad_name);
 }

@@ -52,6 +52,8 @@ enum class errc {
   other_rcode = 64,         // a response whose rcode has no value above (YXDOMAIN, NOTAUTH, BADVERS...)
   bad_server = 65,          // a server address in options that does not parse
   bad_option = 66,          // another option out of range
+  transfer_time_limit = 67,  // a zone transfer did not end within transfer_options::deadline
+  bad_transfer = 68,        // a transfer message broke RFC 5936 §2.2 (no SOA first, empty, another ID)
 };
 
 // The category's name is "dnskit.resolver"; messages are c-ares's for 1..25.

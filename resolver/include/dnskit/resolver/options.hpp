@@ -150,6 +150,13 @@ struct query_options {
   // at a high rate, such as bulk resolution: a typical authoritative answer carries most of its
   // records in the sections skipped (dns::decode_options::answer_only).
   bool answer_only = false;
+  // Rounds asked by dnskit itself: a round that ends without an answer (errc::timeout, eof, or
+  // connection_refused unless tcp_only) asks the same name again, as a fresh c-ares request,
+  // until this many rounds were made. With options::tries = 1 each round tries every server once
+  // with the same timeout, as dig and nslookup retry (c-ares doubles its timeout on each of its
+  // own rounds). The observer sees every round's on_query_start and on_query_end. 1: one request
+  // (c-ares's tries only).
+  int rounds = 1;
   // A deadline for the whole operation from the call, independent of the channel's
   // timeout × tries; zero = none. On expiry the operation completes with errc::timeout.
   std::chrono::milliseconds deadline{0};

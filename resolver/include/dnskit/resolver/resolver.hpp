@@ -13,6 +13,8 @@
 //       void(error_code, resolve_result) A and AAAA addresses (hosts file, search list, ndots)
 //   async_reverse(address[, query_options], token)
 //       void(error_code, std::vector<std::string>)   PTR names, without the trailing dot
+//   async_transfer(zone, transfer_options, sink, token)
+//       void(error_code, transfer_result)   AXFR/IXFR over TCP, records streamed to the sink
 //
 // async_query's outcomes: no error and the response when its rcode is NOERROR and the answer
 // section holds records; errc::nodata (NOERROR, empty answer), errc::nxdomain, servfail,
@@ -59,6 +61,7 @@
 #include "dnskit/resolver/error.hpp"
 #include "dnskit/resolver/observer.hpp"
 #include "dnskit/resolver/options.hpp"
+#include "dnskit/resolver/transfer.hpp"
 
 namespace dnskit::resolver {
 
@@ -173,7 +176,28 @@ class resolver {
     return async_reverse(address, query_options{}, std::forward<Token>(token));
   }
 
+  // --- async_transfer -----------------------------------------------------------------------
+  // A zone transfer (transfer.hpp): AXFR, or IXFR from opts.ixfr_serial, of `zone` (text as
+  // async_query takes it, always absolute) from opts.server or the resolver's first server,
+  // over a TCP connection of its own. `sink` gets each message's records as they arrive, on the
+  // resolver's executor; the handler runs once after the last call of the sink. Outcomes: no
+  // error when the transfer ended as RFC 5936 §2.2 / RFC 1995 §4 say (the closing SOA came);
+  // errc::timeout (a step took longer than opts.message_timeout), errc::transfer_time_limit
+  // (opts.deadline passed), errc::refused / notauth as errc::other_rcode / ... with
+  // transfer_result::rcode (the server refused), errc::eof (the server closed the connection
+  // early), errc::bad_response (a message that does not decode), errc::bad_transfer (no SOA
+  // first, an empty message, another ID), errc::bad_name, errc::bad_query (a type other than
+  // AXFR or IXFR), a system error from connecting (connection_refused...), operation_aborted.
+  // The result counts what was handed over before the end, whatever it was.
+  template <typename Token>
+  auto async_transfer(std::string_view zone, const transfer_options& opts, transfer_sink sink,
+                      Token&& token) {
+    return boost::asio::async_initiate<Token, void(error_code, transfer_result)>(
+        initiate_transfer{this}, token, std::string(zone), opts, std::move(sink));
+  }
+
  private:
+  using transfer_completion = detail::completion<transfer_result>;
   using query_completion = detail::completion<dns::message>;
   using resolve_completion = detail::completion<resolve_result>;
   using reverse_completion = detail::completion<std::vector<std::string>>;
@@ -186,6 +210,8 @@ class resolver {
   void start_resolve(std::string host, const resolve_options& opts, resolve_completion done);
   void start_reverse(const boost::asio::ip::address& address, const query_options& opts,
                      reverse_completion done);
+  void start_transfer(const std::string& zone, const transfer_options& opts, transfer_sink sink,
+                      transfer_completion done);
 
   struct initiate_query {
     resolver* self;
@@ -211,6 +237,16 @@ class resolver {
                     const query_options& opts) const {
       self->start_reverse(address, opts,
                           reverse_completion(std::forward<Handler>(handler), self->get_executor()));
+    }
+  };
+
+  struct initiate_transfer {
+    resolver* self;
+    template <typename Handler>
+    void operator()(Handler&& handler, const std::string& zone, const transfer_options& opts,
+                    transfer_sink sink) const {
+      self->start_transfer(zone, opts, std::move(sink),
+                           transfer_completion(std::forward<Handler>(handler), self->get_executor()));
     }
   };
 
