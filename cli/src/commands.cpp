@@ -5,7 +5,6 @@
 
 #include <cstdio>
 
-#include "axfr.hpp"
 #include "lookup.hpp"
 #include "nslookup_format.hpp"
 #include "render.hpp"
@@ -25,7 +24,7 @@ void flush_output(std::string& out, std::string& err) {
   }
 }
 
-void lookup_and_print(const settings& s, const style& st, std::string_view input, run_state& state) {
+void lookup_and_print(session& sess, const settings& s, const style& st, std::string_view input, run_state& state) {
   std::string out, err;
   lookup_request req = plan_lookup(s, input);
   if (!req.error.empty()) {
@@ -46,19 +45,20 @@ void lookup_and_print(const settings& s, const style& st, std::string_view input
       out += "Server:\t\t" + s.server.userarg + "\n";
       out += "Address:\t" + s.server.addresses.front().to_string() + "#" + std::to_string(s.port) + "\n\n";
     };
-    axfr_result x = transfer_zone(s.server.addresses.front(), s.port, req.candidates.front(), s.qclass,
-                                  transfer_limits_of(s), [&](std::span<const dns::record> records, bool) {
-                                    print_header();
-                                    print_section(out, records, true, st);
-                                    flush_output(out, err);
-                                  });
-    if (x.records == 0 && !x.error.empty() && x.rcode == dns::rcode::noerror) {
-      out += "; Transfer failed: " + x.error + "\n";
+    const transfer_outcome x =
+        sess.transfer(s, req.candidates.front(),
+                      [&](const dns::message&, std::span<const dns::record> records, bool) {
+                        print_header();
+                        print_section(out, records, true, st);
+                        flush_output(out, err);
+                      });
+    if (x.result.records == 0 && x.error && x.result.rcode == dns::rcode::noerror) {
+      out += "; Transfer failed: " + transfer_error_text(s, x) + "\n";
       state.print_error = true;
     } else {
       print_header();
-      if (!x.error.empty()) {
-        out += "; Transfer failed: " + x.error + "\n";
+      if (x.error) {
+        out += "; Transfer failed: " + transfer_error_text(s, x) + "\n";
         state.print_error = true;
       }
     }
@@ -68,8 +68,7 @@ void lookup_and_print(const settings& s, const style& st, std::string_view input
   auto r = make_renderer(s, st);
   r->begin(req, out, err);
   flush_output(out, err);
-  session sess(s);
-  lookup_summary summary = run_lookup(sess, req, [&](const step& stp) {
+  lookup_summary summary = run_lookup(sess, s, req, [&](const step& stp) {
     r->on_step(stp, out, err);
     flush_output(out, err);
   });
@@ -80,8 +79,15 @@ void lookup_and_print(const settings& s, const style& st, std::string_view input
   if (summary.rcode_error) state.print_error = true;
 }
 
-transfer_limits transfer_limits_of(const settings& s) {
-  return {std::chrono::milliseconds(s.timeout_ms(true)), std::chrono::seconds(s.transfer_timeout)};
+std::string transfer_error_text(const settings& s, const transfer_outcome& t) {
+  if (t.result.rcode != dns::rcode::noerror) return dns::to_string(t.result.rcode);
+  if (t.error == resolver::errc::timeout) return "timed out";
+  if (t.error == resolver::errc::transfer_time_limit) {
+    return "the transfer did not end within its time limit (" + std::to_string(s.transfer_timeout) + " s)";
+  }
+  if (t.error == resolver::errc::eof) return "connection closed by the server";
+  if (t.error == resolver::errc::bad_response) return "bad message";
+  return t.error.message();
 }
 
 std::optional<server_spec> find_server(std::string_view text, std::string& error) {

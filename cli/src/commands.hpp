@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "axfr.hpp"
+#include "session.hpp"
 #include "settings.hpp"
 #include "style.hpp"
 
@@ -20,28 +20,28 @@ struct run_state {
   int status() const noexcept { return (query_error || print_error) ? 1 : 0; }
 };
 
-// Looks up `input` and prints it in the settings' output mode.
-void lookup_and_print(const settings& s, const style& st, std::string_view input, run_state& state);
+// Looks up `input` through the run's resolvers and prints it in the settings' output mode.
+void lookup_and_print(session& sess, const settings& s, const style& st, std::string_view input, run_state& state);
 
 // Interactive mode: reads commands from stdin (a "> " prompt when it is a terminal).
-int run_interactive(settings& s, const style& st);
+int run_interactive(session& sess, settings& s, const style& st);
 
 // Bulk mode: every name of s.bulk ("-" = stdin), up to s.parallel in flight, results in input order.
 int run_bulk(const settings& s, const style& st);
 
 // --trace: iterative resolution from the root hints.
-int run_trace(const settings& s, const style& st, std::string_view input);
+int run_trace(session& sess, const settings& s, const style& st, std::string_view input);
 
 // `ls [-t TYPE | -d] DOMAIN`: the zone's records by AXFR over TCP (RFC 5936) from the server.
-bool run_ls(const settings& s, const std::vector<std::string>& args, std::string& out, std::string& err);
+bool run_ls(session& sess, const settings& s, const std::vector<std::string>& args, std::string& out, std::string& err);
 
 // A server given by address ("192.0.2.1", "::1", "[::1]") or by name (the system's resolver,
 // as nslookup does); std::nullopt and `error` set ("couldn't get address for 'X': not found").
 std::optional<server_spec> find_server(std::string_view text, std::string& error);
 
-// The time limits of a zone transfer: the per-try timeout for each message, and
-// --transfer-timeout for the whole.
-transfer_limits transfer_limits_of(const settings& s);
+// Why a zone transfer failed, in words ("timed out", "connection closed by the server", the
+// rcode's mnemonic, ...).
+std::string transfer_error_text(const settings& s, const transfer_outcome& t);
 
 // Writes and clears the buffers.
 void flush_output(std::string& out, std::string& err);

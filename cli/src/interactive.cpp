@@ -34,7 +34,7 @@ std::vector<std::string> words_of(const std::string& line) {
 
 }  // namespace
 
-int run_interactive(settings& s, const style& st) {
+int run_interactive(session& sess, settings& s, const style& st) {
   line_input input;
   run_state state;
   std::string out, err;
@@ -72,7 +72,7 @@ int run_interactive(settings& s, const style& st) {
         }
       }
     } else if (cmd == "ls") {
-      if (!run_ls(s, {words.begin() + 1, words.end()}, out, err)) state.print_error = true;
+      if (!run_ls(sess, s, {words.begin() + 1, words.end()}, out, err)) state.print_error = true;
     } else if (cmd == "help" || cmd == "?") {
       out += commands_help;
     } else if (cmd == "view" || cmd == "finger" || cmd == "root") {
@@ -90,11 +90,11 @@ int run_interactive(settings& s, const style& st) {
         once.server = std::move(*server);
         once.server_from_resolv_conf = false;
         flush_output(out, err);
-        lookup_and_print(once, st, cmd, state);
+        lookup_and_print(sess, once, st, cmd, state);
       }
     } else {
       flush_output(out, err);
-      lookup_and_print(s, st, cmd, state);
+      lookup_and_print(sess, s, st, cmd, state);
     }
     flush_output(out, err);
   }

@@ -4,6 +4,7 @@
 
 #include "dnskit/dns/errc.hpp"
 #include "dnskit/resolver/idn.hpp"
+#include "dnskit/resolver/search.hpp"
 
 namespace dnskit::cli {
 namespace {
@@ -14,15 +15,6 @@ std::string reason_text(const std::error_code& ec) {
   if (ec == dns::errc::name_too_long) return "name too long";
   if (ec == dns::errc::bad_escape) return "bad escape";
   return ec.message();
-}
-
-std::size_t count_dots(std::string_view text) {
-  std::size_t dots = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\\') ++i;  // an escaped dot is part of a label
-    else if (text[i] == '.') ++dots;
-  }
-  return dots;
 }
 
 }  // namespace
@@ -71,31 +63,22 @@ lookup_request plan_lookup(const settings& s, std::string_view input) {
                 (ascii->empty() ? std::string("empty name") : reason_text(ec)) + ")";
     return req;
   }
-  const bool absolute = ascii->back() == '.' && (ascii->size() < 2 || (*ascii)[ascii->size() - 2] != '\\');
-  if (absolute || !s.search || s.search_list.empty()) {
-    req.candidates = {req.qname};
+  // res_search's order (and dig's engine): as typed first when it has at least ndots dots,
+  // otherwise after the search domains; the library knows it.
+  resolver::error_code search_ec;
+  const std::vector<std::string> no_domains;
+  std::vector<dns::name> names =
+      resolver::search_names(*ascii, s.search ? s.search_list : no_domains, s.ndots, search_ec);
+  if (search_ec || names.empty()) {
+    req.error = "'" + std::string(input) + "' is not a legal name (" + search_ec.message() + ")";
     return req;
   }
-  // res_search's order (and dig's engine): as typed first when it has at least ndots dots,
-  // otherwise after the search domains.
-  std::vector<dns::name> searched;
-  for (const std::string& domain : s.search_list) {
-    std::error_code dec;
-    dns::name suffix = dns::name::from_text(domain, dec);
-    if (dec) continue;
-    dns::name full = dns::name::from_text(*ascii, suffix, dec);
-    if (!dec) searched.push_back(std::move(full));
-  }
-  const bool as_is_first = count_dots(*ascii) >= static_cast<std::size_t>(s.ndots);
-  if (as_is_first) req.candidates.push_back(req.qname);
-  req.candidates.insert(req.candidates.end(), searched.begin(), searched.end());
-  if (!as_is_first) req.candidates.push_back(req.qname);
+  req.candidates = std::move(names);
   return req;
 }
 
-lookup_summary run_lookup(session& sess, const lookup_request& req, const step_sink& sink) {
+lookup_summary run_lookup(session& sess, const settings& s, const lookup_request& req, const step_sink& sink) {
   lookup_summary summary;
-  const settings& s = sess.config();
 
   // Asks each candidate in turn; NXDOMAIN moves on to the next one (dig's next_origin()).
   // Returns false when no server answered.
@@ -107,7 +90,7 @@ lookup_summary run_lookup(session& sess, const lookup_request& req, const step_s
       st.follow_up = follow_up;
       st.default_pair = req.default_pair;
       st.textname = textname;
-      st.ex = sess.ask(candidates[i], type);
+      st.ex = sess.ask(s, candidates[i], type);
       // resolv.conf's servers: an answer without RA is no use for a recursive question, so
       // nslookup moves on to the next server (its check_ra).
       std::size_t next_server = 1;
@@ -116,7 +99,7 @@ lookup_summary run_lookup(session& sess, const lookup_request& req, const step_s
         st.intermediate = true;
         sink(st);
         st.intermediate = false;
-        st.ex = sess.ask(candidates[i], type, next_server++);
+        st.ex = sess.ask(s, candidates[i], type, next_server++);
       }
       if (!st.ex.has_response) {
         summary.unreachable = true;

@@ -32,7 +32,8 @@ struct lookup_request {
   std::string error;                  // non-empty: the input is not a usable name
 };
 
-// Works out what to ask for `input` under `s` (IDN, address, search list, types).
+// Works out what to ask for `input` under `s` (IDN, address, search list, types): the
+// library's IDN conversion and search order (resolver::search_names).
 lookup_request plan_lookup(const settings& s, std::string_view input);
 
 struct lookup_summary {
@@ -43,8 +44,8 @@ struct lookup_summary {
 
 using step_sink = std::function<void(const step&)>;
 
-// Runs the plan through `sess`, reporting each exchange to `sink` in order.
-lookup_summary run_lookup(session& sess, const lookup_request& req, const step_sink& sink);
+// Runs the plan through `sess` under `s`, reporting each exchange to `sink` in order.
+lookup_summary run_lookup(session& sess, const settings& s, const lookup_request& req, const step_sink& sink);
 
 // The name a CNAME chain in `answer` leads to from `start` (RFC 1034 §3.6.2), at most 16 links.
 dns::name chase_cname(const std::vector<dns::record>& answer, const dns::name& start);

@@ -3,7 +3,6 @@
 // that type; `-d`: every record.
 #include <cstdio>
 
-#include "axfr.hpp"
 #include "commands.hpp"
 #include "dnskit/dns/rdata.hpp"
 #include "nslookup_format.hpp"
@@ -23,7 +22,7 @@ std::string relative_owner(const dns::name& owner, const dns::name& zone) {
 
 }  // namespace
 
-bool run_ls(const settings& s, const std::vector<std::string>& args, std::string& out, std::string& err) {
+bool run_ls(session& sess, const settings& s, const std::vector<std::string>& args, std::string& out, std::string& err) {
   std::optional<dns::rr_type> only;
   bool all = false;
   std::string domain;
@@ -63,13 +62,12 @@ bool run_ls(const settings& s, const std::vector<std::string>& args, std::string
     err += "dnslookup: no server to ask\n";
     return false;
   }
-  const auto& server = s.server.addresses.front();
   out += "[" + s.server.userarg + "]\n";
   flush_output(out, err);
   // Each message's records are printed as they come (a zone may be larger than memory).
   std::size_t shown = 0;
   std::size_t listed = 0;
-  auto print = [&](std::span<const dns::record> records, bool closing) {
+  auto print = [&](const dns::message&, std::span<const dns::record> records, bool closing) {
     if (closing) records = records.first(records.size() - 1);  // the closing SOA repeats the first
     for (const dns::record& rec : records) {
       ++listed;
@@ -88,13 +86,13 @@ bool run_ls(const settings& s, const std::vector<std::string>& args, std::string
     }
     flush_output(out, err);
   };
-  axfr_result r = transfer_zone(server, s.port, zone, s.qclass, transfer_limits_of(s), print);
-  if (!r.error.empty()) {
-    out += "*** Can't list domain " + domain + ": " + r.error + "\n";
+  const transfer_outcome r = sess.transfer(s, zone, print);
+  if (r.error) {
+    out += "*** Can't list domain " + domain + ": " + transfer_error_text(s, r) + "\n";
     return false;
   }
   char summary[96];
-  std::snprintf(summary, sizeof summary, ";; %zu of %zu records shown (%zu messages)\n", shown, listed, r.messages);
+  std::snprintf(summary, sizeof summary, ";; %zu of %zu records shown (%zu messages)\n", shown, listed, r.result.messages);
   out += summary;
   return true;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "dnskit/resolver/resolv_conf.hpp"
 #include "json_format.hpp"
 #include "server_arg.hpp"
 #include "settings.hpp"
@@ -192,12 +193,9 @@ int run(int argc, char** argv) {
     std::string value;
     if (long_value(argv[i], "--resolv-conf", i, argc, argv, value)) s.resolv_conf = value;
   }
-  settings from_file = s;
-  read_resolv_conf(from_file, s.resolv_conf);
-  s.search_list = from_file.search_list;
-  s.ndots = from_file.ndots;
-  s.timeout = from_file.timeout;
-  s.tries = from_file.tries;
+  // The library reads the file (servers, search list, options), as it does for itself.
+  const dnskit::resolver::resolv_conf from_file = dnskit::resolver::read_resolv_conf(s.resolv_conf);
+  apply_resolv_conf(s, from_file);
 
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -336,7 +334,8 @@ int run(int argc, char** argv) {
   if (!servers.texts.empty()) {
     if (const int status = resolve_servers(servers, s); status != 0) return status;
   } else {
-    s.server = from_file.server;
+    s.server.addresses = from_file.nameservers;
+    if (!s.server.addresses.empty()) s.server.userarg = s.server.addresses.front().to_string();
     s.server_from_resolv_conf = true;
     if (s.server.addresses.empty()) {
       // As c-ares and BIND: no name server configured means the local host.
@@ -352,14 +351,16 @@ int run(int argc, char** argv) {
     return status;
   };
   if (bulk) return finish(run_bulk(s, st));
+  // One session for the run: its resolvers serve every question (interactive mode included).
+  session sess;
   if (!name || *name == "-") {
     if (s.trace) return fail("--trace needs a name");
-    return finish(run_interactive(s, st));
+    return finish(run_interactive(sess, s, st));
   }
-  if (s.trace) return run_trace(s, st, *name);
+  if (s.trace) return run_trace(sess, s, st, *name);
 
   run_state state;
-  lookup_and_print(s, st, *name, state);
+  lookup_and_print(sess, s, st, *name, state);
   if (s.mode == output_mode::nslookup) std::fputs("\n", stdout);
   return finish(state.status());
 }

@@ -1,7 +1,12 @@
 #pragma once
-// One DNS exchange at a time, the way nslookup makes it: each try is one c-ares query with one
-// try (so "retry=N" means N tries, each waiting the full timeout, as dig's engine does), the
-// network seen through the resolver's observer (who answered, over what, bytes, time, TC).
+// The resolvers of one dnslookup run, and one DNS exchange at a time the way nslookup makes
+// it. One resolver (one c-ares channel) serves every question of the run; another is built
+// only when the settings ask for what a channel fixes (servers, port, transport, timeout,
+// tries: `server` and `set` in interactive mode, a TCP-only question such as ANY), and the
+// last few stay for the run. Tries are the library's rounds (query_options::rounds): each
+// waits the full timeout, as dig's engine does; the network is seen through the resolver's
+// observer (who answered, over what, bytes, time, TC). Zone transfers are the library's
+// async_transfer.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -39,7 +44,7 @@ struct try_failure {
 
 struct exchange {
   dns::question question;
-  resolver::error_code error;   // the resolver's outcome of the last try
+  resolver::error_code error;   // the resolver's outcome
   dns::message response;
   bool has_response = false;
   resolver::socket_address server;  // the server that answered (or the last one tried)
@@ -51,22 +56,43 @@ struct exchange {
   std::vector<net_event> events;
 };
 
+// A zone transfer's end: the library's outcome and counts.
+struct transfer_outcome {
+  resolver::error_code error;
+  resolver::transfer_result result;
+};
+
 class session {
  public:
-  explicit session(const settings& s);
+  session();
   ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
 
   // Asks `qname` (absolute) for `type` with the settings' class, RD, transport, timeout and
   // tries, starting with server address number `first_server`.
-  exchange ask(const dns::name& qname, dns::rr_type type, std::size_t first_server = 0);
+  exchange ask(const settings& s, const dns::name& qname, dns::rr_type type, std::size_t first_server = 0);
 
-  const settings& config() const noexcept { return settings_; }
+  // AXFR of `zone` from the settings' first server and port: each message's records go to
+  // `sink` as they arrive; -timeout bounds each step, --transfer-timeout the whole.
+  transfer_outcome transfer(const settings& s, const dns::name& zone, const resolver::transfer_sink& sink);
+
+  // Resolvers built so far in this run (each one c-ares channel).
+  std::size_t resolvers_built() const noexcept { return built_; }
 
  private:
   class recorder;
-  const settings& settings_;
+  struct channel {
+    std::string key;
+    std::unique_ptr<resolver::resolver> r;
+  };
+  // The resolver for these settings, built on first use.
+  resolver::resolver& resolver_for(const settings& s, bool tcp, std::size_t first_server);
+
   boost::asio::io_context io_;
   std::shared_ptr<recorder> recorder_;
+  std::vector<channel> channels_;  // most recently used last
+  std::size_t built_ = 0;
 };
 
 // "127.0.0.1#53", "::1#53" (how dig's engine writes a server address).

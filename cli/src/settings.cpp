@@ -4,8 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <chrono>
 
 #include "dnskit/dns/edns_option.hpp"
 
@@ -175,49 +174,11 @@ option_result apply_option(settings& s, std::string_view opt, bool accumulate) {
   return invalid;
 }
 
-void read_resolv_conf(settings& s, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return;
-  std::vector<boost::asio::ip::address> servers;
-  std::vector<std::string> search;
-  bool have_search = false;
-  std::string line;
-  for (int lines = 0; lines < 10000 && std::getline(in, line); ++lines) {
-    if (auto pos = line.find_first_of("#;"); pos != std::string::npos) line.resize(pos);
-    std::istringstream words(line);
-    std::string key;
-    if (!(words >> key)) continue;
-    if (key == "nameserver") {
-      std::string addr;
-      words >> addr;
-      boost::system::error_code ec;
-      auto a = boost::asio::ip::make_address(addr, ec);
-      if (!ec && servers.size() < 3) servers.push_back(a);  // resolv.conf's MAXNS
-    } else if (key == "search" || key == "domain") {
-      search.clear();
-      have_search = true;
-      for (std::string d; words >> d;) {
-        while (!d.empty() && d.back() == '.') d.pop_back();
-        if (!d.empty()) search.push_back(d);
-      }
-    } else if (key == "options") {
-      for (std::string o; words >> o;) {
-        if (o.rfind("ndots:", 0) == 0) {
-          if (auto n = parse_int(std::string_view(o).substr(6), 0, 15)) s.ndots = *n;
-        } else if (o.rfind("timeout:", 0) == 0) {
-          if (auto n = parse_int(std::string_view(o).substr(8), 0, 30)) s.timeout = *n;
-        } else if (o.rfind("attempts:", 0) == 0) {
-          if (auto n = parse_int(std::string_view(o).substr(9), 1, 5)) s.tries = *n;
-        }
-      }
-    }
-  }
-  if (have_search) s.search_list = std::move(search);
-  if (s.server.addresses.empty() && !servers.empty()) {
-    s.server.addresses = servers;
-    s.server.userarg = servers.front().to_string();
-    s.server_from_resolv_conf = true;
-  }
+void apply_resolv_conf(settings& s, const resolver::resolv_conf& conf) {
+  if (conf.search) s.search_list = *conf.search;
+  if (conf.ndots) s.ndots = *conf.ndots;
+  if (conf.timeout) s.timeout = static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(*conf.timeout).count());
+  if (conf.attempts) s.tries = *conf.attempts;
 }
 
 std::string settings_text(const settings& s, bool servers_only) {

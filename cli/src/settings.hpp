@@ -10,6 +10,7 @@
 #include "dnskit/dns/rr_type.hpp"
 #include "dnskit/resolver/detail/asio.hpp"
 #include "dnskit/resolver/options.hpp"
+#include "dnskit/resolver/resolv_conf.hpp"
 
 namespace dnskit::cli {
 
@@ -83,9 +84,9 @@ struct option_result {
 // further `-type=` adds to the list, as `set type=` in interactive mode replaces it.
 option_result apply_option(settings& s, std::string_view keyword, bool accumulate = false);
 
-// Reads `nameserver`, `search`/`domain` and `options ndots: timeout: attempts:` from a
-// resolv.conf into `s` (servers only when none was given). A missing file changes nothing.
-void read_resolv_conf(settings& s, const std::string& path);
+// Takes the search list and `options ndots: timeout: attempts:` of a resolv.conf the library
+// read (resolver::read_resolv_conf) into `s`; what the file does not say stays as it is.
+void apply_resolv_conf(settings& s, const resolver::resolv_conf& conf);
 
 // `set all` (and `server`'s "Default server:" lines when `servers_only`), as nslookup prints it.
 std::string settings_text(const settings& s, bool servers_only);

@@ -82,7 +82,9 @@ hints read_hints(const std::string& path) {
 
 class tracer {
  public:
-  tracer(const settings& s, const style& st, hints h) : settings_(s), style_(st), hints_(std::move(h)) {}
+  // Each server asked is a channel of the run's session (iteration asks one server at a time).
+  tracer(session& sess, const settings& s, const style& st, hints h)
+      : sess_(sess), settings_(s), style_(st), hints_(std::move(h)) {}
 
   // Resolves qname/type; prints each step at `indent`. The addresses found (for glue-less NS
   // names) go to `found`.
@@ -116,12 +118,11 @@ class tracer {
             one.server.userarg = addr.to_string();
             one.server_from_resolv_conf = false;
             one.recurse = false;
-            session sess(one);
             out(pad + style_.paint(role::heading, ";; step " + std::to_string(++steps_) + ": asking " + srv.name.to_text() +
                                                       " (" + addr.to_string() + "#" + std::to_string(settings_.port) +
                                                       "), a server for \"" + zone.to_text() + "\" from " + source) + "\n");
             out(pad + ";;   question: " + qname.to_text() + " " + dns::to_string(type) + ", recursion not desired (RD=0)\n");
-            ex = sess.ask(qname, type);
+            ex = sess_.ask(one, qname, type);
             if (ex.has_response) {
               asked = &srv;
               break;
@@ -238,6 +239,7 @@ class tracer {
     for (const dns::record& r : list) out(pad + r.to_text() + "\n");
   }
 
+  session& sess_;
   const settings& settings_;
   style style_;
   hints hints_;
@@ -247,7 +249,7 @@ class tracer {
 
 }  // namespace
 
-int run_trace(const settings& s, const style& st, std::string_view input) {
+int run_trace(session& sess, const settings& s, const style& st, std::string_view input) {
   std::string path = s.root_hints;
   if (path.empty()) {
     path = "/usr/share/dns/root.hints";  // Debian's dns-root-data
@@ -269,7 +271,7 @@ int run_trace(const settings& s, const style& st, std::string_view input) {
   const dns::rr_type type = req.reverse ? dns::rr_type::ptr : (s.types.empty() ? dns::rr_type::a : s.types.front());
   std::printf(";; tracing %s %s from the root: %zu root server%s in %s\n", req.candidates.back().to_text().c_str(),
               dns::to_string(type).c_str(), h.servers.size(), h.servers.size() == 1 ? "" : "s", path.c_str());
-  tracer t(s, st, std::move(h));
+  tracer t(sess, s, st, std::move(h));
   // The name as typed (absolute): a trace does not use the search list.
   const bool ok = t.resolve(req.qname, type, 0, nullptr);
   std::fflush(stdout);
