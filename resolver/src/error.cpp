@@ -23,6 +23,7 @@ class resolver_category final : public boost::system::error_category {
       case errc::bad_option: return "resolver option out of range";
       case errc::transfer_time_limit: return "the transfer did not end within its time limit";
       case errc::bad_transfer: return "the transfer broke the protocol (RFC 5936)";
+      case errc::bad_signature: return "the TSIG signature did not verify";
       default: return "unknown resolver error " + std::to_string(value);
     }
   }

@@ -1,6 +1,7 @@
 #include "transfer_op.hpp"
 
 #include <array>
+#include <chrono>
 
 #include "core.hpp"
 #include "dnskit/dns/rdata.hpp"
@@ -8,6 +9,12 @@
 
 namespace dnskit::resolver::detail {
 namespace {
+
+// TSIG's clock (RFC 8945 §4.3.3): seconds since the epoch.
+std::uint64_t seconds_now() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
 
 // A query is one question and at most one SOA: far below this.
 constexpr std::size_t query_capacity = 1024;
@@ -71,9 +78,20 @@ void transfer_op::send_query() {
   buffer_.resize(length_prefix + query_capacity);
   const std::span<std::uint8_t> body = std::span<std::uint8_t>(buffer_).subspan(length_prefix);
   const dns::encode_result encoded = dns::encode(query, body);
+  std::size_t size = encoded.size;
+  if (opts_.tsig) {
+    // RFC 8945 §5.1: the TSIG record last in the additional section; its MAC is kept to
+    // check the first response.
+    dns::tsig::mac_bytes request_mac;
+    if (const std::error_code ec = dns::tsig::sign_request(body, size, *opts_.tsig, seconds_now(), request_mac)) {
+      complete(errc::bad_query);
+      return;
+    }
+    verifier_.emplace(*opts_.tsig, request_mac);
+  }
   dns::wire_writer prefix(std::span<std::uint8_t>(buffer_).first(length_prefix));
-  prefix.u16(static_cast<std::uint16_t>(encoded.size));
-  buffer_.resize(length_prefix + encoded.size);
+  prefix.u16(static_cast<std::uint16_t>(size));
+  buffer_.resize(length_prefix + size);
   boost::asio::async_write(socket_, boost::asio::buffer(buffer_),
                            [self = op_ref(this)](const boost::system::error_code& ec, std::size_t) {
                              auto& op = static_cast<transfer_op&>(*self.get());
@@ -129,6 +147,17 @@ void transfer_op::accept_message() {
     complete(errc::bad_transfer);  // RFC 5936 §2.2: every message carries the query's ID
     return;
   }
+  if (verifier_) {
+    result_.tsig = verifier_->verify(buffer_, seconds_now());
+    const bool acceptable =
+        result_.tsig == dns::tsig::status::verified || result_.tsig == dns::tsig::status::unsigned_message;
+    // A refusal says more than the signature the server could not give it (NOTAUTH with
+    // BADKEY...): the rcode goes first, below.
+    if (!acceptable && m.rcode() == dns::rcode::noerror) {
+      complete(errc::bad_signature);
+      return;
+    }
+  }
   if (m.rcode() != dns::rcode::noerror) {
     result_.rcode = m.rcode();
     complete(from_rcode(m.rcode()));
@@ -149,9 +178,13 @@ void transfer_op::accept_message() {
     }
     if (last) break;
   }
+  const bool finished = end_.finished();
+  if (finished && verifier_ && !verifier_->last_verified()) {
+    complete(errc::bad_signature);  // RFC 8945 §5.3.1: the last message must be signed
+    return;
+  }
   ++result_.messages;
   result_.records += taken;
-  const bool finished = end_.finished();
   sink_(m, std::span<const dns::record>(m.answer.data(), taken), finished);
   if (done()) return;  // the sink cancelled the transfer
   if (finished) {

@@ -5,6 +5,7 @@
 // transfer's end (transfer_end.hpp). Lives in the core's pending list like every operation,
 // so deadlines, cancel tokens, cancel() and shutdown reach it.
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "dnskit/resolver/detail/completion.hpp"
@@ -43,6 +44,8 @@ class transfer_op final : public op_base {
   std::uint16_t id_ = 0;
   std::vector<std::uint8_t> buffer_;  // the query, then one message at a time (64 KiB at most)
   transfer_end end_;
+  // With TSIG: the checker of the responses, made once the query is signed.
+  std::optional<dns::tsig::response_verifier> verifier_;
 };
 
 }  // namespace dnskit::resolver::detail

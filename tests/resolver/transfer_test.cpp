@@ -318,3 +318,69 @@ TEST_CASE("async_transfer takes the example zone from the real nameserver", "[in
   CHECK(run.lasts.back());
 }
 #endif
+
+#ifdef DNSKIT_NAMESERVER_BINARY
+TEST_CASE("async_transfer signs with TSIG and checks every signed message (RFC 8945 §5.3.1)", "[integration][nameserver]") {
+  const std::filesystem::path binary = DNSKIT_NAMESERVER_BINARY;
+  if (!std::filesystem::exists(binary)) {
+    WARN("nameserver binary not built: skipped");
+    return;
+  }
+  const std::string secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==";
+  const std::string zones = std::string(DNSKIT_SOURCE_DIR) + "/zones/examples/";
+  std::string error;
+  // Transfers only for the key: an unsigned request is refused.
+  auto process = dnskit::test::server_process::start(
+      binary, {"--listen", "127.0.0.1:0", "--tsig-key", "hmac-sha256:xfr.key:" + secret, "--allow-transfer",
+               "key:xfr.key", "--zone", "example.test=" + zones + "example.test.zone"},
+      error);
+  INFO(error);
+  REQUIRE(process);
+  resolver::options opts;
+  opts.servers = {{boost::asio::ip::make_address("127.0.0.1"), process->port()}};
+  opts.resolv_conf = "/dev/null";
+  opts.hosts_file = false;
+  resolver::transfer_options topts;
+  topts.message_timeout = 10s;
+  topts.deadline = 30s;
+
+  SECTION("the right key: every record, the last message verified") {
+    std::string key_error;
+    topts.tsig = dns::tsig::parse_key("hmac-sha256:xfr.key:" + secret, key_error);
+    REQUIRE(topts.tsig);
+    const transfer_run run = transfer(opts, topts, "example.test");
+    CHECK_FALSE(run.ec);
+    CHECK(run.result.tsig == dns::tsig::status::verified);
+    CHECK(run.records.size() > 10);
+  }
+  SECTION("another secret: the server refuses it, nothing is handed over") {
+    std::string key_error;
+    topts.tsig = dns::tsig::parse_key("hmac-sha256:xfr.key:b3RoZXItc2VjcmV0", key_error);
+    REQUIRE(topts.tsig);
+    const transfer_run run = transfer(opts, topts, "example.test");
+    CHECK(run.ec);
+    CHECK(run.result.rcode == dns::rcode::notauth);
+    CHECK(run.records.empty());
+  }
+  SECTION("no key: refused") {
+    const transfer_run run = transfer(opts, topts, "example.test");
+    CHECK(run.ec);
+    CHECK(run.result.rcode != dns::rcode::noerror);
+    CHECK(run.records.empty());
+  }
+}
+#endif
+
+TEST_CASE("async_transfer with TSIG rejects an answer that is not signed", "[integration]") {
+  test_server server([](const dns::message& q, bool tcp) {
+    if (!tcp) return reply::silence();
+    return reply::bytes(framed(q, {{soa(5), a("a.zone.test.", "192.0.2.1"), soa(5)}}));  // no TSIG record
+  });
+  resolver::transfer_options topts;
+  std::string key_error;
+  topts.tsig = dns::tsig::parse_key("hmac-sha256:xfr.key:c2VjcmV0", key_error);
+  REQUIRE(topts.tsig);
+  const transfer_run run = transfer(loopback_options(server), topts);
+  CHECK(run.ec == errc::bad_signature);
+  CHECK(run.records.empty());  // the only message would end the transfer unsigned: not handed over
+}

@@ -54,6 +54,7 @@ enum class errc {
   bad_option = 66,          // another option out of range
   transfer_time_limit = 67,  // a zone transfer did not end within transfer_options::deadline
   bad_transfer = 68,        // a transfer message broke RFC 5936 §2.2 (no SOA first, empty, another ID)
+  bad_signature = 69,       // a TSIG-signed exchange whose signature did not verify (RFC 8945 §5.3)
 };
 
 // The category's name is "dnskit.resolver"; messages are c-ares's for 1..25.

@@ -186,7 +186,8 @@ class resolver {
   // (opts.deadline passed), errc::refused / notauth as errc::other_rcode / ... with
   // transfer_result::rcode (the server refused), errc::eof (the server closed the connection
   // early), errc::bad_response (a message that does not decode), errc::bad_transfer (no SOA
-  // first, an empty message, another ID), errc::bad_name, errc::bad_query (a type other than
+  // first, an empty message, another ID), errc::bad_signature (opts.tsig: a message that does
+  // not verify, transfer_result::tsig says why), errc::bad_name, errc::bad_query (a type other than
   // AXFR or IXFR), a system error from connecting (connection_refused...), operation_aborted.
   // The result counts what was handed over before the end, whatever it was.
   template <typename Token>

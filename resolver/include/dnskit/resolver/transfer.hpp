@@ -18,6 +18,7 @@
 
 #include "dnskit/dns/message.hpp"
 #include "dnskit/dns/rr_type.hpp"
+#include "dnskit/dns/tsig.hpp"
 #include "dnskit/resolver/observer.hpp"
 #include "dnskit/resolver/options.hpp"
 
@@ -37,6 +38,12 @@ struct transfer_options {
   // The whole transfer must end within this from the call; zero = no limit.
   std::chrono::milliseconds deadline{0};
   std::optional<cancel_token> cancel;
+  // Sign the query with this key and check the messages (TSIG, RFC 8945 §5.3.1): each signed
+  // one must verify, at most 99 in a row may come unsigned, and the last must be signed; a
+  // message that fails ends the transfer with errc::bad_signature before its records reach the
+  // sink (unsigned ones are handed over as they come, as dig does, and covered by the next
+  // signed one). Unset: no TSIG.
+  std::optional<dns::tsig::key> tsig;
 };
 
 // The records of one message, in transfer order, as they arrive: `last` on the message that
@@ -56,6 +63,9 @@ struct transfer_result {
   // The rcode of a message that refused the transfer (with errc::refused, notauth as
   // errc::other_rcode, ...); noerror otherwise.
   dns::rcode rcode = dns::rcode::noerror;
+  // With transfer_options::tsig: what checking the last message gave (verified, badsig,
+  // badkey, badtime, formerr, unsigned_message...).
+  dns::tsig::status tsig = dns::tsig::status::unsigned_message;
 };
 
 }  // namespace dnskit::resolver
