@@ -87,6 +87,7 @@ std::string transfer_error_text(const settings& s, const transfer_outcome& t) {
   }
   if (t.error == resolver::errc::eof) return "connection closed by the server";
   if (t.error == resolver::errc::bad_response) return "bad message";
+  if (t.error == resolver::errc::bad_signature) return "TSIG: " + std::string(dns::tsig::to_string(t.result.tsig));
   return t.error.message();
 }
 

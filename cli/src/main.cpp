@@ -76,6 +76,9 @@ constexpr const char* help_text =
     "  --root-hints FILE         root servers for --trace (a zone file of NS and A/AAAA)\n"
     "  -f FILE | -f -            bulk mode: look up every name of FILE, one per line\n"
     "  --parallel N              bulk mode: questions in flight at once (100)\n"
+    "  -y [ALG:]NAME:SECRET, --tsig-key [ALG:]NAME:SECRET\n"
+    "                            sign zone transfers (ls, -type=AXFR) with this TSIG key and\n"
+    "                            check the answers (dig's -y; ALG hmac-sha256 by default)\n"
     "  --transfer-timeout S      a whole zone transfer (ls, -type=AXFR) ends after S seconds\n"
     "                            (600; 0: no limit); each message has -timeout\n"
     "  --color=auto|always|never colour (auto: on a terminal unless NO_COLOR is set)\n"
@@ -99,6 +102,14 @@ bool long_value(std::string_view arg, std::string_view name, int& i, int argc, c
 int fail(const std::string& message) {
   std::fprintf(stderr, "dnslookup: %s\n", message.c_str());
   return 1;
+}
+
+// -y / --tsig-key: dig's [ALGORITHM:]NAME:BASE64SECRET; false (said on stderr) when it is bad.
+bool set_tsig_key(settings& s, const std::string& text) {
+  std::string error;
+  s.tsig_key = dnskit::dns::tsig::parse_key(text, error);
+  if (!s.tsig_key) fail("-y: " + error + " in '" + text + "'");
+  return s.tsig_key.has_value();
 }
 
 // dig's `+keyword` switches that have a meaning here: each an alias of an option above.
@@ -259,6 +270,8 @@ int run(int argc, char** argv) {
           return fail("--transfer-timeout takes seconds from 0 (no limit) to 86400, not '" + value + "'");
         }
         s.transfer_timeout = static_cast<int>(n);
+      } else if (long_value(arg, "--tsig-key", i, argc, argv, value)) {
+        if (!set_tsig_key(s, value)) return 1;
       } else if (long_value(arg, "--resolv-conf", i, argc, argv, value)) {
         // read above
       } else {
@@ -267,6 +280,10 @@ int run(int argc, char** argv) {
     } else if (arg == "-f") {
       if (i + 1 >= argc) return fail("-f needs a file name ('-' for standard input)");
       s.bulk = argv[++i];
+    } else if (arg == "-y") {
+      // dig's -y [ALGORITHM:]NAME:SECRET (nslookup has no -y: there it is an invalid option).
+      if (i + 1 >= argc) return fail("-y needs a key: [ALGORITHM:]NAME:BASE64SECRET");
+      if (!set_tsig_key(s, argv[++i])) return 1;
     } else if (arg == "-p") {
       // dig's -p PORT (nslookup has no -p: there it would be an invalid option).
       std::string error;

@@ -191,6 +191,7 @@ transfer_outcome session::transfer(const settings& s, const dns::name& zone, con
   if (!s.server.addresses.empty()) t.server = resolver::server_address{s.server.addresses.front(), s.port};
   t.message_timeout = std::chrono::milliseconds(s.timeout_ms(true));
   t.deadline = std::chrono::seconds(s.transfer_timeout);
+  t.tsig = s.tsig_key;
   try {
     // The transfer has a TCP connection of its own: any channel of the run will do.
     resolver::resolver& r = resolver_for(s, s.vc, 0);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dnskit/dns/rr_type.hpp"
+#include "dnskit/dns/tsig.hpp"
 #include "dnskit/resolver/detail/asio.hpp"
 #include "dnskit/resolver/options.hpp"
 #include "dnskit/resolver/resolv_conf.hpp"
@@ -34,6 +35,7 @@ struct settings {
   int timeout = 0;  // seconds per try; 0 = the default (5 s UDP, 10 s TCP, as dig's)
   int tries = 3;    // `retry=N`: tries per lookup
   int transfer_timeout = 600;  // --transfer-timeout: seconds for a whole zone transfer; 0 = none
+  std::optional<dns::tsig::key> tsig_key;  // -y / --tsig-key: signs zone transfers (RFC 8945)
   bool vc = false;  // TCP only ("virtual circuit")
   bool vc_set = false;  // vc/novc given explicitly (ANY goes over TCP otherwise)
   bool recurse = true;
