@@ -3,6 +3,8 @@
 # `nameserver` on 127.0.0.1:PORT (started here, stopped by its PID on exit), and resolves every
 # name with
 #   dnslookup  -f NAMES --short --parallel C        (bulk mode, the run's one resolver)
+#   dnslookup ... with its progress line on         (PROGRESS=1: stderr on a pseudo-terminal
+#                   made by script(1), stdout to the file; script's own cost is counted too)
 #   cares_bulk -f NAMES -c C                        (bare c-ares, bench/cli/cares_bulk.c)
 #   resolver_bulk, whole message and -a answer-only (when built: DNSKIT_BUILD_BENCH=ON; the
 #                   library alone, each response decoded into a dns::message or only its answer)
@@ -11,7 +13,7 @@
 # one's ratio to bare c-ares.
 #
 # Usage: bench/cli/bulk_vs_cares.sh
-#   env: BUILD=build NAMES_COUNT=100000 PARALLEL=100 REPS=5 PORT=15353
+#   env: BUILD=build NAMES_COUNT=100000 PARALLEL=100 REPS=5 PORT=15353 PROGRESS=0
 #        CLIENT_CPU=0 SERVER_CPU=1 (taskset CPU lists; empty: no pinning) WORK=(a temp dir)
 # Only loopback: the server listens on 127.0.0.1 and every client is given that address.
 # Run it on an idle machine for figures; on a busy one the numbers are a smoke test only.
@@ -26,6 +28,7 @@ REPS=${REPS:-5}
 PORT=${PORT:-15353}
 CLIENT_CPU=${CLIENT_CPU-0}
 SERVER_CPU=${SERVER_CPU-1}
+PROGRESS=${PROGRESS:-0}
 WORK=${WORK:-$(mktemp -d -t dnskit-bulk.XXXXXX)}
 
 dnslookup=$BUILD/cli/dnslookup
@@ -86,7 +89,12 @@ done
 grep -q ready "$server_log" || { echo "the nameserver did not get ready in 30 s" >&2; cat "$server_log" >&2; exit 1; }
 
 declare -a labels commands
-labels+=("dnslookup"); commands+=("$dnslookup -port=$PORT -type=A --short --parallel $PARALLEL -f $names 127.0.0.1")
+bulk_command="$dnslookup -port=$PORT -type=A --short --parallel $PARALLEL -f $names 127.0.0.1"
+labels+=("dnslookup"); commands+=("$bulk_command")
+if [[ $PROGRESS == 1 ]]; then
+  # The results go to the file from inside; what script(1) relays (the progress line) is dropped.
+  labels+=("dnslookup+progress"); commands+=("script -qec '$bulk_command >$WORK/out.txt' /dev/null")
+fi
 labels+=("c-ares"); commands+=("$WORK/cares_bulk -s 127.0.0.1 -p $PORT -f $names -c $PARALLEL")
 if [[ -x $resolver_bulk ]]; then
   labels+=("resolver-whole"); commands+=("$resolver_bulk -s 127.0.0.1 -p $PORT -f $names -c $PARALLEL")
@@ -99,7 +107,12 @@ for rep in $(seq "$REPS"); do
   for i in "${!commands[@]}"; do
     times=$WORK/time.txt
     # shellcheck disable=SC2086  # the command line is split on purpose
-    pin "$CLIENT_CPU" python3 "$WORK/measure.py" "$times" ${commands[$i]} >"$WORK/out.txt" 2>/dev/null || true
+    if [[ ${labels[$i]} == *+progress ]]; then
+      pin "$CLIENT_CPU" python3 "$WORK/measure.py" "$times" script -qec "$bulk_command >$WORK/out.txt" /dev/null \
+        >/dev/null 2>&1 || true
+    else
+      pin "$CLIENT_CPU" python3 "$WORK/measure.py" "$times" ${commands[$i]} >"$WORK/out.txt" 2>/dev/null || true
+    fi
     lines=$(grep -c . "$WORK/out.txt" || true)
     answers=$(grep -cE $'\t(A\t)?10\\.[0-9]+\\.[0-9]+\\.[0-9]+$' "$WORK/out.txt" || true)
     # resolver_bulk prints a summary instead of a line per name.
