@@ -173,7 +173,8 @@ int run_bulk(const settings& s, const style& st) {
   resolver::options opts;
   for (const auto& a : s.server.addresses) opts.servers.push_back({a, s.port});
   opts.timeout = std::chrono::milliseconds(s.timeout_ms(s.vc));
-  opts.tries = s.tries;
+  // Tries as for a single lookup: the library's rounds, each with the same timeout.
+  opts.tries = 1;
   opts.tcp_only = s.vc;
   opts.no_recursion = !s.recurse;
   opts.resolv_conf = "/dev/null";
@@ -189,6 +190,7 @@ int run_bulk(const settings& s, const style& st) {
   resolver::resolver res(io, opts);
 
   resolver::query_options qopts = question_options(s);
+  qopts.rounds = s.tries;
   // Short and nslookup-style lines print the answer section only; JSON shows every section.
   qopts.answer_only = s.mode != output_mode::json;
 
