@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "config_tsig.hpp"
+#include "dnskit/nameserver/acl.hpp"
 #include "dnskit/dns/name.hpp"
 #include "server_cookie.hpp"
 
@@ -219,10 +220,19 @@ bool read_server(const toml::table& table, server_config& out, const std::string
   return true;
 }
 
-// [http] listen = "ADDR:PORT".
+// [http] listen = "ADDR:PORT", allow-reload = ["CIDR", ...].
 bool read_http(const toml::table& table, server_config& out, const std::string& file,
                std::string& error) {
   for (const auto& [key_node, node] : table) {
+    if (key_node.str() == "allow-reload") {
+      if (!string_list(node, out.http_allow_reload, "allow-reload", file, error)) return false;
+      acl parsed;
+      if (!acl::parse(out.http_allow_reload, parsed, error)) {
+        error = fmt::format("{}{}: http allow-reload: {}", file, place(node.source()), error);
+        return false;
+      }
+      continue;
+    }
     if (key_node.str() != "listen") {
       error = fmt::format("{}{}: unknown key '{}' in [http]", file, place(key_node.source()),
                           key_node.str());
@@ -456,6 +466,13 @@ bool validate(const server_config& config, std::string& error) {
   }
   if (!config.http.empty() && !parse_endpoint(config.http, ep, error)) {
     error = "http " + error;
+    return false;
+  }
+  if (acl reload_acl; !acl::parse(config.http_allow_reload, reload_acl, error)) {
+    error = "http allow-reload: " + error;
+    return false;
+  } else if (!reload_acl.keys().empty()) {  // HTTP requests carry no TSIG
+    error = "http allow-reload: address prefixes only (no key:NAME)";
     return false;
   }
   if (config.query_log_format != "text" && config.query_log_format != "json") {

@@ -24,6 +24,7 @@ namespace {
 constexpr std::size_t max_connections = 64;
 constexpr std::uint32_t max_header_bytes = 8 * 1024;
 constexpr auto request_timeout = std::chrono::seconds(10);
+constexpr std::string_view text_plain = "text/plain; charset=utf-8";
 
 }  // namespace
 
@@ -54,7 +55,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void read() {
     parser_.emplace();
     parser_->header_limit(max_header_bytes);
-    parser_->body_limit(0);  // GET only: no body
+    parser_->body_limit(0);  // no request takes a body (POST /reload neither)
     stream_.expires_after(request_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -75,13 +76,26 @@ class http_session : public std::enable_shared_from_this<http_session> {
     const bool keep_alive = request.keep_alive();
     const std::string_view target(request.target().data(), request.target().size());
     const std::string_view path = target.substr(0, target.find('?'));
+    const bool is_get = request.method() == http::verb::get || request.method() == http::verb::head;
+    if (path == "/reload" && server_.handlers.reload) {
+      if (request.method() != http::verb::post) {
+        respond(http::status::method_not_allowed, text_plain, "only POST\n", keep_alive, false, "POST");
+      } else if (!client_allowed()) {
+        respond(http::status::forbidden, text_plain, "reload: not allowed from this address\n", keep_alive);
+      } else if (path.size() != target.size()) {
+        respond(http::status::bad_request, text_plain, "reload takes no parameters\n", keep_alive);
+      } else {
+        reload(keep_alive);
+      }
+      return;
+    }
     if (path != "/metrics" && path != "/status") {
-      respond(http::status::not_found, "text/plain; charset=utf-8", "not found: try /metrics or /status\n",
+      respond(http::status::not_found, text_plain, "not found: try /metrics, /status or POST /reload\n",
               keep_alive);
       return;
     }
-    if (request.method() != http::verb::get && request.method() != http::verb::head) {
-      respond(http::status::method_not_allowed, "text/plain; charset=utf-8", "only GET\n", keep_alive);
+    if (!is_get) {
+      respond(http::status::method_not_allowed, text_plain, "only GET\n", keep_alive, false, "GET, HEAD");
       return;
     }
     if (path == "/metrics") {
@@ -93,10 +107,36 @@ class http_session : public std::enable_shared_from_this<http_session> {
     }
   }
 
+  bool client_allowed() const {
+    beast::error_code ec;
+    const auto remote = stream_.socket().remote_endpoint(ec);
+    if (ec) return false;
+    std::array<std::uint8_t, 16> address{};
+    const auto ip = remote.address();
+    if (ip.is_v4()) {
+      const auto bytes = ip.to_v4().to_bytes();
+      std::copy(bytes.begin(), bytes.end(), address.begin());
+    } else {
+      const auto bytes = ip.to_v6().to_bytes();
+      std::copy(bytes.begin(), bytes.end(), address.begin());
+    }
+    return server_.handlers.reload_allowed.allows(address, ip.is_v6());
+  }
+
+  // The answer waits for the reload; it comes back on this connection's thread.
+  void reload(bool keep_alive) {
+    server_.handlers.reload([self = shared_from_this(), keep_alive](unsigned status, std::string body) {
+      asio::post(self->stream_.get_executor(), [self, keep_alive, status, body = std::move(body)]() mutable {
+        self->respond(static_cast<http::status>(status), "application/json", std::move(body), keep_alive);
+      });
+    });
+  }
+
   void respond(http::status status, std::string_view type, std::string body, bool keep_alive,
-               bool head = false) {
+               bool head = false, std::string_view allow = {}) {
     auto response = std::make_shared<http::response<http::string_body>>(status, 11);
     response->set(http::field::server, "dnskit nameserver");
+    if (!allow.empty()) response->set(http::field::allow, beast::string_view(allow.data(), allow.size()));
     response->set(http::field::content_type, beast::string_view(type.data(), type.size()));
     response->keep_alive(keep_alive);
     response->body() = std::move(body);

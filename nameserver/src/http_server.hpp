@@ -1,13 +1,20 @@
 #pragma once
-// The operator's HTTP endpoint (--http ADDR:PORT, [http] listen): GET /metrics (Prometheus text)
-// and GET /status (JSON), served with Boost.Beast on a thread and io_context of its own, so
-// nothing it does -- slow clients, floods, bad requests -- runs on the query threads. Requests
-// are small and bounded (8 KiB of headers, no body, 10 s to send one); a malformed one gets 400
-// and the connection is closed; at most 64 connections at once (more are closed at accept).
+// The operator's HTTP endpoint (--http ADDR:PORT, [http] listen): GET /metrics (Prometheus text),
+// GET /status (JSON) and POST /reload, served with Boost.Beast on a thread and io_context of its
+// own, so nothing it does -- slow clients, floods, bad requests -- runs on the query threads.
+// Requests are small and bounded (8 KiB of headers, no body, 10 s to send one); a malformed one
+// gets 400 and the connection is closed; at most 64 connections at once (more are closed at
+// accept). A method a path does not take gets 405 with Allow.
+//
+// POST /reload changes what the server serves, so it is answered only for clients in
+// `reload_allowed` (default loopback, whatever address the endpoint listens on; 403 for the
+// others), while /metrics and /status, read-only, are open to whoever reaches the endpoint.
+// The answer comes when the reload has finished.
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "dnskit/nameserver/acl.hpp"
 #include "dnskit/nameserver/config.hpp"
 
 namespace dnskit::nameserver {
@@ -15,6 +22,11 @@ namespace dnskit::nameserver {
 struct http_handlers {
   std::function<std::string()> metrics;  // the body of GET /metrics
   std::function<std::string()> status;   // the body of GET /status
+  // POST /reload: starts a reload and calls `done` once (on any thread) when it has finished,
+  // with the HTTP status and the JSON body to answer. Unset: 404.
+  using reload_done = std::function<void(unsigned status, std::string body)>;
+  std::function<void(reload_done done)> reload;
+  acl reload_allowed = acl::loopback();
 };
 
 class http_server {

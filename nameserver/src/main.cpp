@@ -4,7 +4,8 @@
 //              [--allow-transfer CIDR|key:NAME|none]... [--tsig-key [ALG:]NAME:SECRET]...
 //              [--notify ADDR:PORT[,key:NAME]|none]... [--log-level LEVEL]
 //              [--query-log [FILE]] [--query-log-format text|json] [--check]
-//              [--check-level bind|strict] [--http ADDR:PORT] [--rate-limit N]
+//              [--check-level bind|strict] [--http ADDR:PORT] [--http-allow-reload CIDR|none]...
+//              [--rate-limit N]
 //              [--rate-limit-slip K] [--user NAME] [--max-zone-file-size BYTES]
 //              [--include-directory DIR]
 //
@@ -69,10 +70,10 @@ int main(int argc, char** argv) try {
       "127.0.0.1:5300).\n"
       "--zone FILE takes the origin from the file name without \".zone\" (example.test.zone -> "
       "example.test.);\nwrite --zone ORIGIN=FILE otherwise. Flags override the --config file.\n"
-      "Signals: SIGHUP reloads every zone, SIGINT/SIGTERM stop.");
+      "Signals: SIGHUP re-reads the --config file and reloads every zone, SIGINT/SIGTERM stop.");
 
   std::string config_file;
-  std::vector<std::string> listen, zones, allow_transfer, notify, tsig_keys;
+  std::vector<std::string> listen, zones, allow_transfer, notify, tsig_keys, http_allow_reload;
   unsigned threads = 0;
   std::string log_level;
   std::string query_log_target, query_log_format, http;
@@ -117,7 +118,12 @@ int main(int argc, char** argv) try {
                      "or to FILE (appended; reopened on SIGHUP), or to stdout with FILE \"-\"")
           ->expected(0, 1);
   app.add_option("--http", http,
-                 "ADDR:PORT serving GET /metrics (Prometheus) and GET /status (JSON); off by default");
+                 "ADDR:PORT serving GET /metrics (Prometheus), GET /status (JSON) and POST /reload; "
+                 "off by default");
+  app.add_option("--http-allow-reload", http_allow_reload,
+                 "CIDR prefix allowed to POST /reload (repeatable; 'none': nobody; default: "
+                 "loopback)")
+      ->take_all();
   app.add_option("--query-log-format", query_log_format, "query log lines as text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("--check", check_only, "check the zones, print problems as file:line:column, exit");
@@ -183,55 +189,65 @@ int main(int argc, char** argv) try {
     return 1;
   }
 
+  // The configuration: the file, then the flags over it. Read at start and again by every
+  // reload (SIGHUP, POST /reload), with the same flags, so a flag keeps overriding the file.
+  const auto build_config = [&](ns::server_config& config, std::string& error) -> bool {
+    if (!config_file.empty() && !ns::load_config_file(config_file, config, error)) return false;
+    if (!listen.empty()) config.listen = listen;
+    if (!zones.empty()) {
+      config.zones.clear();
+      for (const auto& z : zones) {
+        ns::zone_config zone;
+        if (!ns::parse_zone_argument(z, zone, error)) return false;
+        config.zones.push_back(std::move(zone));
+      }
+    }
+    if (threads != 0) config.threads = threads;
+    // A list flag replaces the file's list; "none" gives the empty list (config_lists.hpp).
+    if (!allow_transfer.empty()) {
+      std::vector<std::string> list;
+      if (!ns::list_from_flag("--allow-transfer", allow_transfer, list, error)) return false;
+      config.allow_transfer = std::move(list);
+    }
+    if (!notify.empty() && !ns::list_from_flag("--notify", notify, config.notify, error)) {
+      return false;
+    }
+    if (!tsig_keys.empty()) config.tsig_keys = tsig_keys;
+    if (!log_level.empty()) config.log_level = log_level;
+    if (query_log_option->count() > 0) {
+      config.query_log = true;
+      config.query_log_file = query_log_target;
+    }
+    if (!query_log_format.empty()) config.query_log_format = query_log_format;
+    if (!http.empty()) config.http = http;
+    if (!http_allow_reload.empty() &&
+        !ns::list_from_flag("--http-allow-reload", http_allow_reload, config.http_allow_reload, error)) {
+      return false;
+    }
+    if (edns_udp_size != 0) config.edns_udp_size = static_cast<std::uint16_t>(edns_udp_size);
+    if (tcp_idle_ms != 0) config.tcp_idle_timeout = std::chrono::milliseconds(tcp_idle_ms);
+    if (tcp_max_connections != 0) config.tcp_max_connections = tcp_max_connections;
+    if (tcp_max_buffer != 0) config.tcp_max_buffer = tcp_max_buffer;
+    if (axfr_max_concurrent != 0) config.axfr_max_concurrent = axfr_max_concurrent;
+    if (axfr_max_time_ms != 0) config.axfr_max_time = std::chrono::milliseconds(axfr_max_time_ms);
+    if (!identity.empty()) config.identity_text = identity;
+    if (!version_text.empty()) config.version_text = version_text;
+    if (!cookie_secret.empty()) config.cookie_secret = cookie_secret;
+    if (!cookie_secret_previous.empty()) config.cookie_secret_previous = cookie_secret_previous;
+    if (rate_limit_option->count() > 0) config.rate_limit = rate_limit;
+    if (slip_option->count() > 0) config.rate_limit_slip = rate_limit_slip;
+    if (!user.empty()) config.user = user;
+    // The flag is the operator's last word: it overrides the file's levels, per zone too.
+    if (!check_level.empty()) ns::parse_check_level(check_level, config.check_level);
+    for (auto& z : config.zones)
+      if (!check_level.empty() || !z.check_level) z.check_level = config.check_level;
+    if (max_size_option->count() > 0) config.max_zone_file_size = max_zone_file_size;
+    if (!include_directory.empty()) config.include_directory = include_directory;
+    return true;
+  };
   ns::server_config config;
   std::string error;
-  if (!config_file.empty() && !ns::load_config_file(config_file, config, error)) return fail(error);
-  if (!listen.empty()) config.listen = listen;
-  if (!zones.empty()) {
-    config.zones.clear();
-    for (const auto& z : zones) {
-      ns::zone_config zone;
-      if (!ns::parse_zone_argument(z, zone, error)) return fail(error);
-      config.zones.push_back(std::move(zone));
-    }
-  }
-  if (threads != 0) config.threads = threads;
-  // A list flag replaces the file's list; "none" gives the empty list (config_lists.hpp).
-  if (!allow_transfer.empty()) {
-    std::vector<std::string> list;
-    if (!ns::list_from_flag("--allow-transfer", allow_transfer, list, error)) return fail(error);
-    config.allow_transfer = std::move(list);
-  }
-  if (!notify.empty() && !ns::list_from_flag("--notify", notify, config.notify, error)) {
-    return fail(error);
-  }
-  if (!tsig_keys.empty()) config.tsig_keys = tsig_keys;
-  if (!log_level.empty()) config.log_level = log_level;
-  if (query_log_option->count() > 0) {
-    config.query_log = true;
-    config.query_log_file = query_log_target;
-  }
-  if (!query_log_format.empty()) config.query_log_format = query_log_format;
-  if (!http.empty()) config.http = http;
-  if (edns_udp_size != 0) config.edns_udp_size = static_cast<std::uint16_t>(edns_udp_size);
-  if (tcp_idle_ms != 0) config.tcp_idle_timeout = std::chrono::milliseconds(tcp_idle_ms);
-  if (tcp_max_connections != 0) config.tcp_max_connections = tcp_max_connections;
-  if (tcp_max_buffer != 0) config.tcp_max_buffer = tcp_max_buffer;
-  if (axfr_max_concurrent != 0) config.axfr_max_concurrent = axfr_max_concurrent;
-  if (axfr_max_time_ms != 0) config.axfr_max_time = std::chrono::milliseconds(axfr_max_time_ms);
-  if (!identity.empty()) config.identity_text = identity;
-  if (!version_text.empty()) config.version_text = version_text;
-  if (!cookie_secret.empty()) config.cookie_secret = cookie_secret;
-  if (!cookie_secret_previous.empty()) config.cookie_secret_previous = cookie_secret_previous;
-  if (rate_limit_option->count() > 0) config.rate_limit = rate_limit;
-  if (slip_option->count() > 0) config.rate_limit_slip = rate_limit_slip;
-  if (!user.empty()) config.user = user;
-  // The flag is the operator's last word: it overrides the file's levels, per zone too.
-  if (!check_level.empty()) ns::parse_check_level(check_level, config.check_level);
-  for (auto& z : config.zones)
-    if (!check_level.empty() || !z.check_level) z.check_level = config.check_level;
-  if (max_size_option->count() > 0) config.max_zone_file_size = max_zone_file_size;
-  if (!include_directory.empty()) config.include_directory = include_directory;
+  if (!build_config(config, error)) return fail(error);
 
   if (!ns::validate(config, error)) return fail(error);
   if (check_only) return check(config);
@@ -242,6 +258,7 @@ int main(int argc, char** argv) try {
   const bool as_root_for_good = config.user.empty() && ns::running_as_root();
 
   ns::server server(std::move(config));
+  if (!config_file.empty()) server.reread_config_with(build_config);
   if (!server.start(error)) return fail(error);
   // Sockets bound, zones read: nothing else needs root (privileges.hpp).
   if (!identity_to_run_as.name.empty() && !ns::drop_privileges(identity_to_run_as, error)) {

@@ -8,15 +8,18 @@
 #include <thread>
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <openssl/rand.h>
 
 #include "dnskit/nameserver/acl.hpp"
 #include "dnskit/nameserver/responder.hpp"
 #include "config_lists.hpp"
+#include "config_reload.hpp"
 #include "descriptor_limit.hpp"
 #include "listener_socket.hpp"
 #include "log.hpp"
 #include "notify_sender.hpp"
+#include "reload_summary.hpp"
 #include "reload_zones.hpp"
 #include "server_asio.hpp"
 #include "config_tsig.hpp"
@@ -33,15 +36,19 @@ namespace {
 // How long a graceful stop may take before the workers are stopped outright.
 constexpr auto stop_deadline = std::chrono::seconds(5);
 
+// `running`: the options in use, on a reload; a random cookie secret is kept across reloads
+// (a new one would make every client's server cookie stale at once).
 bool make_responder_options(const server_config& config, responder_options& out,
-                            std::string& error) {
+                            std::string& error, const responder_options* running = nullptr) {
   out.max_udp_payload = config.edns_udp_size;
   if (!detail::build_keyring(config, out.tsig_keys, error)) return false;
   if (!config.version_text.empty()) out.version = config.version_text;
   if (!config.identity_text.empty()) out.identity = config.identity_text;
   // RFC 9018 §4.4: a 128-bit SipHash key; random unless the operator sets one (servers that
   // share an address must share it, RFC 9018 §2).
-  if (config.cookie_secret.empty()) {
+  if (config.cookie_secret.empty() && running != nullptr) {
+    out.cookie_secret = running->cookie_secret;
+  } else if (config.cookie_secret.empty()) {
     if (RAND_bytes(out.cookie_secret.data(), static_cast<int>(out.cookie_secret.size())) != 1) {
       error = "cookie-secret: no random bytes from OpenSSL to make one";
       return false;
@@ -81,6 +88,17 @@ bool make_responder_options(const server_config& config, responder_options& out,
   return true;
 }
 
+// What the reload thread hands back to the control thread.
+struct reload_outcome {
+  // Re-read configuration (nullptr: the running one is kept) and the query processor built
+  // from it; `load` points into fresh->zones (a unique_ptr, so the zones do not move).
+  std::unique_ptr<server_config> fresh;
+  std::shared_ptr<const responder> processor;
+  std::optional<zone_load_report> load;
+  std::string config_error;  // not empty: the configuration was refused, nothing changed
+  std::vector<std::string> needs_restart;
+};
+
 }  // namespace
 
 struct server::impl {
@@ -106,6 +124,11 @@ struct server::impl {
   bool reloading = false;
   bool reload_pending = false;  // a SIGHUP came during a reload: another one follows it
   std::atomic<bool> reload_lost{false};  // a reload ended but could not say so (no memory)
+  // POST /reload requests waiting for their answer: those the next reload to start will
+  // answer, and those the running one will. After `http`: destroyed before it (they hold its
+  // connections).
+  std::vector<http_handlers::reload_done> waiting_next;
+  std::vector<http_handlers::reload_done> waiting_running;
 
   // Logs from the reload thread where even formatting a line may run out of memory.
   static void log_quietly(const char* what, const char* why) noexcept {
@@ -115,9 +138,12 @@ struct server::impl {
     }
   }
 
+  server::config_reader reread;  // set: each reload re-reads the configuration first
+
   explicit impl(server_config c) : config(std::move(c)) {}
 
   std::vector<notify_target> notify_targets(const zone_config& z) const {
+    const std::shared_ptr<const responder> processor = context->zones.processor();
     std::vector<notify_target> out;
     std::string ignored;
     for (const std::string& t : zone_notify(config, z).entries) {
@@ -126,7 +152,7 @@ struct server::impl {
       bool has_key = false;
       if (!detail::parse_notify_target(t, target.at, key_name, has_key, ignored)) continue;
       if (has_key) {
-        const dns::tsig::key* k = context->query_processor.options().tsig_keys.find(key_name);
+        const dns::tsig::key* k = processor->options().tsig_keys.find(key_name);
         if (k == nullptr) continue;  // validate() refuses such a configuration
         target.key = *k;
       }
@@ -149,10 +175,34 @@ struct server::impl {
     });
   }
 
+  // Answers the POST /reload requests in `waiting` (the HTTP thread writes the answers).
+  static void answer(std::vector<http_handlers::reload_done>& waiting, unsigned status,
+                     const std::string& body) {
+    for (auto& done : waiting) done(status, body);
+    waiting.clear();
+  }
+  static std::string failure_json(std::string_view why) {
+    reload_summary summary;
+    summary.error = why;
+    return summary.to_json();
+  }
+
+  // POST /reload, on the control thread.
+  void reload_requested(http_handlers::reload_done done) {
+    if (stopping) {
+      done(503, failure_json("the server is stopping"));
+      return;
+    }
+    waiting_next.push_back(std::move(done));
+    do_reload();
+  }
+
   void do_stop() {
     if (stopping) return;
     stopping = true;
     service_notify::stopping();
+    answer(waiting_running, 503, failure_json("the server is stopping"));
+    answer(waiting_next, 503, failure_json("the server is stopping"));
     if (http) http->stop();
     if (signals) {
       boost::system::error_code ignored;
@@ -173,32 +223,47 @@ struct server::impl {
     if (reloading && reload_lost.exchange(false)) {
       reloading = false;
       reload_pending = false;
+      answer(waiting_running, 500, failure_json("the reload could not report its result"));
     }
     if (reloading) {
       if (!reload_pending) log::info("reload requested during a reload: it follows this one");
       reload_pending = true;
       return;
     }
-    log::info("reloading {} zone(s)", config.zones.size());
+    if (reread) {
+      log::info("reloading the configuration and its zones");
+    } else {
+      log::info("reloading {} zone(s)", config.zones.size());
+    }
     service_notify::reloading();
     if (context->query_logger) context->query_logger->reopen();  // after log rotation
+    waiting_running.insert(waiting_running.end(), std::make_move_iterator(waiting_next.begin()),
+                           std::make_move_iterator(waiting_next.end()));
+    waiting_next.clear();
     try {
       join_reload_thread();
       reloading = true;
       // Nothing may escape this thread (that would end the process): every failure is told
       // and leaves the zones as they are.
-      reload_thread = std::thread([this, previous = context->zones.load()]() noexcept {
-        std::optional<zone_load_report> report;
+      reload_thread = std::thread([this, previous = context->zones.load(),
+                                   running = context->zones.processor()]() noexcept {
+        std::unique_ptr<reload_outcome> outcome;
         try {
-          report = load_zones(config.zones, previous.get(), zone_load_options(config, &cancel_reload));
+          outcome = std::make_unique<reload_outcome>();
+          if (!reread || read_config(*outcome, running->options())) {
+            const server_config& use = outcome->fresh ? *outcome->fresh : config;
+            outcome->load = load_zones(use.zones, previous.get(), zone_load_options(use, &cancel_reload));
+          }
         } catch (const std::exception& e) {
+          outcome.reset();
           log_quietly("reload failed, every zone keeps its version: ", e.what());
         } catch (...) {
+          outcome.reset();
           log_quietly("reload failed, every zone keeps its version: ", "unknown error");
         }
         try {
-          asio::post(control, [this, report = std::move(report)]() mutable {
-            finish_reload(std::move(report));
+          asio::post(control, [this, outcome = std::shared_ptr<reload_outcome>(std::move(outcome))] {
+            finish_reload(outcome.get());
           });
         } catch (...) {
           // The control thread learns at the next SIGHUP that this reload is over.
@@ -209,19 +274,60 @@ struct server::impl {
     } catch (const std::exception& e) {
       reloading = false;
       log::error("reload failed to start, every zone keeps its version: {}", e.what());
+      answer(waiting_running, 500, failure_json(std::string("the reload failed to start: ") + e.what()));
       service_notify::ready();
     }
   }
 
-  void finish_reload(std::optional<zone_load_report> loaded) {
+  // On the reload thread: the configuration as the operator now has it, checked whole. Any
+  // error refuses it (false, outcome.config_error set and logged).
+  bool read_config(reload_outcome& outcome, const responder_options& running) {
+    auto fresh = std::make_unique<server_config>();
+    std::string error;
+    log::level level{};
+    responder_options options;
+    if (!reread(*fresh, error) || !validate(*fresh, error)) {
+      // error is already "FILE:LINE:COLUMN: ..." when the place is known
+    } else if (!log::parse_level(fresh->log_level, level)) {
+      error = fmt::format("unknown log level '{}'", fresh->log_level);
+    } else if (make_responder_options(*fresh, options, error, &running)) {
+      outcome.needs_restart = keep_restart_settings(config, *fresh);
+      for (const std::string& key : outcome.needs_restart) {
+        log::warning("reload: {} changed in the configuration; it needs a restart, the running "
+                     "value stays", key);
+      }
+      outcome.processor = std::make_shared<const responder>(std::move(options));
+      outcome.fresh = std::move(fresh);
+      return true;
+    }
+    outcome.config_error = error;
+    log::error("reload: configuration refused, the running one and every zone stay as they "
+               "were: {}", error);
+    return false;
+  }
+
+  void finish_reload(reload_outcome* outcome) {
     reloading = false;
     join_reload_thread();
     if (stopping) return;
-    if (loaded && !loaded->cancelled) {
-      publish_reload(std::move(*loaded));
+    reload_summary summary;
+    if (outcome != nullptr && outcome->load && !outcome->load->cancelled) {
+      summary = publish_reload(*outcome);
     } else {
       context->counters.reloads_failed.fetch_add(1, std::memory_order_relaxed);
+      if (outcome != nullptr && !outcome->config_error.empty()) {
+        summary.config = reload_summary::configuration::refused;
+        summary.error = outcome->config_error;
+      } else {
+        summary.error = "the reload failed, every zone keeps its version (see the log)";
+      }
       service_notify::ready();
+    }
+    try {
+      answer(waiting_running, summary.ok ? 200 : 500, summary.to_json());
+    } catch (const std::exception& e) {
+      log::error("reload: cannot answer POST /reload: {}", e.what());
+      waiting_running.clear();
     }
     if (reload_pending) {
       reload_pending = false;
@@ -229,14 +335,38 @@ struct server::impl {
     }
   }
 
-  void publish_reload(zone_load_report report) {
-    context->zones.publish(report.set);
+  reload_summary publish_reload(reload_outcome& outcome) {
+    zone_load_report& report = *outcome.load;
+    reload_summary summary;
+    summary.ok = report.failed == 0;
+    summary.config = outcome.fresh ? reload_summary::configuration::reread
+                                   : reload_summary::configuration::not_reread;
+    summary.needs_restart = outcome.needs_restart;
+    const auto before = context->zones.load();
+    context->zones.publish(report.set, outcome.processor ? outcome.processor : context->zones.processor());
     for (auto& w : workers) w->zones_changed();
+    if (outcome.fresh) {
+      last_load = {};  // it points into the configuration replaced here
+      config = std::move(*outcome.fresh);
+      log::level level{};
+      if (log::parse_level(config.log_level, level)) log::set_level(level);
+      for (const auto& z : before->zones()) {
+        if (!report.set->get(z->origin())) {
+          log::info("zone {}: not in the configuration any more, no longer served", z->origin().to_text());
+          summary.removed.push_back(z->origin().to_text());
+        }
+      }
+    }
     // Counted before the lines below are logged, so whoever reads those sees the count.
     (report.failed == 0 ? context->counters.reloads_ok : context->counters.reloads_failed)
         .fetch_add(1, std::memory_order_relaxed);
     for (const zone_load_status& s : report.zones) {
       if (!s.config) continue;
+      summary.zones.push_back({s.config->origin, s.config->file.string(),
+                               !s.loaded ? "failed"
+                               : s.old_serial && *s.old_serial == s.zone->serial() ? "unchanged"
+                                                                                   : "loaded",
+                               s.zone ? std::optional(s.zone->serial()) : std::nullopt});
       if (!s.loaded) {
         if (s.zone) {
           log::error("zone {} ({}): reload failed, still serving serial {}", s.config->origin,
@@ -263,6 +393,7 @@ struct server::impl {
     }
     last_load = std::move(report);
     service_notify::ready();
+    return summary;
   }
 };
 
@@ -291,7 +422,7 @@ bool server::start(std::string& error) {
   transport.axfr_max_concurrent = s.config.axfr_max_concurrent;
   transport.axfr_max_time = s.config.axfr_max_time;
   transport.udp_max_response = std::max<std::uint16_t>(512, s.config.edns_udp_size);
-  s.context = std::make_unique<server_context>(std::move(options), transport);
+  s.context = std::make_unique<server_context>(transport);
   if (s.config.rate_limit > 0) {
     s.context->rate_limit = std::make_unique<rate_limiter>(s.config.rate_limit, s.config.rate_limit_slip);
   }
@@ -307,7 +438,7 @@ bool server::start(std::string& error) {
       }
     }
   }
-  s.context->zones.publish(report.set);
+  s.context->zones.publish(report.set, std::make_shared<const responder>(std::move(options)));
 
   unsigned threads = s.config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -367,8 +498,15 @@ bool server::start(std::string& error) {
   if (!s.config.http.empty()) {
     endpoint_spec where;
     if (!parse_endpoint(s.config.http, where, error)) return false;
-    s.http = http_server::open(where, make_http_handlers({s.context.get(), &s.workers, s.bound, s.started}),
-                               error);
+    http_handlers handlers = make_http_handlers({s.context.get(), &s.workers, s.bound, s.started});
+    handlers.reload = [&s](http_handlers::reload_done done) {
+      asio::post(s.control, [&s, done = std::move(done)]() mutable { s.reload_requested(std::move(done)); });
+    };
+    if (!acl::parse(s.config.http_allow_reload, handlers.reload_allowed, error)) {
+      error = "http allow-reload: " + error;
+      return false;
+    }
+    s.http = http_server::open(where, std::move(handlers), error);
     if (!s.http) return false;
   }
 
@@ -395,6 +533,9 @@ void server::run(bool install_signal_handlers) {
             s.config.zones.size());
   if (s.http) {
     s.http->start();
+    log::info("http: POST /reload from {}",
+              s.config.http_allow_reload.empty() ? std::string("nobody")
+                                                 : fmt::format("{}", fmt::join(s.config.http_allow_reload, ", ")));
     log::info("http: GET /metrics and /status on {}", s.http->bound().to_string());
   }
   log::always("ready{}", where);
@@ -443,6 +584,8 @@ void server::run(bool install_signal_handlers) {
 void server::stop() {
   asio::post(impl_->control, [s = impl_.get()] { s->do_stop(); });
 }
+
+void server::reread_config_with(config_reader reader) { impl_->reread = std::move(reader); }
 
 void server::reload() {
   asio::post(impl_->control, [s = impl_.get()] { s->do_reload(); });

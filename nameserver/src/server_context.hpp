@@ -1,6 +1,6 @@
 #pragma once
-// What every worker thread shares: the query processor (immutable after start), the current
-// zone set (swapped whole on reload) and the transport settings.
+// What every worker thread shares: the current zone set and the query processor built from the
+// configuration (both swapped together on reload) and the transport settings.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -17,15 +17,18 @@
 
 namespace dnskit::nameserver {
 
-// The current zone set. Readers do not take the lock per query: each worker keeps its own
-// shared_ptr (zone_view) and only reloads it when the generation number moved, which happens
-// once per SIGHUP. A query therefore runs against one whole set, old or new, never a mix.
+// The current zone set and the query processor (ACLs, TSIG keys, CH TXT answers, cookie
+// secrets) made from the configuration that goes with it. Readers do not take the lock per
+// query: each worker keeps its own shared_ptrs (zone_view) and only reloads them when the
+// generation number moved, which happens once per SIGHUP. A query therefore runs against one
+// whole set and the configuration published with it, old or new, never a mix.
 class zone_store {
  public:
-  void publish(std::shared_ptr<const zones::zone_set> set) {
+  void publish(std::shared_ptr<const zones::zone_set> set, std::shared_ptr<const responder> processor) {
     {
       std::lock_guard lock(mutex_);
       current_ = std::move(set);
+      processor_ = std::move(processor);
     }
     generation_.fetch_add(1, std::memory_order_release);
   }
@@ -33,11 +36,22 @@ class zone_store {
     std::lock_guard lock(mutex_);
     return current_;
   }
+  std::shared_ptr<const responder> processor() const {
+    std::lock_guard lock(mutex_);
+    return processor_;
+  }
+  // Both at once (what a worker serves from).
+  void load(std::shared_ptr<const zones::zone_set>& set, std::shared_ptr<const responder>& processor) const {
+    std::lock_guard lock(mutex_);
+    set = current_;
+    processor = processor_;
+  }
   std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
 
  private:
   mutable std::mutex mutex_;
   std::shared_ptr<const zones::zone_set> current_ = std::make_shared<const zones::zone_set>();
+  std::shared_ptr<const responder> processor_ = std::make_shared<const responder>(responder_options{});
   std::atomic<std::uint64_t> generation_{1};
 };
 
@@ -50,17 +64,20 @@ class zone_view {
   void refresh() {
     const std::uint64_t g = store_.generation();
     if (g != generation_) {
-      current_ = store_.load();
+      store_.load(current_, processor_);
       generation_ = g;
     }
   }
   const zones::zone_set& get() const noexcept { return *current_; }
   const std::shared_ptr<const zones::zone_set>& shared() const noexcept { return current_; }
+  const responder& processor() const noexcept { return *processor_; }
+  const std::shared_ptr<const responder>& shared_processor() const noexcept { return processor_; }
 
  private:
   const zone_store& store_;
   std::uint64_t generation_ = 0;
   std::shared_ptr<const zones::zone_set> current_;
+  std::shared_ptr<const responder> processor_;
 };
 
 struct transport_settings {
@@ -79,8 +96,7 @@ struct transport_settings {
 };
 
 struct server_context {
-  responder query_processor;
-  zone_store zones;
+  zone_store zones;  // with the query processor
   transport_settings transport;
   transfer_limit transfers;
   // Response rate limiting on UDP (--rate-limit); nullptr when off. One table for all workers
@@ -91,8 +107,7 @@ struct server_context {
   // Written by the control thread (the workers count in their own worker_counters).
   server_counters counters;
 
-  server_context(responder_options options, transport_settings t)
-      : query_processor(std::move(options)), transport(t), transfers(t.axfr_max_concurrent) {}
+  explicit server_context(transport_settings t) : transport(t), transfers(t.axfr_max_concurrent) {}
 };
 
 }  // namespace dnskit::nameserver

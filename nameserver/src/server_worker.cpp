@@ -74,7 +74,7 @@ outcome server_worker::process(std::span<const std::uint8_t> query, const reques
   const auto respond = [&] {
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::system_clock::now().time_since_epoch());
-    return respond_with_tsig(context_.query_processor, query, client, zones_.get(), scratch_, out,
+    return respond_with_tsig(zones_.processor(), query, client, zones_.get(), scratch_, out,
                              static_cast<std::uint64_t>(now.count()), tsig_state_);
   };
   query_log* const query_logger = context_.query_logger.get();

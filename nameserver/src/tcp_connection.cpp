@@ -77,6 +77,7 @@ void tcp_connection::end_transfer() {
   axfr_.reset();
   axfr_signer_.reset();
   axfr_zones_.reset();
+  axfr_processor_.reset();
   axfr_slot_.release();
 }
 
@@ -177,10 +178,11 @@ bool tcp_connection::answer_next_frame() {
   if (result.what == outcome::action::reply && result.size > 0) {
     append_answer(buffer.first(result.size));
   } else if (result.what == outcome::action::transfer) {
-    const responder_options& options = worker_.context().query_processor.options();
+    const responder_options& options = worker_.zones().processor().options();
     if (auto slot = worker_.context().transfers.try_acquire()) {
       axfr_slot_ = std::move(slot);
       axfr_zones_ = worker_.zones().shared();
+      axfr_processor_ = worker_.zones().shared_processor();
       axfr_.emplace(query, *axfr_zones_, options);
       transfer_started_ = last_active_;
       transfer_deadline_ = transfer_started_ + worker_.context().transport.axfr_max_time;

@@ -99,6 +99,9 @@ class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
   std::optional<axfr_stream> axfr_;
   transfer_signer axfr_signer_;  // TSIG on each message when the request was signed
   std::shared_ptr<const zones::zone_set> axfr_zones_;  // keeps the transferred snapshot alive
+  // And the configuration it started under: the TSIG key signing it lives there (a reload
+  // during the transfer publishes another).
+  std::shared_ptr<const responder> axfr_processor_;
   transfer_limit::slot axfr_slot_;
   std::chrono::steady_clock::time_point last_active_;
   // Output progress: bytes the socket has taken, and how many of them the client had

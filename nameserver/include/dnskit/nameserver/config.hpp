@@ -62,8 +62,12 @@ struct server_config {
   // and reopened on SIGHUP) and their form ("text" or "json").
   std::string query_log_file;
   std::string query_log_format = "text";
-  // --http / [http] listen: "ADDR:PORT" serving GET /metrics and GET /status; empty: off.
+  // --http / [http] listen: "ADDR:PORT" serving GET /metrics, GET /status and POST /reload;
+  // empty: off.
   std::string http;
+  // --http-allow-reload / [http] allow-reload: CIDR prefixes that may POST /reload (the others
+  // get 403); empty: nobody. Loopback by default, whatever address the endpoint listens on.
+  std::vector<std::string> http_allow_reload = {"127.0.0.0/8", "::1"};
   // EDNS0 (RFC 6891 §6.2.5): the largest UDP answer we send; 1232 avoids fragmentation.
   std::uint16_t edns_udp_size = 1232;
   // RFC 7766 §6.2.3: idle connections are closed after this, sooner under pressure.
@@ -125,7 +129,7 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 //             cookie-secret = "32 hex digits", cookie-secret-previous = "32 hex digits",
 //             user = "nobody", check-level = "bind", max-zone-file-size = 1073741824,
 //             include-directory = "/etc/dnskit/zones"
-//   [http]    listen = "127.0.0.1:8053"
+//   [http]    listen = "127.0.0.1:8053", allow-reload = ["127.0.0.0/8", "::1"]
 //   [[key]]   name = "xfr", algorithm = "hmac-sha256", secret = "BASE64"
 //   [[zone]]  origin = "example.test.", file = "example.test.zone",
 //             allow-transfer = [...], notify = [...], check-level = "strict"

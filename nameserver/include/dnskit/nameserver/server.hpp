@@ -3,6 +3,7 @@
 // with a pool of worker threads, reloads zones on SIGHUP (or reload()), sends NOTIFY to the
 // configured secondaries when a zone's serial changes, and stops gracefully on SIGINT/SIGTERM
 // (or stop()). The `nameserver` executable is a thin command line around it.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +35,15 @@ class server {
   void stop();
   // Thread-safe: reload every zone now (as SIGHUP does), on the server's control thread.
   void reload();
+
+  // Makes every reload re-read the configuration first (`nameserver --config FILE`: the file,
+  // then the command line's flags over it). The reader runs on the reload thread; it fills a
+  // fresh server_config or returns false with a one-line error (FILE:LINE:COLUMN: ...), and then
+  // the whole reload is refused: the running configuration and every zone stay as they were.
+  // Settings bound at start (config_reload.hpp) keep their running value and are logged as
+  // needing a restart. Call before run().
+  using config_reader = std::function<bool(server_config& out, std::string& error)>;
+  void reread_config_with(config_reader reader);
 
   struct impl;
 

@@ -1,0 +1,22 @@
+#pragma once
+// What a reload (SIGHUP, POST /reload) may change in a running server, and what needs a restart.
+//
+// Changed at run time, atomically with the zones (one publication, server_context.hpp): the
+// zones ([[zone]] added, removed, or with another file or check-level), allow-transfer and notify
+// lists, TSIG keys, version and identity answers, cookie secrets, log level, check level,
+// max-zone-file-size and include-directory. Bound at start (sockets, threads, buffers sized
+// once, privileges given up): listen, threads, user, the [http] table, the query log, the TCP,
+// AXFR and EDNS size limits, and rate limiting; a reload that finds one of these changed keeps
+// the running value and says "needs a restart".
+#include <string>
+#include <vector>
+
+#include "dnskit/nameserver/config.hpp"
+
+namespace dnskit::nameserver {
+
+// The keys (as the TOML file names them) whose value in `fresh` differs from `running` but can
+// only change with a restart. Each is set back to its running value in `fresh`.
+std::vector<std::string> keep_restart_settings(const server_config& running, server_config& fresh);
+
+}  // namespace dnskit::nameserver
