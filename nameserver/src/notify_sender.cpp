@@ -35,6 +35,9 @@ struct notify_sender::operation : std::enable_shared_from_this<operation> {
   asio::ip::udp::endpoint from;
   unsigned attempt = 0;
   bool done = false;
+  notify_counters* counters = nullptr;  // the sender's; it cancels every operation before it goes
+
+  void failed() { counters->failed.fetch_add(1, std::memory_order_relaxed); }
 
   void start() {
     boost::system::error_code ec;
@@ -42,6 +45,7 @@ struct notify_sender::operation : std::enable_shared_from_this<operation> {
     if (!ec) socket.connect(target, ec);  // only the target's answers reach this socket
     if (ec) {
       log::warning("notify {} serial {} to {}: {}", zone_text, serial, target_text, ec.message());
+      failed();
       done = true;
       return;
     }
@@ -54,6 +58,7 @@ struct notify_sender::operation : std::enable_shared_from_this<operation> {
     ++attempt;
     boost::system::error_code ec;
     socket.send(asio::buffer(request), 0, ec);
+    if (!ec) counters->sent.fetch_add(1, std::memory_order_relaxed);
     if (ec) log::debug("notify {} to {}: send: {}", zone_text, target_text, ec.message());
     timer.expires_after(settings.first_timeout * (1u << std::min(attempt - 1, 5u)));
     timer.async_wait([self = shared_from_this()](const boost::system::error_code& wait_ec) {
@@ -61,6 +66,7 @@ struct notify_sender::operation : std::enable_shared_from_this<operation> {
       if (self->attempt >= self->settings.attempts) {
         log::warning("notify {} serial {} to {}: no answer after {} tries", self->zone_text,
                      self->serial, self->target_text, self->attempt);
+        self->failed();
         self->finish();
         return;
       }
@@ -91,6 +97,7 @@ struct notify_sender::operation : std::enable_shared_from_this<operation> {
         if (st != dns::tsig::status::verified) {
           log::warning("notify {} serial {} to {}: answer's TSIG: {}", self->zone_text,
                        self->serial, self->target_text, dns::tsig::to_string(st));
+          self->failed();
           self->finish();
           return;
         }
@@ -98,7 +105,9 @@ struct notify_sender::operation : std::enable_shared_from_this<operation> {
       if (h.rcode_low != 0) {
         log::warning("notify {} serial {} to {}: answered {}", self->zone_text, self->serial,
                      self->target_text, dns::to_string(static_cast<dns::rcode>(h.rcode_low)));
+        self->failed();
       } else {
+        self->counters->acknowledged.fetch_add(1, std::memory_order_relaxed);
         log::info("notify {} serial {} to {}: acknowledged", self->zone_text, self->serial,
                   self->target_text);
       }
@@ -131,9 +140,11 @@ void notify_sender::notify(const dns::name& zone, std::uint32_t serial,
     op->target = {asio::ip::make_address(spec.address, ec), spec.port};
     if (ec) {
       log::warning("notify {}: bad target {}", zone.to_text(), spec.to_string());
+      counters_.failed.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
     op->target_text = spec.to_string();
+    op->counters = &counters_;
     op->zone_text = zone.to_text();
     op->serial = serial;
     op->id = static_cast<std::uint16_t>(random_());
@@ -153,6 +164,7 @@ void notify_sender::notify(const dns::name& zone, std::uint32_t serial,
                                                        op->request_mac)) {
         log::warning("notify {}: signing for {} failed: {}", zone.to_text(), spec.to_string(),
                      sign_ec.message());
+        counters_.failed.fetch_add(1, std::memory_order_relaxed);
         continue;
       }
       op->request.resize(size);

@@ -13,6 +13,7 @@
 #include "dnskit/dns/tsig.hpp"
 #include "dnskit/nameserver/config.hpp"
 #include "server_asio.hpp"
+#include "server_metrics.hpp"
 
 namespace dnskit::nameserver {
 
@@ -37,6 +38,8 @@ class notify_sender {
   void notify(const dns::name& zone, std::uint32_t serial, const std::vector<notify_target>& targets);
   // Abandons every NOTIFY still waiting for an answer.
   void cancel();
+  // Sent, acknowledged and failed so far (read from any thread).
+  const notify_counters& counters() const noexcept { return counters_; }
 
   struct operation;
 
@@ -45,6 +48,7 @@ class notify_sender {
   notify_settings settings_;
   std::mt19937 random_;
   std::vector<std::weak_ptr<operation>> operations_;
+  notify_counters counters_;
 };
 
 }  // namespace dnskit::nameserver

@@ -1,5 +1,6 @@
 #include "dnskit/nameserver/server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
@@ -141,6 +142,36 @@ struct server::impl {
   server::config_reader reread;  // set: each reload re-reads the configuration first
 
   explicit impl(server_config c) : config(std::move(c)) {}
+
+  // Counts each zone's load in the report (for /metrics); `replaced`: the configuration was
+  // re-read, and zones no longer in it are forgotten.
+  void record_zone_loads(const zone_load_report& report, bool replaced) {
+    const auto now = std::chrono::system_clock::now();
+    std::vector<std::string> origins;
+    for (const zone_load_status& s : report.zones) {
+      if (s.config == nullptr) continue;
+      std::error_code ec;
+      const dns::name origin = dns::name::from_text(s.config->origin, ec);
+      origins.push_back(ec ? s.config->origin : origin.to_text());
+    }
+    std::lock_guard lock(context->zone_loads_mutex);
+    if (replaced) {
+      std::erase_if(context->zone_loads, [&](const auto& entry) {
+        return std::find(origins.begin(), origins.end(), entry.first) == origins.end();
+      });
+    }
+    std::size_t i = 0;
+    for (const zone_load_status& s : report.zones) {
+      if (s.config == nullptr) continue;
+      auto& record = context->zone_loads[origins[i++]];
+      if (s.loaded) {
+        ++record.ok;
+        record.last_success = now;
+      } else {
+        ++record.failed;
+      }
+    }
+  }
 
   std::vector<notify_target> notify_targets(const zone_config& z) const {
     const std::shared_ptr<const responder> processor = context->zones.processor();
@@ -342,6 +373,7 @@ struct server::impl {
     summary.config = outcome.fresh ? reload_summary::configuration::reread
                                    : reload_summary::configuration::not_reread;
     summary.needs_restart = outcome.needs_restart;
+    record_zone_loads(report, outcome.fresh != nullptr);
     const auto before = context->zones.load();
     context->zones.publish(report.set, outcome.processor ? outcome.processor : context->zones.processor());
     for (auto& w : workers) w->zones_changed();
@@ -423,6 +455,7 @@ bool server::start(std::string& error) {
   transport.axfr_max_time = s.config.axfr_max_time;
   transport.udp_max_response = std::max<std::uint16_t>(512, s.config.edns_udp_size);
   s.context = std::make_unique<server_context>(transport);
+  s.context->metrics = !s.config.http.empty();
   if (s.config.rate_limit > 0) {
     s.context->rate_limit = std::make_unique<rate_limiter>(s.config.rate_limit, s.config.rate_limit_slip);
   }
@@ -439,6 +472,7 @@ bool server::start(std::string& error) {
     }
   }
   s.context->zones.publish(report.set, std::make_shared<const responder>(std::move(options)));
+  s.record_zone_loads(report, false);
 
   unsigned threads = s.config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -498,7 +532,8 @@ bool server::start(std::string& error) {
   if (!s.config.http.empty()) {
     endpoint_spec where;
     if (!parse_endpoint(s.config.http, where, error)) return false;
-    http_handlers handlers = make_http_handlers({s.context.get(), &s.workers, s.bound, s.started});
+    http_handlers handlers =
+        make_http_handlers({s.context.get(), &s.notifier.counters(), &s.workers, s.bound, s.started});
     handlers.reload = [&s](http_handlers::reload_done done) {
       asio::post(s.control, [&s, done = std::move(done)]() mutable { s.reload_requested(std::move(done)); });
     };

@@ -5,8 +5,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "dnskit/nameserver/responder.hpp"
 #include "dnskit/zones/zone_set.hpp"
@@ -22,15 +27,43 @@ namespace dnskit::nameserver {
 // query: each worker keeps its own shared_ptrs (zone_view) and only reloads them when the
 // generation number moved, which happens once per SIGHUP. A query therefore runs against one
 // whole set and the configuration published with it, old or new, never a mix.
+// Each origin ever served also gets a slot, a small number that stays the same across reloads,
+// under which the workers count its queries (server_metrics.hpp).
+struct zone_slots {
+  // The zones of the published set by address, sorted, for the workers' lookups.
+  std::vector<std::pair<const zones::zone*, std::uint32_t>> by_zone;
+  // Their origins and slots, for the scrape.
+  std::vector<std::pair<std::string, std::uint32_t>> by_origin;
+
+  std::uint32_t slot_of(const zones::zone* z) const noexcept {
+    const auto it = std::lower_bound(by_zone.begin(), by_zone.end(), z,
+                                     [](const auto& entry, const zones::zone* key) { return entry.first < key; });
+    return it != by_zone.end() && it->first == z ? it->second : 0xffffffff;
+  }
+};
+
 class zone_store {
  public:
   void publish(std::shared_ptr<const zones::zone_set> set, std::shared_ptr<const responder> processor) {
+    auto slots = std::make_shared<zone_slots>();
     {
       std::lock_guard lock(mutex_);
+      for (const auto& z : set->zones()) {
+        const std::string origin = z->origin().to_text();
+        const auto [it, added] = slot_numbers_.try_emplace(origin, static_cast<std::uint32_t>(slot_numbers_.size()));
+        slots->by_zone.emplace_back(z.get(), it->second);
+        slots->by_origin.emplace_back(origin, it->second);
+      }
+      std::sort(slots->by_zone.begin(), slots->by_zone.end());
       current_ = std::move(set);
       processor_ = std::move(processor);
+      slots_ = std::move(slots);
     }
     generation_.fetch_add(1, std::memory_order_release);
+  }
+  std::shared_ptr<const zone_slots> slots() const {
+    std::lock_guard lock(mutex_);
+    return slots_;
   }
   std::shared_ptr<const zones::zone_set> load() const {
     std::lock_guard lock(mutex_);
@@ -41,10 +74,12 @@ class zone_store {
     return processor_;
   }
   // Both at once (what a worker serves from).
-  void load(std::shared_ptr<const zones::zone_set>& set, std::shared_ptr<const responder>& processor) const {
+  void load(std::shared_ptr<const zones::zone_set>& set, std::shared_ptr<const responder>& processor,
+            std::shared_ptr<const zone_slots>& slots) const {
     std::lock_guard lock(mutex_);
     set = current_;
     processor = processor_;
+    slots = slots_;
   }
   std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
 
@@ -52,6 +87,8 @@ class zone_store {
   mutable std::mutex mutex_;
   std::shared_ptr<const zones::zone_set> current_ = std::make_shared<const zones::zone_set>();
   std::shared_ptr<const responder> processor_ = std::make_shared<const responder>(responder_options{});
+  std::shared_ptr<const zone_slots> slots_ = std::make_shared<const zone_slots>();
+  std::map<std::string, std::uint32_t> slot_numbers_;
   std::atomic<std::uint64_t> generation_{1};
 };
 
@@ -64,7 +101,7 @@ class zone_view {
   void refresh() {
     const std::uint64_t g = store_.generation();
     if (g != generation_) {
-      store_.load(current_, processor_);
+      store_.load(current_, processor_, slots_);
       generation_ = g;
     }
   }
@@ -72,12 +109,14 @@ class zone_view {
   const std::shared_ptr<const zones::zone_set>& shared() const noexcept { return current_; }
   const responder& processor() const noexcept { return *processor_; }
   const std::shared_ptr<const responder>& shared_processor() const noexcept { return processor_; }
+  const zone_slots& slots() const noexcept { return *slots_; }
 
  private:
   const zone_store& store_;
   std::uint64_t generation_ = 0;
   std::shared_ptr<const zones::zone_set> current_;
   std::shared_ptr<const responder> processor_;
+  std::shared_ptr<const zone_slots> slots_;
 };
 
 struct transport_settings {
@@ -106,6 +145,16 @@ struct server_context {
   std::unique_ptr<query_log> query_logger;
   // Written by the control thread (the workers count in their own worker_counters).
   server_counters counters;
+  // Each configured zone's loads, written by the control thread, read by the scrape.
+  struct zone_load_record {
+    std::uint64_t ok = 0;
+    std::uint64_t failed = 0;
+    std::chrono::system_clock::time_point last_success{};
+  };
+  mutable std::mutex zone_loads_mutex;
+  std::map<std::string, zone_load_record> zone_loads;  // by origin as configured
+  // Whether the workers count (--http given): without it a query costs no clock reading.
+  bool metrics = false;
 
   explicit server_context(transport_settings t) : transport(t), transfers(t.axfr_max_concurrent) {}
 };

@@ -1,5 +1,8 @@
 #include "server_status.hpp"
 
+#include <mutex>
+#include <unordered_map>
+
 #include <nlohmann/json.hpp>
 
 #include "server_context.hpp"
@@ -19,6 +22,31 @@ metrics_snapshot take_metrics_snapshot(const status_sources& from) {
   const auto zones = from.context->zones.load();
   for (const auto& z : zones->zones()) {
     s.zones.push_back({z->origin().to_text(), z->serial(), z->record_count()});
+  }
+  if (from.notifies != nullptr) {
+    s.notify_sent = from.notifies->sent.load(std::memory_order_relaxed);
+    s.notify_acknowledged = from.notifies->acknowledged.load(std::memory_order_relaxed);
+    s.notify_failed = from.notifies->failed.load(std::memory_order_relaxed);
+  }
+  const auto slots = from.context->zones.slots();
+  {
+    std::lock_guard lock(from.context->zone_loads_mutex);
+    for (const auto& [origin, record] : from.context->zone_loads) {
+      zone_load_metrics z;
+      z.origin = origin;
+      z.loads_ok = record.ok;
+      z.loads_failed = record.failed;
+      if (record.ok > 0) {
+        z.last_success_seconds = std::chrono::duration<double>(record.last_success.time_since_epoch()).count();
+      }
+      s.zone_loads.push_back(std::move(z));
+    }
+  }
+  const std::unordered_map<std::string, std::uint32_t> slot_of(slots->by_origin.begin(), slots->by_origin.end());
+  for (auto& z : s.zone_loads) {
+    const auto found = slot_of.find(z.origin);
+    if (found == slot_of.end()) continue;  // not served: it failed its first load
+    for (const auto& w : *from.workers) z.queries += w->counters().zone_queries.get(found->second);
   }
   s.start_time_seconds =
       std::chrono::duration<double>(from.started.time_since_epoch()).count();

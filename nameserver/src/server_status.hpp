@@ -18,6 +18,7 @@ class server_worker;
 
 struct status_sources {
   const server_context* context = nullptr;
+  const notify_counters* notifies = nullptr;
   const std::vector<std::unique_ptr<server_worker>>* workers = nullptr;
   std::vector<endpoint_spec> listeners;
   std::chrono::system_clock::time_point started;

@@ -22,7 +22,7 @@ server_worker::server_worker(server_context& context, unsigned index, unsigned m
 
 server_worker::~server_worker() {
   // Connections still open (a forced stop) are unlinked before the members go away.
-  while (oldest_ != nullptr) oldest_->close();
+  while (oldest_ != nullptr) oldest_->close(tcp_close_reason::shutdown);
 }
 
 void server_worker::add_udp(asio::ip::udp::socket socket) {
@@ -78,15 +78,16 @@ outcome server_worker::process(std::span<const std::uint8_t> query, const reques
                              static_cast<std::uint64_t>(now.count()), tsig_state_);
   };
   query_log* const query_logger = context_.query_logger.get();
-  if (query_logger == nullptr) {
-    const outcome result = respond();
-    count_query(counters_, client, result);
-    return result;
-  }
+  if (query_logger == nullptr && !context_.metrics) return respond();
+  // Timed only when someone looks: the query log or the metrics.
   const auto start = std::chrono::steady_clock::now();
   const outcome result = respond();
-  query_logger->record(index_, query, client, result, std::chrono::steady_clock::now() - start);
-  count_query(counters_, client, result);
+  const auto took = std::chrono::steady_clock::now() - start;
+  if (query_logger != nullptr) query_logger->record(index_, query, client, result, took);
+  if (context_.metrics) {
+    count_query(counters_, client, result, took,
+                result.zone != nullptr ? zones_.slots().slot_of(result.zone) : no_zone);
+  }
   return result;
 }
 
@@ -128,7 +129,7 @@ void server_worker::make_room_for_connection() {
   while (connection_count_ >= max_connections_ && oldest_ != nullptr) {
     log::debug("tcp connection limit ({}) reached: closing the least recently active one",
                max_connections_);
-    oldest_->close();
+    oldest_->close(tcp_close_reason::evicted);
   }
 }
 

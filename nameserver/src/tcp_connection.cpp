@@ -64,9 +64,10 @@ void tcp_connection::finish() {
   pump();
 }
 
-void tcp_connection::close() {
+void tcp_connection::close(tcp_close_reason why) {
   if (closed_) return;
   closed_ = true;
+  worker_.counters().tcp_closed[static_cast<std::size_t>(why)].add();
   boost::system::error_code ignored;
   socket_.close(ignored);
   end_transfer();
@@ -120,7 +121,7 @@ void tcp_connection::review(std::chrono::steady_clock::time_point now,
     touch(now);
   } else if (last_active_ < cutoff) {
     if (transfer_deadline_) cut_transfer("the client stopped reading (--tcp-idle-timeout)");
-    else close();
+    else close(tcp_close_reason::idle_timeout);
   }
 }
 
@@ -129,7 +130,7 @@ void tcp_connection::cut_transfer(std::string_view why) {
       std::chrono::steady_clock::now() - transfer_started_);
   log::warning("zone transfer to {} cut after {} ms and {} bytes: {}", client_text(client_),
                took.count(), bytes_written_, why);
-  close();
+  close(tcp_close_reason::transfer_cut);
 }
 
 void tcp_connection::pump() {
@@ -161,7 +162,9 @@ void tcp_connection::pump() {
   if (transfer_deadline_ && !axfr_ && pending_output() == 0) transfer_deadline_.reset();
   // Everything owed is written and no more queries will come: done (a partial frame left by
   // a client that stopped sending is dropped).
-  if (done_reading && !reading_ && idle() && !frame_waiting) close();
+  if (done_reading && !reading_ && idle() && !frame_waiting) {
+    close(peer_done_ && !finishing_ ? tcp_close_reason::client_closed : tcp_close_reason::shutdown);
+  }
 }
 
 bool tcp_connection::answer_next_frame() {
@@ -248,7 +251,7 @@ void tcp_connection::start_read() {
             self->peer_done_ = true;
             self->pump();
           } else {
-            self->close();
+            self->close(tcp_close_reason::error);
           }
           return;
         }
@@ -275,7 +278,7 @@ void tcp_connection::write_some() {
         if (self->closed_) return;
         if (ec) {
           self->writing_ = false;
-          self->close();
+          self->close(tcp_close_reason::error);
           return;
         }
         self->sending_offset_ += n;

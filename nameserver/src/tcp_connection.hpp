@@ -30,6 +30,7 @@
 #include "tsig_transfer.hpp"
 #include "dnskit/nameserver/request.hpp"
 #include "server_asio.hpp"
+#include "server_metrics.hpp"
 #include "transfer_limit.hpp"
 
 namespace dnskit::zones {
@@ -50,8 +51,8 @@ class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
   void start();
   // Stop reading; close once every answer owed has been written (graceful shutdown).
   void finish();
-  // Close now (idle timeout, connection limit).
-  void close();
+  // Close now (idle timeout, connection limit); `why` is counted (server_metrics.hpp).
+  void close(tcp_close_reason why);
 
   bool idle() const noexcept { return !writing_ && pending_output() == 0 && !axfr_; }
   std::chrono::steady_clock::time_point last_active() const noexcept { return last_active_; }

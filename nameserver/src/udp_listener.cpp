@@ -62,9 +62,11 @@ std::size_t udp_listener::rate_limit(const request_info& client, const outcome& 
   }
   if (v == rate_limiter::verdict::drop) {
     ++rate_dropped_;
+    worker_.counters().rrl_dropped.add();
     return 0;
   }
   ++rate_slipped_;
+  worker_.counters().rrl_slipped.add();
   return make_slip_response(answer, result.size);
 }
 
