@@ -51,7 +51,10 @@ TEST_CASE("interactive: on a terminal the up arrow repeats the last lookup, kept
     REQUIRE(t.run({"new-session", "-d", "-s", "h", "-x", "120", "-y", "50", command}).status == 0);
     wait_screen(t, "> ", 1);
     t.run({"send-keys", "-t", "h", "www.example.test", "Enter"});
+    // The next prompt, not only the answer, before the next keys: line editing puts the
+    // terminal back into its own mode when it prompts, which may drop input typed earlier.
     std::string screen = wait_screen(t, "Address: 192.0.2.1", 1);
+    screen = wait_screen(t, "> ", 2);
     t.run({"send-keys", "-t", "h", "Up", "Enter"});
     screen = wait_screen(t, "Address: 192.0.2.1", 2);
     INFO(screen);
