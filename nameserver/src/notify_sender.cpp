@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "dnskit/dns/message.hpp"
+#include "dnskit/dns/rdata.hpp"
 #include "log.hpp"
 
 namespace dnskit::nameserver {
@@ -30,6 +31,7 @@ struct notify_sender::operation : std::enable_shared_from_this<operation> {
   std::uint16_t id = 0;
   std::vector<std::uint8_t> request;
   std::optional<dns::tsig::key> key;  // the NOTIFY is signed with it (RFC 8945)
+  std::string key_text;               // " (key NAME)" for the log, empty without a key
   dns::tsig::mac_bytes request_mac;
   std::array<std::uint8_t, 4096> reply{};
   asio::ip::udp::endpoint from;
@@ -103,13 +105,14 @@ struct notify_sender::operation : std::enable_shared_from_this<operation> {
         }
       }
       if (h.rcode_low != 0) {
-        log::warning("notify {} serial {} to {}: answered {}", self->zone_text, self->serial,
-                     self->target_text, dns::to_string(static_cast<dns::rcode>(h.rcode_low)));
+        log::warning("notify {} serial {} to {}: answered {}{}", self->zone_text, self->serial,
+                     self->target_text, dns::to_string(static_cast<dns::rcode>(h.rcode_low)),
+                     self->key_text);
         self->failed();
       } else {
         self->counters->acknowledged.fetch_add(1, std::memory_order_relaxed);
-        log::info("notify {} serial {} to {}: acknowledged", self->zone_text, self->serial,
-                  self->target_text);
+        log::info("notify {} serial {} to {}: acknowledged{}", self->zone_text, self->serial,
+                  self->target_text, self->key_text);
       }
       self->finish();
     });
@@ -130,9 +133,11 @@ notify_sender::notify_sender(asio::io_context& io, notify_settings settings)
 // error from it, so nothing can escape the destructor.
 notify_sender::~notify_sender() { cancel(); }  // NOLINT(bugprone-exception-escape)
 
-void notify_sender::notify(const dns::name& zone, std::uint32_t serial,
-                           const std::vector<notify_target>& targets) {
+void notify_sender::notify(const dns::record& soa, const std::vector<notify_target>& targets) {
   std::erase_if(operations_, [](const std::weak_ptr<operation>& w) { return w.expired(); });
+  const dns::name& zone = soa.owner;
+  const auto fields = dns::soa(soa.rdata);
+  const std::uint32_t serial = fields ? fields->serial : 0;
   for (const notify_target& target : targets) {
     const endpoint_spec& spec = target.at;
     auto op = std::make_shared<operation>(io_, settings_);
@@ -148,16 +153,19 @@ void notify_sender::notify(const dns::name& zone, std::uint32_t serial,
     op->zone_text = zone.to_text();
     op->serial = serial;
     op->id = static_cast<std::uint16_t>(random_());
-    // RFC 1996 §3.3: opcode NOTIFY, AA set, the zone's SOA as the question.
+    // RFC 1996 §3.3: opcode NOTIFY, AA set, the zone's SOA as the question; §3.7: the new SOA
+    // in the answer section, so that the secondary knows the serial without asking.
     dns::message m;
     m.hdr.id = op->id;
     m.hdr.op = dns::opcode::notify;
     m.hdr.aa = true;
     m.questions.push_back({zone, dns::rr_type::soa, dns::rr_class::in});
+    m.answer.push_back(soa);
     m.opt.reset();
     op->request = dns::encode(m);
     if (target.key) {
       op->key = target.key;
+      op->key_text = " (key " + target.key->key_name.to_text() + ")";
       std::size_t size = op->request.size();
       op->request.resize(size + 512);
       if (const auto sign_ec = dns::tsig::sign_request(op->request, size, *op->key, unix_time(),

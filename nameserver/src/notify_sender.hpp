@@ -1,7 +1,9 @@
 #pragma once
 // NOTIFY (RFC 1996) to secondaries: after a reload changed a zone's serial, each configured
-// secondary gets a NOTIFY over UDP and answers it; without an answer the NOTIFY is sent again,
-// a bounded number of times with a growing interval (§3.6), then given up (and logged).
+// secondary gets a NOTIFY over UDP carrying the zone's new SOA in the answer section (§3.7: a
+// secondary may skip its SOA query when the serial says it is current) and answers it; without
+// an answer the NOTIFY is sent again, a bounded number of times with a doubling interval (§3.6),
+// then given up. Each answer is logged: the secondary's address, the serial and the key.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "dnskit/dns/name.hpp"
+#include "dnskit/dns/record.hpp"
 #include "dnskit/dns/tsig.hpp"
 #include "dnskit/nameserver/config.hpp"
 #include "server_asio.hpp"
@@ -33,9 +36,9 @@ class notify_sender {
   explicit notify_sender(asio::io_context& io, notify_settings settings = {});
   ~notify_sender();  // NOLINT(bugprone-exception-escape): see the definition
 
-  // Sends NOTIFY for `zone` (serial for the log) to each target. Runs on the io_context.
+  // Sends NOTIFY for the zone whose apex SOA is `soa` to each target. Runs on the io_context.
   // A target with a key gets a signed NOTIFY, and its answer is checked against that key.
-  void notify(const dns::name& zone, std::uint32_t serial, const std::vector<notify_target>& targets);
+  void notify(const dns::record& soa, const std::vector<notify_target>& targets);
   // Abandons every NOTIFY still waiting for an answer.
   void cancel();
   // Sent, acknowledged and failed so far (read from any thread).

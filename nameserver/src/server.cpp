@@ -421,7 +421,7 @@ struct server::impl {
                   s.zone->record_count());
       }
       // RFC 1996 §3.5: tell the secondaries the zone changed.
-      notifier.notify(s.zone->origin(), s.zone->serial(), notify_targets(*s.config));
+      notifier.notify(s.zone->soa().to_record(), notify_targets(*s.config));
     }
     last_load = std::move(report);
     service_notify::ready();
@@ -590,7 +590,7 @@ void server::run(bool install_signal_handlers) {
   }
   // Secondaries learn about the zones we start with (as NSD and Knot notify at start).
   for (const auto& z : s.last_load.zones) {
-    if (z.zone) s.notifier.notify(z.zone->origin(), z.zone->serial(), s.notify_targets(*z.config));
+    if (z.zone) s.notifier.notify(z.zone->soa().to_record(), s.notify_targets(*z.config));
   }
 
   for (;;) {

@@ -136,6 +136,10 @@ TEST_CASE("interop: Knot DNS as a secondary transfers the zone, answers the same
   CHECK(fresh->answer.size() == 1);
   CHECK(wait_log(*primary, "serial 2024010202 to 127.0.0.1:" + std::to_string(knot_port) +
                                ": acknowledged"));
+  // Knot read the serial from the SOA our NOTIFY carries (RFC 1996 §3.7), not "serial none".
+  const auto knot_notify = knot.process->wait_for_line(", serial 2024010202", 10s);
+  REQUIRE(knot_notify.has_value());
+  CHECK(contains(*knot_notify, "notify, incoming, remote 127.0.0.1@"));
 
   knot.process->signal(SIGTERM);
   CHECK(knot.process->wait_exit(10s).has_value());

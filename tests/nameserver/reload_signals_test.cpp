@@ -166,6 +166,11 @@ TEST_CASE("notify: secondaries get NOTIFY at start and when the serial changes",
   REQUIRE(first->questions.size() == 1);
   CHECK(first->questions[0].qname == dns::name::from_text("reload.test."));
   CHECK(first->questions[0].qtype == rr_type::soa);
+  // RFC 1996 §3.7: the zone's SOA in the answer section carries the new serial.
+  REQUIRE(first->answer.size() == 1);
+  CHECK(first->answer[0].type == rr_type::soa);
+  CHECK(first->answer[0].owner == dns::name::from_text("reload.test."));
+  CHECK(contains(first->answer[0].to_text(), " 41 7200 3600 1209600 300"));
   CHECK(wait_log(*server, "serial 41 to 127.0.0.1"));
 
   // Unchanged serial: no NOTIFY; a new serial: NOTIFY, repeated while unanswered (RFC 1996 §3.6).
