@@ -6,6 +6,7 @@
 #include <array>
 #include <ctime>
 
+#include "dnskit/dns/serial_number.hpp"
 #include "dnskit/zones/lookup.hpp"
 #include "dnskit/zones/zone_set.hpp"
 #include "responder_message.hpp"
@@ -211,11 +212,7 @@ void classify_for_rate_limit(const zones::lookup_result& found, const query_view
   }
 }
 
-// RFC 1982 §3.2: serial `a` is newer than `b` (sequence space arithmetic, 32 bits).
-bool serial_newer(std::uint32_t a, std::uint32_t b) noexcept {
-  const std::uint32_t d = a - b;
-  return d != 0 && d < 0x80000000u;
-}
+using dns::serial_newer;  // RFC 1982 §3.2
 
 struct reply_plan {
   std::span<std::uint8_t> out;
@@ -299,6 +296,34 @@ const acl& responder::transfer_acl(std::span<const std::uint8_t> origin_wire) co
   return options_.allow_transfer;
 }
 
+bool responder::notify_allowed(std::span<const std::uint8_t> qname,
+                               const request_info& client) const noexcept {
+  for (const secondary_source& s : options_.secondaries) {
+    if (!detail::wire_names_equal(s.origin.wire(), qname)) continue;
+    if (!s.primary.allows(client.address, client.is_v6)) return false;
+    return !s.key || (client.tsig_key != nullptr && *client.tsig_key == *s.key);
+  }
+  return false;
+}
+
+// True when `qname` lies in a secondary zone and the closest zone served for it is not that
+// zone or one below it: the secondary zone is missing from the set (not transferred yet, or
+// expired), and answering from a parent zone or REFUSED would both mislead.
+bool responder::secondary_unavailable(std::span<const std::uint8_t> qname,
+                                      const zones::zone_set& zones) const noexcept {
+  const zones::zone* z = nullptr;
+  bool looked = false;
+  for (const secondary_source& s : options_.secondaries) {
+    if (!detail::wire_name_under(qname, s.origin.wire())) continue;
+    if (!looked) {
+      z = zones.find(qname, dns::rr_class::in);
+      looked = true;
+    }
+    if (z == nullptr || !detail::wire_name_under(z->origin().wire(), s.origin.wire())) return true;
+  }
+  return false;
+}
+
 outcome responder::respond(std::span<const std::uint8_t> query, const request_info& client,
                            const zones::zone_set& zones, scratch& work,
                            std::span<std::uint8_t> out) const {
@@ -363,8 +388,11 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
     return result;
   }
   if (q.opcode == opcode_notify) {
-    // We are the primary of every zone we serve: a NOTIFY is never wanted (responder.hpp).
-    simple_reply(plan, dns::rcode::refused, true);
+    // RFC 1996 §3.10, §4.7: acted upon only from the zone's primary; answered with the question.
+    const bool accepted = notify_allowed(q.qname, client);
+    result.notify = accepted ? outcome::notify_verdict::accepted : outcome::notify_verdict::refused;
+    result.notify_zone = q.qname;
+    simple_reply(plan, accepted ? dns::rcode::noerror : dns::rcode::refused, true, accepted);
     return result;
   }
 
@@ -396,6 +424,11 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
   if (qclass != dns::rr_class::in && qclass != dns::rr_class::any) {
     // RFC 8906 §3.1.1: no zones in other classes here.
     simple_reply(plan, dns::rcode::refused, true);
+    return result;
+  }
+
+  if (!options_.secondaries.empty() && secondary_unavailable(q.qname, zones)) {
+    simple_reply(plan, dns::rcode::servfail, true);  // RFC 1035 §3.3.13: expired, or not yet here
     return result;
   }
 

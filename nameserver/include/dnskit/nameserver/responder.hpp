@@ -15,12 +15,16 @@
 //     two OPTs, or an OPT whose owner is not the root or whose options overrun it: FORMERR with
 //     the question echoed and no OPT (RFC 6891 §6.1.1, §7);
 //   - EDNS version > 0: BADVERS with an OPT of version 0, the question, no answer (RFC 6891 §6.1.3);
-//   - NOTIFY: REFUSED with the question echoed. We are the primary of every zone we serve and
-//     never a secondary, so no NOTIFY is ever wanted; NOTIMP would claim the opcode is unknown
-//     (RFC 8906 §3.1.4 keeps NOTIMP for that) while refusing by policy is what REFUSED means
-//     (RFC 1035 §4.1.1, RFC 1996 §3.10: a notify from a non-primary is not acted upon);
+//   - NOTIFY (RFC 1996) for a secondary zone (options.secondaries) from its primary's address,
+//     signed with the zone's key when it has one: NOERROR, AA, the question echoed (§4.7), and
+//     outcome::notify accepted (the server then checks the primary's serial, §3.11); any other
+//     NOTIFY: REFUSED with the question echoed and outcome::notify refused (§3.10: a notify
+//     from a non-primary is not acted upon; refusing by policy is what REFUSED means, NOTIMP
+//     would claim the opcode is unknown, RFC 8906 §3.1.4);
 //   - class CH: TXT (or ANY) for version.bind / version.server and id.server / hostname.bind
 //     when configured, REFUSED otherwise (as NSD); any class other than IN and CH: REFUSED;
+//   - a name in a secondary zone of which no copy is served (none transferred yet, or expired,
+//     RFC 1035 §3.3.13): SERVFAIL with the question, as BIND and Knot;
 //   - qtype AXFR: over UDP NOTIMP (RFC 5936 §4.2 defines no AXFR over UDP; NSD and Knot answer
 //     NOTIMP); for a name that is not the apex of a zone we serve NOTAUTH (RFC 2136 §2.2, as
 //     NSD, Knot and BIND); over TCP from a client the zone's allow-transfer list admits:
@@ -83,6 +87,13 @@ struct zone_transfer_acl {
   acl allow;
 };
 
+// A zone this server is a secondary for: who may NOTIFY it (RFC 1996 §3.10).
+struct secondary_source {
+  dns::name origin;
+  acl primary;                   // the primary's address
+  std::optional<dns::name> key;  // the TSIG key its NOTIFY must be signed with
+};
+
 struct responder_options {
   // EDNS0: the largest UDP response we send and the size we advertise (RFC 6891 §6.2.5; 1232
   // avoids IP fragmentation, DNS Flag Day 2020). Values below 512 are taken as 512.
@@ -112,6 +123,8 @@ struct responder_options {
   std::optional<std::array<std::uint8_t, 16>> cookie_secret_previous;
   // Seconds since the epoch for cookie timestamps; nullptr: the system clock (tests set it).
   std::uint32_t (*cookie_clock)() = nullptr;
+  // Secondary zones: NOTIFY accepted from their primaries, SERVFAIL while no copy is served.
+  std::vector<secondary_source> secondaries;
 };
 
 // What respond() did, for the caller (transport, query log, rate limiting).
@@ -145,6 +158,12 @@ struct outcome {
   // The query carried a server cookie we made for this client and address (RFC 7873 §5.2.4):
   // its source address is not forged, so rate limiting leaves it alone (as BIND and Knot do).
   bool valid_cookie = false;
+  // A NOTIFY (RFC 1996): accepted from a secondary zone's primary, or refused. `notify_zone`
+  // is the zone's name as the NOTIFY wrote it (a view of the query: valid until the next
+  // respond() with it); the caller starts the zone's refresh or logs the refusal.
+  enum class notify_verdict : std::uint8_t { none, accepted, refused };
+  notify_verdict notify = notify_verdict::none;
+  std::span<const std::uint8_t> notify_zone;
 };
 
 // Per-thread working memory for respond(): the lookup result and the other buffers the hot
@@ -183,6 +202,10 @@ class responder {
   const acl& transfer_acl(std::span<const std::uint8_t> origin_wire) const noexcept;
 
  private:
+  bool notify_allowed(std::span<const std::uint8_t> qname, const request_info& client) const noexcept;
+  bool secondary_unavailable(std::span<const std::uint8_t> qname,
+                             const zones::zone_set& zones) const noexcept;
+
   responder_options options_;
   // CH TXT rdata, encoded once (character-strings of at most 255 octets each).
   std::vector<std::uint8_t> version_rdata_;
