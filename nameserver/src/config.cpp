@@ -12,6 +12,7 @@
 #include "config_tsig.hpp"
 #include "dnskit/nameserver/acl.hpp"
 #include "dnskit/dns/name.hpp"
+#include "secondary_config.hpp"
 #include "server_cookie.hpp"
 
 namespace dnskit::nameserver {
@@ -266,6 +267,15 @@ bool read_zone(const toml::table& table, zone_config& zone, const std::filesyste
       ok = string_list(node, *zone.notify, key, file, error);
     } else if (key == "check-level") {
       ok = check_level_key(node, zone.check_level.emplace(), key, file, error);
+    } else if (key == "primary") {
+      ok = text(node, zone.primary, key, file, error);
+      endpoint_spec ep;
+      if (ok && !parse_endpoint(zone.primary, ep, error)) {
+        error = fmt::format("{}{}: primary {}", file, place(node.source()), error);
+        ok = false;
+      }
+    } else if (key == "key") {
+      ok = text(node, zone.primary_key, key, file, error);
     } else {
       error = fmt::format("{}{}: unknown key '{}' in [[zone]]", file, place(key_node.source()), key);
       return false;
@@ -282,6 +292,11 @@ bool read_zone(const toml::table& table, zone_config& zone, const std::filesyste
     return false;
   }
   if (zone.origin.back() != '.') zone.origin += '.';
+  if (!zone.primary_key.empty() && zone.primary.empty()) {
+    error = fmt::format("{}{}: [[zone]] 'key' signs transfers from a 'primary': give one too",
+                        file, place(table.source()));
+    return false;
+  }
   return true;
 }
 
@@ -501,6 +516,7 @@ bool validate(const server_config& config, std::string& error) {
       error = fmt::format("zone '{}' is given twice", z.origin);
       return false;
     }
+    if (z.is_secondary() && !detail::check_secondary_source(z, keys, error)) return false;
     if (z.notify) {
       for (const auto& n : *z.notify) {
         if (!detail::parse_notify_target(n, ep, notify_key, notify_has_key, error)) {

@@ -10,6 +10,17 @@ void keep(std::vector<std::string>& changed, const char* key, const T& running, 
   fresh = running;
 }
 
+// The secondary zones of `config`, in order, as the text that makes each one.
+std::vector<std::string> secondary_zones(const server_config& config) {
+  std::vector<std::string> out;
+  for (const zone_config& z : config.zones) {
+    if (z.is_secondary()) {
+      out.push_back(z.origin + '=' + z.file.string() + ",primary=" + z.primary + ",key:" + z.primary_key);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> keep_restart_settings(const server_config& running, server_config& fresh) {
@@ -34,6 +45,15 @@ std::vector<std::string> keep_restart_settings(const server_config& running, ser
   // One rate-limit table shared by the workers, sized at start.
   keep(changed, "rate-limit", running.rate_limit, fresh.rate_limit);
   keep(changed, "rate-limit-slip", running.rate_limit_slip, fresh.rate_limit_slip);
+  // Secondary zones run their own timers and transfers, made once at start: the running ones
+  // stay, whatever the file now says (its primary zones are taken as they are).
+  if (secondary_zones(running) != secondary_zones(fresh)) {
+    changed.emplace_back("secondary zones");
+    std::erase_if(fresh.zones, [](const zone_config& z) { return z.is_secondary(); });
+    for (const zone_config& z : running.zones) {
+      if (z.is_secondary()) fresh.zones.push_back(z);
+    }
+  }
   // "query-log" twice (on/off and its file) is said once.
   for (std::size_t i = 1; i < changed.size(); ++i) {
     if (changed[i] == changed[i - 1]) changed.erase(changed.begin() + static_cast<std::ptrdiff_t>(i--));

@@ -6,7 +6,8 @@
 // lists, TSIG keys, version and identity answers, cookie secrets, log level, check level,
 // max-zone-file-size and include-directory. Bound at start (sockets, threads, buffers sized
 // once, privileges given up): listen, threads, user, the [http] table, the query log, the TCP,
-// AXFR and EDNS size limits, and rate limiting; a reload that finds one of these changed keeps
+// AXFR and EDNS size limits, rate limiting, and the secondary zones (each with its own timers
+// and transfers, made at start); a reload that finds one of these changed keeps
 // the running value and says "needs a restart".
 #include <string>
 #include <vector>

@@ -8,11 +8,13 @@
 //              [--rate-limit N]
 //              [--rate-limit-slip K] [--user NAME] [--max-zone-file-size BYTES]
 //              [--include-directory DIR]
+//              [--secondary ORIGIN=FILE,primary=ADDR:PORT[,key:NAME]]...
 //
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM) or a clean --check; 1 for a usage error,
 // a zone that does not load, a listener that cannot be opened, or --check finding errors.
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -53,6 +55,13 @@ int check(const ns::server_config& config) {
     spec.origin = dnskit::dns::name::from_text(z.origin, ec);
     if (ec) return fail(fmt::format("zone '{}': bad origin: {}", z.origin, ec.message()));
     spec.file = z.file;
+    std::error_code missing;
+    if (z.is_secondary() && !std::filesystem::exists(z.file, missing)) {
+      // A secondary's file is written by its first transfer: nothing to check yet.
+      std::cout << fmt::format("zone {}: secondary of {}, no copy in {} yet\n", z.origin,
+                               z.primary, z.file.string());
+      continue;
+    }
     dnskit::zones::load_options options = ns::zone_load_options(config);
     options.checks.level = z.check_level.value_or(config.check_level);
     if (!dnskit::zones::check_zones({&spec, 1}, std::cout, options)) all_ok = false;
@@ -70,10 +79,12 @@ int main(int argc, char** argv) try {
       "127.0.0.1:5300).\n"
       "--zone FILE takes the origin from the file name without \".zone\" (example.test.zone -> "
       "example.test.);\nwrite --zone ORIGIN=FILE otherwise. Flags override the --config file.\n"
-      "Signals: SIGHUP re-reads the --config file and reloads every zone, SIGINT/SIGTERM stop.");
+      "Signals: SIGHUP re-reads the --config file and reloads every zone (secondary zones ask "
+      "their primary), SIGINT/SIGTERM stop.");
 
   std::string config_file;
-  std::vector<std::string> listen, zones, allow_transfer, notify, tsig_keys, http_allow_reload;
+  std::vector<std::string> listen, zones, secondaries, allow_transfer, notify, tsig_keys,
+      http_allow_reload;
   unsigned threads = 0;
   std::string log_level;
   std::string query_log_target, query_log_format, http;
@@ -96,6 +107,11 @@ int main(int argc, char** argv) try {
                                      "(repeatable; port 0 picks a free port)")
       ->take_all();
   app.add_option("--zone", zones, "zone to serve, [ORIGIN=]FILE (repeatable)")->take_all();
+  app.add_option("--secondary", secondaries,
+                 "secondary zone ORIGIN=FILE,primary=ADDR:PORT[,key:NAME]: transferred by AXFR "
+                 "from the primary (TSIG-signed with key NAME), kept in FILE, refreshed on its "
+                 "SOA timers and on NOTIFY from the primary (repeatable)")
+      ->take_all();
   app.add_option("--threads", threads, "worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
   app.add_option("--allow-transfer", allow_transfer,
@@ -194,11 +210,20 @@ int main(int argc, char** argv) try {
   const auto build_config = [&](ns::server_config& config, std::string& error) -> bool {
     if (!config_file.empty() && !ns::load_config_file(config_file, config, error)) return false;
     if (!listen.empty()) config.listen = listen;
+    // --zone replaces the file's primary zones, --secondary its secondary zones.
     if (!zones.empty()) {
-      config.zones.clear();
+      std::erase_if(config.zones, [](const ns::zone_config& z) { return !z.is_secondary(); });
       for (const auto& z : zones) {
         ns::zone_config zone;
         if (!ns::parse_zone_argument(z, zone, error)) return false;
+        config.zones.push_back(std::move(zone));
+      }
+    }
+    if (!secondaries.empty()) {
+      std::erase_if(config.zones, [](const ns::zone_config& z) { return z.is_secondary(); });
+      for (const auto& z : secondaries) {
+        ns::zone_config zone;
+        if (!ns::parse_secondary_argument(z, zone, error)) return false;
         config.zones.push_back(std::move(zone));
       }
     }

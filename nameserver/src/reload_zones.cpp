@@ -47,6 +47,7 @@ zone_load_report load_zones(const std::vector<zone_config>& configs,
   zone_load_report report;
   std::vector<std::shared_ptr<const zones::zone>> served;
   for (const zone_config& config : configs) {
+    if (config.is_secondary()) continue;  // transferred, not read from a file (secondary_set)
     zone_load_status status;
     status.config = &config;
     std::error_code ec;

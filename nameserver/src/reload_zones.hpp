@@ -31,7 +31,8 @@ struct zone_load_report {
 zones::load_options zone_load_options(const server_config& config,
                                       const std::atomic<bool>* cancel = nullptr);
 
-// Loads every zone of `configs`. A zone that fails keeps its version from `previous` (when
+// Loads every primary zone of `configs` (secondary zones are transferred, not read here: they
+// are left out of the report). A zone that fails keeps its version from `previous` (when
 // given); each diagnostic is logged as file:line:column (errors at error level, warnings at
 // warning level). A zone whose load throws (std::bad_alloc, say) fails alone, logged with its
 // origin and file: this function does not throw for one zone's sake.

@@ -20,8 +20,10 @@
 #include "listener_socket.hpp"
 #include "log.hpp"
 #include "notify_sender.hpp"
+#include "query_log_format.hpp"
 #include "reload_summary.hpp"
 #include "reload_zones.hpp"
+#include "secondary_set.hpp"
 #include "server_asio.hpp"
 #include "config_tsig.hpp"
 #include "server_context.hpp"
@@ -86,7 +88,7 @@ bool make_responder_options(const server_config& config, responder_options& out,
     }
     out.zone_allow_transfer.push_back(std::move(entry));
   }
-  return true;
+  return secondary_set::notify_sources(config, out.secondaries, error);
 }
 
 // What the reload thread hands back to the control thread.
@@ -113,6 +115,10 @@ struct server::impl {
   std::optional<asio::signal_set> signals;
   notify_sender notifier{control};
   zone_load_report last_load;
+  // The zones read from files (reloaded on SIGHUP: load_zones skips secondary zones) and the
+  // secondary zones (transferred, on the control thread); what is served is both together
+  // (publish_zones).
+  std::unique_ptr<secondary_set> secondaries;
   bool stopping = false;
   const std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
   std::unique_ptr<http_server> http;  // --http; after `workers`: stopped before they go
@@ -241,6 +247,7 @@ struct server::impl {
     }
     cancel_reload.store(true);
     notifier.cancel();
+    if (secondaries) secondaries->stop();
     for (auto& w : workers) w->stop();
     control_work.reset();
   }
@@ -266,6 +273,7 @@ struct server::impl {
     } else {
       log::info("reloading {} zone(s)", config.zones.size());
     }
+    if (secondaries) secondaries->refresh_all();  // a secondary's SIGHUP: ask its primary now
     service_notify::reloading();
     if (context->query_logger) context->query_logger->reopen();  // after log rotation
     waiting_running.insert(waiting_running.end(), std::make_move_iterator(waiting_next.begin()),
@@ -366,6 +374,36 @@ struct server::impl {
     }
   }
 
+  // Publishes the zones read from files (`last_load`'s set, or `files` when given) with the
+  // secondaries' current copies, as one set, answered by `processor` (the running one when
+  // null).
+  void publish_zones(const zones::zone_set* files = nullptr,
+                     std::shared_ptr<const responder> processor = nullptr) {
+    if (files == nullptr && last_load.set) files = last_load.set.get();
+    std::vector<std::shared_ptr<const zones::zone>> all;
+    if (files != nullptr) all.assign(files->zones().begin(), files->zones().end());
+    if (secondaries) {
+      for (auto& z : secondaries->served()) all.push_back(std::move(z));
+    }
+    if (!processor) processor = context->zones.processor();
+    context->zones.publish(std::make_shared<const zones::zone_set>(std::move(all)),
+                           std::move(processor));
+    for (auto& w : workers) w->zones_changed();
+  }
+
+  // A secondary zone's copy changed (control thread): serve it, and after a transfer tell this
+  // zone's own secondaries (RFC 1996 §3.5).
+  void secondary_changed(const zone_config& z, bool transferred) {
+    if (stopping) return;
+    publish_zones();
+    if (!transferred) return;
+    const auto set = context->zones.load();
+    std::error_code ec;
+    if (const auto zone = set->get(dns::name::from_text(z.origin, ec))) {
+      notifier.notify(zone->soa().to_record(), notify_targets(z));
+    }
+  }
+
   reload_summary publish_reload(reload_outcome& outcome) {
     zone_load_report& report = *outcome.load;
     reload_summary summary;
@@ -375,15 +413,15 @@ struct server::impl {
     summary.needs_restart = outcome.needs_restart;
     record_zone_loads(report, outcome.fresh != nullptr);
     const auto before = context->zones.load();
-    context->zones.publish(report.set, outcome.processor ? outcome.processor : context->zones.processor());
-    for (auto& w : workers) w->zones_changed();
+    publish_zones(report.set.get(), outcome.processor);
     if (outcome.fresh) {
       last_load = {};  // it points into the configuration replaced here
       config = std::move(*outcome.fresh);
       log::level level{};
       if (log::parse_level(config.log_level, level)) log::set_level(level);
+      const auto after = context->zones.load();
       for (const auto& z : before->zones()) {
-        if (!report.set->get(z->origin())) {
+        if (!after->get(z->origin())) {
           log::info("zone {}: not in the configuration any more, no longer served", z->origin().to_text());
           summary.removed.push_back(z->origin().to_text());
         }
@@ -460,7 +498,8 @@ bool server::start(std::string& error) {
     s.context->rate_limit = std::make_unique<rate_limiter>(s.config.rate_limit, s.config.rate_limit_slip);
   }
 
-  // Zones first: a broken zone must stop the start before any port is taken.
+  // Zones first: a broken zone must stop the start before any port is taken. A secondary zone's
+  // file is only its last copy: a missing or broken one is transferred again, not fatal.
   zone_load_report report = load_zones(s.config.zones, nullptr, zone_load_options(s.config));
   if (report.failed > 0) {
     for (const auto& z : report.zones) {
@@ -473,6 +512,19 @@ bool server::start(std::string& error) {
   }
   s.context->zones.publish(report.set, std::make_shared<const responder>(std::move(options)));
   s.record_zone_loads(report, false);
+  s.secondaries = std::make_unique<secondary_set>(
+      s.control, s.config, s.context->zones.processor()->options().tsig_keys,
+      [impl = &s](const zone_config& z, bool transferred) { impl->secondary_changed(z, transferred); });
+  s.secondaries->load_files();
+  s.context->notify_received = [impl = &s](const dns::name& zone, outcome::notify_verdict verdict,
+                                           const request_info& client) {
+    std::string from = client_text(client);
+    if (client.tsig_key != nullptr) from += " key " + client.tsig_key->to_text();
+    asio::post(impl->control, [impl, zone, verdict, from = std::move(from)] {
+      if (!impl->stopping) impl->secondaries->notified(zone, verdict, from);
+    });
+  };
+  s.publish_zones(report.set.get());
 
   unsigned threads = s.config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -588,6 +640,7 @@ void server::run(bool install_signal_handlers) {
       cv.notify_all();
     });
   }
+  s.secondaries->start();
   // Secondaries learn about the zones we start with (as NSD and Knot notify at start).
   for (const auto& z : s.last_load.zones) {
     if (z.zone) s.notifier.notify(z.zone->soa().to_record(), s.notify_targets(*z.config));

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -155,6 +156,9 @@ struct server_context {
   std::map<std::string, zone_load_record> zone_loads;  // by origin as configured
   // Whether the workers count (--http given): without it a query costs no clock reading.
   bool metrics = false;
+  // NOTIFYs for secondary zones (outcome::notify), handed over by the workers: the zone, the
+  // verdict and the sender. Set before the workers start; it only posts to the control thread.
+  std::function<void(const dns::name&, outcome::notify_verdict, const request_info&)> notify_received;
 
   explicit server_context(transport_settings t) : transport(t), transfers(t.axfr_max_concurrent) {}
 };

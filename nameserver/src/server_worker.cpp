@@ -78,7 +78,11 @@ outcome server_worker::process(std::span<const std::uint8_t> query, const reques
                              static_cast<std::uint64_t>(now.count()), tsig_state_);
   };
   query_log* const query_logger = context_.query_logger.get();
-  if (query_logger == nullptr && !context_.metrics) return respond();
+  if (query_logger == nullptr && !context_.metrics) {
+    const outcome result = respond();
+    if (result.notify != outcome::notify_verdict::none) hand_over_notify(result, client);
+    return result;
+  }
   // Timed only when someone looks: the query log or the metrics.
   const auto start = std::chrono::steady_clock::now();
   const outcome result = respond();
@@ -88,7 +92,19 @@ outcome server_worker::process(std::span<const std::uint8_t> query, const reques
     count_query(counters_, client, result, took,
                 result.zone != nullptr ? zones_.slots().slot_of(result.zone) : no_zone);
   }
+  if (result.notify != outcome::notify_verdict::none) hand_over_notify(result, client);
   return result;
+}
+
+void server_worker::hand_over_notify(const outcome& result, const request_info& client) {
+  if (!context_.notify_received) return;
+  std::error_code ec;
+  const dns::name zone = dns::name::from_wire(result.notify_zone, ec);
+  if (ec) return;
+  // respond_with_tsig set the key on its own copy of `client`: the verification tells it here.
+  request_info sender = client;
+  if (tsig_state_.outcome == dns::tsig::status::verified) sender.tsig_key = &tsig_state_.key_name;
+  context_.notify_received(zone, result.notify, sender);
 }
 
 void server_worker::connection_opened(tcp_connection* c) {

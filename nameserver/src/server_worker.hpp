@@ -70,6 +70,8 @@ class server_worker {
 
  private:
   void arm_sweep();
+  // A NOTIFY for a secondary zone goes to the control thread (server_context::notify_received).
+  void hand_over_notify(const outcome& result, const request_info& client);
   void sweep();
 
   server_context& context_;

@@ -117,7 +117,12 @@ TEST_CASE("config: TOML file", "[unit]") {
   CHECK(error.find("cookie-secret") != std::string::npos);
 
   server_config twice;
-  twice.zones = {{"a.test.", "a.zone", {}, {}, {}}, {"A.TEST.", "b.zone", {}, {}, {}}};
+  zone_config a, b;
+  a.origin = "a.test.";
+  a.file = "a.zone";
+  b.origin = "A.TEST.";
+  b.file = "b.zone";
+  twice.zones = {a, b};
   CHECK_FALSE(validate(twice, error));
   CHECK(error.find("twice") != std::string::npos);
   std::filesystem::remove_all(dir);

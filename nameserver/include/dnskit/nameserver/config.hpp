@@ -44,6 +44,14 @@ struct zone_config {
   std::optional<std::vector<std::string>> notify;          // "ADDR:PORT"; empty: none
   // Zone-check severities (zones/checks.hpp); std::nullopt: the server-wide level.
   std::optional<zones::check_level> check_level;
+  // A secondary zone (--secondary, or `primary` in [[zone]]): transferred by AXFR from this
+  // "ADDR:PORT", checked, served and written to `file`; empty: a primary zone, read from `file`.
+  std::string primary;
+  // The TSIG key NAME (one of tsig_keys) that signs the transfer and that the primary's NOTIFY
+  // must carry; empty: none.
+  std::string primary_key;
+
+  bool is_secondary() const noexcept { return !primary.empty(); }
 };
 
 struct server_config {
@@ -118,6 +126,8 @@ std::string origin_from_file_name(const std::filesystem::path& file);
 
 // Parses a `--zone [ORIGIN=]FILE` argument.
 bool parse_zone_argument(std::string_view text, zone_config& out, std::string& error);
+// Parses a `--secondary ORIGIN=FILE,primary=ADDR:PORT[,key:NAME]` argument (DESIGN.md §8).
+bool parse_secondary_argument(std::string_view text, zone_config& out, std::string& error);
 
 // Reads a TOML config file into `out` (keeping values the file does not mention):
 //   [server]  listen = ["127.0.0.1:5300"], threads = 2, allow-transfer = ["127.0.0.0/8"],
@@ -132,7 +142,9 @@ bool parse_zone_argument(std::string_view text, zone_config& out, std::string& e
 //   [http]    listen = "127.0.0.1:8053", allow-reload = ["127.0.0.0/8", "::1"]
 //   [[key]]   name = "xfr", algorithm = "hmac-sha256", secret = "BASE64"
 //   [[zone]]  origin = "example.test.", file = "example.test.zone",
-//             allow-transfer = [...], notify = [...], check-level = "strict"
+//             allow-transfer = [...], notify = [...], check-level = "strict",
+//             primary = "192.0.2.1:53", key = "xfr"   (a secondary zone: transferred, then
+//             written to `file`)
 // An empty list is the whole list (allow-transfer = [] allows nobody, notify = [] notifies
 // nobody); listen = [] is an error. Relative zone file paths (and include-directory) are taken
 // relative to the config file's directory. Unknown keys are errors (a typo must not silently
@@ -142,7 +154,8 @@ bool load_config_file(const std::filesystem::path& path, server_config& out, std
 
 // Checks what can be checked without touching the network or zone files: endpoints parse,
 // threads in range, zones have an origin and a file, no zone given twice, TSIG keys parse and
-// every allow-transfer key:NAME names one. One-line `error`.
+// every allow-transfer key:NAME names one, a secondary's primary parses and its key exists.
+// One-line `error`.
 bool validate(const server_config& config, std::string& error);
 
 }  // namespace dnskit::nameserver
