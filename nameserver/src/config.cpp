@@ -12,6 +12,7 @@
 #include "config_tsig.hpp"
 #include "dnskit/nameserver/acl.hpp"
 #include "dnskit/dns/name.hpp"
+#include "dnskit/zones/loader.hpp"
 #include "secondary_config.hpp"
 #include "server_cookie.hpp"
 
@@ -286,7 +287,9 @@ bool read_zone(const toml::table& table, zone_config& zone, const std::filesyste
     error = fmt::format("{}{}: [[zone]] needs a 'file'", file, place(table.source()));
     return false;
   }
-  if (zone.origin.empty()) zone.origin = origin_from_file_name(zone.file);
+  if (zone.origin.empty()) {
+    if (const auto origin = zones::origin_from_file_name(zone.file)) zone.origin = origin->to_text();
+  }
   if (zone.origin.empty()) {
     error = fmt::format("{}{}: [[zone]] needs an 'origin'", file, place(table.source()));
     return false;
@@ -354,48 +357,16 @@ bool parse_check_level(std::string_view text, zones::check_level& out) {
 
 std::vector<std::string> default_listen() { return {"127.0.0.1:53", "[::1]:53"}; }
 
-std::string origin_from_file_name(const std::filesystem::path& file) {
-  std::string base = file.filename().string();
-  constexpr std::string_view suffix = ".zone";
-  if (base.size() > suffix.size() && base.ends_with(suffix)) {
-    base.resize(base.size() - suffix.size());
-  }
-  if (base.empty() || base == "." || base == "..") return {};
-  if (base.back() != '.') base += '.';
-  std::error_code ec;
-  dns::name::from_text(base, ec);
-  return ec ? std::string{} : base;
-}
-
 bool parse_zone_argument(std::string_view text, zone_config& out, std::string& error) {
+  std::string reason;
+  const auto spec = zones::parse_zone_spec(text, reason);
+  if (!spec) {
+    error = fmt::format("--zone '{}': {}", text, reason);
+    return false;
+  }
   zone_config zone;
-  // ORIGIN=FILE; a file name may itself hold '=' only when an origin is given first.
-  auto eq = text.find('=');
-  if (eq != std::string_view::npos) {
-    zone.origin = std::string(text.substr(0, eq));
-    zone.file = std::string(text.substr(eq + 1));
-  } else {
-    zone.file = std::string(text);
-  }
-  if (zone.file.empty()) {
-    error = fmt::format("--zone '{}': no file name", text);
-    return false;
-  }
-  if (zone.origin.empty()) {
-    zone.origin = origin_from_file_name(zone.file);
-    if (zone.origin.empty()) {
-      error = fmt::format("--zone '{}': cannot tell the zone's origin from the file name; "
-                          "write --zone ORIGIN=FILE", text);
-      return false;
-    }
-  }
-  if (zone.origin.back() != '.') zone.origin += '.';
-  std::error_code ec;
-  dns::name::from_text(zone.origin, ec);
-  if (ec) {
-    error = fmt::format("--zone '{}': bad origin '{}': {}", text, zone.origin, ec.message());
-    return false;
-  }
+  zone.origin = spec->origin.to_text();
+  zone.file = spec->file;
   out = std::move(zone);
   return true;
 }

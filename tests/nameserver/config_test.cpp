@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "dnskit/nameserver/config.hpp"
+#include "dnskit/zones/loader.hpp"
 
 using namespace dnskit::nameserver;
 
@@ -37,10 +38,14 @@ TEST_CASE("config: endpoints", "[unit]") {
 }
 
 TEST_CASE("config: zone arguments and origins from file names", "[unit]") {
-  CHECK(origin_from_file_name("zones/example.test.zone") == "example.test.");
-  CHECK(origin_from_file_name("2.0.192.in-addr.arpa.zone") == "2.0.192.in-addr.arpa.");
-  CHECK(origin_from_file_name("example.test") == "example.test.");
-  CHECK(origin_from_file_name(".zone").empty());
+  const auto origin_of = [](const char* file) {
+    const auto origin = dnskit::zones::origin_from_file_name(file);
+    return origin ? origin->to_text() : std::string();
+  };
+  CHECK(origin_of("zones/example.test.zone") == "example.test.");
+  CHECK(origin_of("2.0.192.in-addr.arpa.zone") == "2.0.192.in-addr.arpa.");
+  CHECK(origin_of("example.test") == "example.test.");
+  CHECK(origin_of(".zone").empty());
 
   zone_config z;
   std::string error;
@@ -51,6 +56,11 @@ TEST_CASE("config: zone arguments and origins from file names", "[unit]") {
   CHECK(z.origin == "example.org.");
   CHECK_FALSE(parse_zone_argument("example.test=", z, error));
   CHECK_FALSE(parse_zone_argument("/srv/.zone", z, error));
+  CHECK(error.find("ORIGIN=FILE") != std::string::npos);
+  // The name server reads --zone as every other tool does: ".db" is a zone-file suffix too.
+  REQUIRE(parse_zone_argument("/srv/zones/example.test.db", z, error));
+  CHECK(z.origin == "example.test.");
+  CHECK(z.file == "/srv/zones/example.test.db");
 }
 
 TEST_CASE("config: TOML file", "[unit]") {

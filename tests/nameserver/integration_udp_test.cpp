@@ -239,3 +239,17 @@ TEST_CASE("udp: a query larger than 4096 bytes is answered", "[integration]") {
   REQUIRE(a.answer.size() == 1);
   CHECK(a.answer[0].type == rr_type::soa);
 }
+
+TEST_CASE("udp: --zone FILE.db serves the zone the file is named after", "[integration]") {
+  // The origin comes from the file name as zones::parse_zone_spec reads it: ".db" is stripped
+  // like ".zone" (a zone named "db.test.db." would answer REFUSED for db.test.).
+  temp_dir dir;
+  const auto file = dir / "db.test.db";
+  write_file(file, small_zone_text("db.test.", 7));
+  auto server = start_server({"--zone", file.string()});
+  const auto a = ask(address_of(*server), make_query("www.db.test.", rr_type::a));
+  CHECK(a.rcode() == rcode::noerror);
+  CHECK(a.hdr.aa);
+  REQUIRE(a.answer.size() == 1);
+  CHECK(a.answer[0].owner == dns::name::from_text("www.db.test."));
+}

@@ -74,42 +74,72 @@ load_result load_zone_text(const dns::name& origin, std::string_view text,
   });
 }
 
-std::optional<zone_spec> parse_zone_spec(std::string_view arg, std::error_code& ec) {
+std::optional<dns::name> origin_from_file_name(const std::filesystem::path& file) {
+  std::string base = file.filename().string();
+  for (const std::string_view suffix : {".zone", ".db"}) {
+    if (base.size() > suffix.size() && base.ends_with(suffix)) {
+      base.resize(base.size() - suffix.size());
+      break;
+    }
+  }
+  if (base.empty() || base == "." || base == "..") return std::nullopt;
+  if (base.back() != '.') base += '.';
+  std::error_code ec;
+  dns::name origin = dns::name::from_text(base, ec);
+  if (ec) return std::nullopt;
+  return origin;
+}
+
+namespace {
+
+// Both forms of parse_zone_spec: `ec` and a reason for the first problem found.
+std::optional<zone_spec> zone_spec_of(std::string_view arg, std::error_code& ec,
+                                      std::string& reason) {
   ec.clear();
   std::string_view origin_text;
   std::string_view file = arg;
+  // ORIGIN=FILE; a file name may itself hold '=' only when an origin is given first.
   if (const auto eq = arg.find('='); eq != std::string_view::npos) {
     origin_text = arg.substr(0, eq);
     file = arg.substr(eq + 1);
   }
   if (file.empty()) {
     ec = std::make_error_code(std::errc::invalid_argument);
+    reason = "no file name";
     return std::nullopt;
   }
   zone_spec spec;
   spec.file = std::filesystem::path(file);
   if (origin_text.empty()) {
-    // "example.test.zone" -> "example.test."
-    std::string base = spec.file.filename().string();
-    for (const std::string_view suffix : {".zone", ".db"}) {
-      if (base.size() > suffix.size() && base.ends_with(suffix)) {
-        base.resize(base.size() - suffix.size());
-        break;
-      }
-    }
-    if (base.empty()) {
+    auto origin = origin_from_file_name(spec.file);
+    if (!origin) {
       ec = std::make_error_code(std::errc::invalid_argument);
+      reason = "cannot tell the zone's origin from the file name; write ORIGIN=FILE";
       return std::nullopt;
     }
-    if (base.back() != '.') base += '.';
-    spec.origin = dns::name::from_text(base, ec);
-  } else {
-    std::string text(origin_text);
-    if (text.back() != '.') text += '.';
-    spec.origin = dns::name::from_text(text, ec);
+    spec.origin = std::move(*origin);
+    return spec;
   }
-  if (ec) return std::nullopt;
+  std::string text(origin_text);
+  if (text.back() != '.') text += '.';
+  spec.origin = dns::name::from_text(text, ec);
+  if (ec) {
+    reason = "bad origin '" + text + "': " + ec.message();
+    return std::nullopt;
+  }
   return spec;
+}
+
+}  // namespace
+
+std::optional<zone_spec> parse_zone_spec(std::string_view arg, std::error_code& ec) {
+  std::string reason;
+  return zone_spec_of(arg, ec, reason);
+}
+
+std::optional<zone_spec> parse_zone_spec(std::string_view arg, std::string& error) {
+  std::error_code ec;
+  return zone_spec_of(arg, ec, error);
 }
 
 bool check_zones(std::span<const zone_spec> zones, std::ostream& out,

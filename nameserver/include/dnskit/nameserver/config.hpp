@@ -119,12 +119,8 @@ bool parse_check_level(std::string_view text, zones::check_level& out);
 // The default listeners: 127.0.0.1:53 and [::1]:53.
 std::vector<std::string> default_listen();
 
-// The origin a `--zone FILE` without ORIGIN= gets: the file name without a trailing ".zone"
-// (Knot's and NSD's convention of naming zone files after their zone), made absolute. Returns
-// an empty string when the file name gives nothing usable (then ORIGIN= is required).
-std::string origin_from_file_name(const std::filesystem::path& file);
-
-// Parses a `--zone [ORIGIN=]FILE` argument.
+// Parses a `--zone [ORIGIN=]FILE` argument with zones::parse_zone_spec (without ORIGIN=, the
+// file name gives it: zones::origin_from_file_name).
 bool parse_zone_argument(std::string_view text, zone_config& out, std::string& error);
 // Parses a `--secondary ORIGIN=FILE,primary=ADDR:PORT[,key:NAME]` argument (DESIGN.md §8).
 bool parse_secondary_argument(std::string_view text, zone_config& out, std::string& error);

@@ -50,15 +50,24 @@ load_result load_zone(const dns::name& origin, const std::filesystem::path& file
 load_result load_zone_text(const dns::name& origin, std::string_view text,
                            std::string_view filename, const load_options& options = {});
 
-// One `--zone [ORIGIN=]FILE` argument. Without ORIGIN the origin is the file's base name without
-// a trailing ".zone" or ".db" ("zones/example.test.zone" -> "example.test.").
+// The origin a zone file's name gives, the habit of NSD, Knot and BIND users of naming zone
+// files after their zone: the base name without a trailing ".zone" or ".db", made absolute
+// ("zones/example.test.zone" and "example.test.db" -> "example.test."). nullopt when that is
+// not a valid domain name (".zone", "a..b.db").
+std::optional<dns::name> origin_from_file_name(const std::filesystem::path& file);
+
+// One `--zone [ORIGIN=]FILE` argument (the name server's flag, `[[zone]]` entries and every tool
+// read them here). Without ORIGIN the origin comes from origin_from_file_name(FILE).
 struct zone_spec {
   dns::name origin;
   std::filesystem::path file;
 };
-// Errors: dns::errc name errors when ORIGIN (or the derived name) is not a valid name, and
-// std::errc::invalid_argument for an empty FILE.
+// Errors: dns::errc name errors when ORIGIN is not a valid name, std::errc::invalid_argument for
+// an empty FILE or a file name that gives no origin.
 std::optional<zone_spec> parse_zone_spec(std::string_view arg, std::error_code& ec);
+// The same with a one-line reason for a usage message ("no file name", "bad origin 'a..b.':
+// ...", "cannot tell the zone's origin from the file name; write ORIGIN=FILE").
+std::optional<zone_spec> parse_zone_spec(std::string_view arg, std::string& error);
 
 // `nameserver --check`: loads every zone, prints each diagnostic's to_string() on its own line to
 // `out`, then one summary line per zone ("zone example.test/IN: loaded serial 2024010101, 42
