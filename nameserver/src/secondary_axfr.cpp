@@ -174,7 +174,7 @@ axfr_reader::status axfr_reader::add(std::span<const std::uint8_t> message, std:
       return state_;
     }
     ++records_;
-    builder_.add(r, zones::record_location{settings_.source, static_cast<std::uint32_t>(records_), 0});
+    builder_.add(r, zones::record_position{settings_.source, static_cast<std::uint32_t>(records_), 0});
   }
   return state_;
 }

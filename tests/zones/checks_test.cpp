@@ -29,7 +29,7 @@ checked build(std::string_view origin, std::initializer_list<std::string_view> l
     zones::parse_options o;
     o.origin = name::from_text(origin);
     const auto parsed = zones::parse_text(text, "z.zone", o, [&](const dnskit::dns::record& rec) {
-      b.add(rec, zones::record_location{"z.zone", line, 1});
+      b.add(rec, zones::record_position{"z.zone", line, 1});
     });
     INFO(text);
     REQUIRE(parsed.ok());

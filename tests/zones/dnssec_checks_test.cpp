@@ -31,7 +31,7 @@ checked build(const std::vector<std::string>& lines,
     zones::parse_options o;
     o.origin = name::from_text("example.");
     const auto parsed = zones::parse_text(text, "z.zone", o, [&](const dnskit::dns::record& rec) {
-      b.add(rec, zones::record_location{"z.zone", line, 1});
+      b.add(rec, zones::record_position{"z.zone", line, 1});
     });
     INFO(text);
     REQUIRE(parsed.ok());

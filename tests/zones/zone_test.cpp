@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "zone_storage.hpp"  // zones/src: the nodes and their flags
 #include "zone_test_util.hpp"
 
 using namespace zone_test;
@@ -33,18 +34,19 @@ TEST_CASE("zone: accessors, empty non-terminals, flags", "[unit]") {
   CHECK(z->klass() == rr_class::in);
   // Nodes: apex, ns1, www, a.b.c, b.c, c (ENTs), sub, ns.sub, *.wild, wild (ENT).
   CHECK(z->node_count() == 10);
-  const auto c = z->find(name::from_text("C.example."));
-  REQUIRE(c != zones::zone::no_node);
-  CHECK(z->node_at(c).rrset_count == 0);
-  CHECK(z->find(name::from_text("b.c.example.")) != zones::zone::no_node);
-  CHECK(z->find(name::from_text("x.example.")) == zones::zone::no_node);
-  const auto sub = z->find(name::from_text("sub.example."));
-  CHECK((z->node_at(sub).flags & zones::detail::node_delegation) != 0);
-  const auto glue = z->find(name::from_text("ns.sub.example."));
-  CHECK((z->node_at(glue).flags & zones::detail::node_below_delegation) != 0);
-  CHECK((z->node_at(z->apex()).flags & zones::detail::node_delegation) == 0);
-  const auto wild = z->find(name::from_text("wild.example."));
-  CHECK((z->node_at(wild).flags & zones::detail::node_wildcard_parent) != 0);
+  const auto& data = zones::detail::data_of(*z);
+  const auto c = data.find(name::from_text("C.example."));
+  REQUIRE(c != zones::detail::no_node);
+  CHECK(data.node_at(c).rrset_count == 0);
+  CHECK(data.find(name::from_text("b.c.example.")) != zones::detail::no_node);
+  CHECK(data.find(name::from_text("x.example.")) == zones::detail::no_node);
+  const auto sub = data.find(name::from_text("sub.example."));
+  CHECK((data.node_at(sub).flags & zones::detail::node_delegation) != 0);
+  const auto glue = data.find(name::from_text("ns.sub.example."));
+  CHECK((data.node_at(glue).flags & zones::detail::node_below_delegation) != 0);
+  CHECK((data.node_at(data.apex()).flags & zones::detail::node_delegation) == 0);
+  const auto wild = data.find(name::from_text("wild.example."));
+  CHECK((data.node_at(wild).flags & zones::detail::node_wildcard_parent) != 0);
   CHECK(z->memory_usage() > 0);
 }
 

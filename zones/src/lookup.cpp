@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "zone_names.hpp"
+#include "zone_storage.hpp"
 
 namespace dnskit::zones {
 
@@ -69,13 +70,14 @@ std::span<const std::uint8_t> lookup_result::keep(std::span<const std::uint8_t> 
 
 namespace {
 
-using node_id = zone::node_id;
+using detail::no_node;
+using detail::node_id;
 using bytes = std::span<const std::uint8_t>;
 
 class resolver {
  public:
   resolver(const zone& z, dns::rr_type qtype, lookup_result& out, const lookup_options& opt)
-      : z_(z), qtype_(qtype), out_(out), opt_(opt) {}
+      : zone_(z), z_(detail::data_of(z)), qtype_(qtype), out_(out), opt_(opt) {}
 
   void run(bytes qname);
 
@@ -135,7 +137,7 @@ class resolver {
     const bytes key(low, target.size());
     if (!detail::is_at_or_below(key, z_.node_key(z_.apex()))) return;
     const node_id id = z_.find(key);
-    if (id == zone::no_node) return;
+    if (id == no_node) return;
     const std::uint8_t flags = z_.node_at(id).flags;
     if (flags & detail::node_below_dname) return;
     // Below a cut the addresses are glue: only for NS targets (RFC 1034 §4.2.1).
@@ -182,9 +184,9 @@ class resolver {
   void finish_negative(answer_kind kind) {
     out_.kind = kind;
     out_.rcode = kind == answer_kind::nxdomain ? dns::rcode::nxdomain : dns::rcode::noerror;
-    record_ref soa = z_.soa();
+    record_ref soa = zone_.soa();
     if (!soa.owner.empty()) {
-      soa.ttl = z_.negative_ttl();
+      soa.ttl = zone_.negative_ttl();
       out_.authority.push_back(soa);
       // RFC 4035 §3.1.3: the SOA's signatures with it, at the same (negative) TTL.
       add_signatures(out_.authority, z_.apex(), dns::rr_type::soa, {}, soa.ttl);
@@ -199,7 +201,7 @@ class resolver {
     // name. RFC 4035 §3.1.3.4: NODATA from a wildcard, the NSEC covering the name and the
     // wildcard's own NSEC. Either way the record for the name comes first.
     add_nsec(z_.nsec_at_or_before(lower()));
-    if (wildcard_source_ != zone::no_node) {
+    if (wildcard_source_ != no_node) {
       add_nsec(z_.nsec_at_or_before(z_.node_key(wildcard_source_)));
     } else if (kind == answer_kind::nxdomain) {
       // RFC 4035 §3.1.3.2: and the NSEC proving no wildcard at the closest encloser.
@@ -216,7 +218,7 @@ class resolver {
   // The NSEC (or NSEC3) RRset at `id` and its signatures in the authority section, once per
   // answer (the same record can both cover the name and the wildcard).
   void add_nsec(node_id id, dns::rr_type type = dns::rr_type::nsec) {
-    if (id == zone::no_node) return;
+    if (id == no_node) return;
     for (std::size_t i = 0; i < proof_count_; ++i)
       if (proofs_[i] == id) return;
     if (proof_count_ < max_proofs) proofs_[proof_count_++] = id;
@@ -233,7 +235,7 @@ class resolver {
     if (!opt_.dnssec) return;
     if (!z_.nsec_chain().empty()) {
       add_nsec(z_.nsec_at_or_before(lower()));
-    } else if (!z_.nsec3_chain().empty() && wildcard_source_ != zone::no_node) {
+    } else if (!z_.nsec3_chain().empty() && wildcard_source_ != no_node) {
       const bytes encloser = detail::parent_of(z_.node_key(wildcard_source_));
       add_nsec(nsec3_node(child_toward(lower(), encloser)).id, dns::rr_type::nsec3);
     }
@@ -241,7 +243,7 @@ class resolver {
 
   // --- NSEC3 (RFC 5155 §7.2) ---
   struct nsec3_found {
-    node_id id = zone::no_node;
+    node_id id = no_node;
     bool matches = false;  // its owner is the hash of the name (else it covers the hash)
   };
 
@@ -251,7 +253,7 @@ class resolver {
     const std::size_t n = z_.nsec3_owner(lower_name, owner);
     if (n == 0) return {};
     const node_id id = z_.nsec3_at_or_before(bytes(owner, n));
-    if (id == zone::no_node) return {};
+    if (id == no_node) return {};
     const bytes key = z_.node_key(id);
     return {id, key.size() == n && std::memcmp(key.data(), owner, n) == 0};
   }
@@ -282,7 +284,7 @@ class resolver {
 
   void deny_nsec3(answer_kind kind) {
     if (z_.nsec3_chain().empty()) return;
-    if (wildcard_source_ != zone::no_node) {
+    if (wildcard_source_ != no_node) {
       // RFC 5155 §7.2.5: NODATA from a wildcard: the closest encloser proof, and the NSEC3
       // matching the wildcard (its bitmap lacks the type).
       const bytes encloser = detail::parent_of(z_.node_key(wildcard_source_));
@@ -350,8 +352,8 @@ class resolver {
   // The highest delegation or DNAME owner among `from` and its ancestors, if any; `from` itself
   // counts only when `include_self`. Nodes above a cut hide everything below them.
   node_id blocking_ancestor(node_id from, bool include_self) const noexcept {
-    node_id found = zone::no_node;
-    for (node_id p = include_self ? from : z_.node_at(from).parent; p != zone::no_node;
+    node_id found = no_node;
+    for (node_id p = include_self ? from : z_.node_at(from).parent; p != no_node;
          p = z_.node_at(p).parent) {
       if (z_.node_at(p).flags & (detail::node_delegation | detail::node_dname)) found = p;
     }
@@ -371,7 +373,8 @@ class resolver {
   step at_node(node_id id, bool synthesised);
   step once();
 
-  const zone& z_;
+  const zone& zone_;
+  const detail::zone_data& z_;  // its storage
   dns::rr_type qtype_;
   lookup_result& out_;
   const lookup_options& opt_;
@@ -381,7 +384,7 @@ class resolver {
   bool apex_ns_in_answer_ = false;
   bool no_authority_ns_ = false;  // a DNAME or DS at a cut was part of the answer
   bytes encloser_;                       // the closest encloser of a name not in the zone
-  node_id wildcard_source_ = zone::no_node;  // the wildcard whose data answers the name
+  node_id wildcard_source_ = no_node;  // the wildcard whose data answers the name
   static constexpr std::size_t max_proofs = 4;
   node_id proofs_[max_proofs];
   std::size_t proof_count_ = 0;
@@ -440,14 +443,14 @@ resolver::step resolver::dname(node_id owner_node) {
   std::memcpy(buf + prefix, rec.rdata.data(), rec.rdata.size());
   const bytes target = out_.keep(bytes(buf, prefix + rec.rdata.size()));
   // RFC 6672 §3.1: the synthesised CNAME has the DNAME's TTL.
-  out_.answer.push_back(record_ref{owner_, dns::rr_type::cname, z_.klass(), rec.ttl, target});
+  out_.answer.push_back(record_ref{owner_, dns::rr_type::cname, zone_.klass(), rec.ttl, target});
   return follow_cname(target);
 }
 
 // The data at an existing node (`synthesised`: the source of a wildcard, owner = current name).
 resolver::step resolver::at_node(node_id id, bool synthesised) {
   const bytes owner = synthesised ? owner_ : bytes{};
-  wildcard_source_ = synthesised ? id : zone::no_node;
+  wildcard_source_ = synthesised ? id : no_node;
   if (qtype_ == dns::rr_type::any) {
     if (z_.node_at(id).rrset_count == 0) {
       finish_negative(answer_kind::nodata);
@@ -479,13 +482,13 @@ resolver::step resolver::at_node(node_id id, bool synthesised) {
 }
 
 resolver::step resolver::once() {
-  wildcard_source_ = zone::no_node;
+  wildcard_source_ = no_node;
   const node_id exact = z_.find(lower());
-  if (exact != zone::no_node) {
+  if (exact != no_node) {
     const detail::node& n = z_.node_at(exact);
     if (n.flags & (detail::node_below_delegation | detail::node_below_dname)) {
       const node_id b = blocking_ancestor(exact, false);
-      if (b != zone::no_node) {
+      if (b != no_node) {
         if (z_.node_at(b).flags & detail::node_delegation) {
           referral(b);
           return step::done;
@@ -507,15 +510,15 @@ resolver::step resolver::once() {
 
   // The closest encloser (RFC 4592 §3.3.1): the apex at worst, since the name is in the zone.
   bytes p = lower();
-  node_id enc = zone::no_node;
-  while (enc == zone::no_node && p.size() > z_.node_at(z_.apex()).key_size) {
+  node_id enc = no_node;
+  while (enc == no_node && p.size() > z_.node_at(z_.apex()).key_size) {
     p = detail::parent_of(p);
     enc = z_.find(p);
   }
-  if (enc == zone::no_node) enc = z_.apex();
+  if (enc == no_node) enc = z_.apex();
   encloser_ = z_.node_key(enc);
   const node_id b = blocking_ancestor(enc, true);
-  if (b != zone::no_node) {
+  if (b != no_node) {
     if (z_.node_at(b).flags & detail::node_delegation) {
       referral(b);
       return step::done;
@@ -529,7 +532,7 @@ resolver::step resolver::once() {
       star[1] = '*';
       std::memcpy(star + 2, p.data(), p.size());
       const node_id source = z_.find(bytes(star, p.size() + 2));
-      if (source != zone::no_node) {  // RFC 4592 §3.3.1 step 2
+      if (source != no_node) {  // RFC 4592 §3.3.1 step 2
         if (out_.wildcard.empty()) out_.wildcard = z_.node_key(source);
         return at_node(source, true);
       }
@@ -540,7 +543,7 @@ resolver::step resolver::once() {
 }
 
 void resolver::run(bytes qname) {
-  out_.source = &z_;
+  out_.source = &zone_;
   out_.aa = true;
   const bytes kept = out_.keep(qname);
   set_name(kept);
@@ -562,7 +565,8 @@ void lookup(const zone& z, std::span<const std::uint8_t> qname, dns::rr_type qty
   if (qclass != z.klass() && qclass != dns::rr_class::any) return;
   std::uint8_t low[255];
   lower_copy(qname, low);
-  if (!detail::is_at_or_below(bytes(low, qname.size()), z.node_key(z.apex()))) return;
+  const detail::zone_data& data = detail::data_of(z);
+  if (!detail::is_at_or_below(bytes(low, qname.size()), data.node_key(data.apex()))) return;
   resolver r(z, qtype, out, options);
   r.run(qname);
 }

@@ -1,4 +1,4 @@
-// zones::zone: read access to the frozen zone data, and the zone transfer cursor.
+// zones::zone and its storage: read access to the frozen zone data, and the transfer cursor.
 #include "dnskit/zones/zone.hpp"
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 
 #include "nsec3_hash.hpp"
 #include "zone_names.hpp"
+#include "zone_storage.hpp"
 
 namespace dnskit::zones {
 
@@ -53,6 +54,22 @@ std::uint32_t byte_arena::append(std::span<const std::uint8_t> bytes) {
   return at;
 }
 
+void name_table::reserve_for(std::size_t entries) {
+  if (entries * 2 <= slots_.size()) return;
+  // Doubling keeps the load at most 1/2, so probes stay short; the slots carry their hashes, so
+  // re-placing an entry needs no name.
+  std::vector<std::uint64_t> bigger(slots_.size() * 2, empty);
+  const std::uint32_t mask = mask_of(bigger.size());
+  for (const std::uint64_t entry : slots_) {
+    if (entry == empty) continue;
+    std::uint32_t slot = static_cast<std::uint32_t>(entry >> 32) & mask;
+    while (bigger[slot] != empty) slot = (slot + 1) & mask;
+    bigger[slot] = entry;
+  }
+  slots_ = std::move(bigger);
+  mask_ = mask;
+}
+
 }  // namespace detail
 
 dns::record record_ref::to_record() const {
@@ -66,35 +83,38 @@ dns::record record_ref::to_record() const {
   return r;
 }
 
-std::size_t zone::memory_usage() const noexcept {
-  return sizeof(zone) + names_.memory_usage() + rdata_.memory_usage() +
-         nodes_.capacity() * sizeof(detail::node) + rrsets_.capacity() * sizeof(detail::rrset) +
-         rdata_offsets_.capacity() * sizeof(std::uint32_t) +
-         table_.capacity() * sizeof(std::uint64_t) +
+zone::zone(std::unique_ptr<detail::zone_data> data) noexcept : data_(std::move(data)) {}
+zone::~zone() = default;
+
+std::size_t zone::node_count() const noexcept { return data_->nodes.size(); }
+
+std::size_t zone::memory_usage() const noexcept { return sizeof(zone) + data_->memory_usage(); }
+
+record_ref zone::soa() const noexcept {
+  if (data_->soa_set == nullptr) return {};
+  return data_->record(data_->apex_id, *data_->soa_set, 0);
+}
+
+namespace detail {
+
+std::size_t zone_data::memory_usage() const noexcept {
+  return sizeof(zone_data) + names.memory_usage() + rdata_items.memory_usage() +
+         nodes.capacity() * sizeof(node) + rrsets_.capacity() * sizeof(rrset) +
+         rdata_offsets.capacity() * sizeof(std::uint32_t) + table.memory_usage() +
          (nsec_chain_.capacity() + nsec3_chain_.capacity()) * sizeof(node_id);
 }
 
-record_ref zone::soa() const noexcept {
-  if (soa_ == nullptr) return {};
-  return record(apex_, *soa_, 0);
+node_id zone_data::find(std::span<const std::uint8_t> lower_wire) const noexcept {
+  if (lower_wire.empty()) return no_node;
+  return table.find(lower_wire, name_hash(lower_wire), names, nodes);
 }
 
-zone::node_id zone::find(std::span<const std::uint8_t> lower_wire) const noexcept {
-  if (table_.empty() || lower_wire.empty()) return no_node;
-  const std::uint32_t hash = detail::name_hash(lower_wire);
-  std::uint32_t slot = hash & table_mask_;
-  for (;;) {
-    const std::uint64_t entry = table_[slot];
-    if (entry == empty_slot) return no_node;
-    if (static_cast<std::uint32_t>(entry >> 32) == hash) {
-      const auto id = static_cast<node_id>(entry);
-      const detail::node& n = nodes_[id];
-      if (n.key_size == lower_wire.size() &&
-          std::memcmp(names_.data(n.key), lower_wire.data(), lower_wire.size()) == 0)
-        return id;
-    }
-    slot = (slot + 1) & table_mask_;
-  }
+node_id zone_data::find(const dns::name& n) const noexcept {
+  std::uint8_t buf[dns::name::max_wire_size];
+  const auto w = n.wire();
+  if (w.size() > sizeof buf) return no_node;
+  lower_copy(w, buf);
+  return find(std::span<const std::uint8_t>(buf, w.size()));
 }
 
 namespace {
@@ -102,10 +122,10 @@ namespace {
 // The last owner of `chain` (in canonical order) at or before `name`: its NSEC/NSEC3 matches or
 // covers the name. Before the first owner, the last record wraps around to it (RFC 4034 §4.1.1,
 // RFC 5155 §3.1.7).
-zone::node_id at_or_before(const zone& z, const std::vector<zone::node_id>& chain,
-                           std::span<const std::uint8_t> name) noexcept {
-  if (chain.empty()) return zone::no_node;
-  const auto before = [&z](std::span<const std::uint8_t> n, zone::node_id id) {
+node_id at_or_before(const zone_data& z, const std::vector<node_id>& chain,
+                     std::span<const std::uint8_t> name) noexcept {
+  if (chain.empty()) return no_node;
+  const auto before = [&z](std::span<const std::uint8_t> n, node_id id) {
     return std::is_lt(dns::canonical_compare(n, z.node_key(id)));
   };
   const auto after = std::upper_bound(chain.begin(), chain.end(), name, before);
@@ -114,88 +134,55 @@ zone::node_id at_or_before(const zone& z, const std::vector<zone::node_id>& chai
 
 }  // namespace
 
-zone::node_id zone::nsec_at_or_before(std::span<const std::uint8_t> lower_wire) const noexcept {
+node_id zone_data::nsec_at_or_before(std::span<const std::uint8_t> lower_wire) const noexcept {
   return at_or_before(*this, nsec_chain_, lower_wire);
 }
 
-zone::node_id zone::nsec3_at_or_before(std::span<const std::uint8_t> lower_owner) const noexcept {
+node_id zone_data::nsec3_at_or_before(std::span<const std::uint8_t> lower_owner) const noexcept {
   return at_or_before(*this, nsec3_chain_, lower_owner);
 }
 
-std::size_t zone::nsec3_owner(std::span<const std::uint8_t> lower_wire,
-                              std::span<std::uint8_t, 255> out) const noexcept {
-  const auto apex = node_key(apex_);
-  if (nsec3_chain_.empty() || 1 + detail::nsec3_label_size + apex.size() > out.size()) return 0;
-  std::uint8_t hash[detail::nsec3_sha1_size];
-  detail::nsec3_sha1(lower_wire, {nsec3_salt_, nsec3_salt_size_}, nsec3_iterations_, hash);
-  std::uint8_t label[detail::nsec3_label_size];
-  detail::nsec3_label(hash, label);
-  out[0] = static_cast<std::uint8_t>(detail::nsec3_label_size);
+std::size_t zone_data::nsec3_owner(std::span<const std::uint8_t> lower_wire,
+                                   std::span<std::uint8_t, 255> out) const noexcept {
+  const auto apex = node_key(apex_id);
+  if (nsec3_chain_.empty() || 1 + nsec3_label_size + apex.size() > out.size()) return 0;
+  std::uint8_t hash[nsec3_sha1_size];
+  nsec3_sha1(lower_wire, {nsec3_salt, nsec3_salt_size}, nsec3_iterations, hash);
+  std::uint8_t label[nsec3_label_size];
+  nsec3_label(hash, label);
+  out[0] = static_cast<std::uint8_t>(nsec3_label_size);
   std::memcpy(out.data() + 1, label, sizeof label);
   std::memcpy(out.data() + 1 + sizeof label, apex.data(), apex.size());
   return 1 + sizeof label + apex.size();
 }
 
-zone::node_id zone::find(const dns::name& n) const noexcept {
-  std::uint8_t buf[dns::name::max_wire_size];
-  const auto w = n.wire();
-  if (w.size() > sizeof buf) return no_node;
-  detail::lower_copy(w, buf);
-  return find(std::span<const std::uint8_t>(buf, w.size()));
-}
-
-std::span<const std::uint8_t> zone::node_key(node_id id) const noexcept {
-  const detail::node& n = nodes_[id];
-  return {names_.data(n.key), n.key_size};
-}
-
-std::span<const std::uint8_t> zone::node_name(node_id id) const noexcept {
-  const detail::node& n = nodes_[id];
-  return {names_.data(n.wire), n.key_size};
-}
-
-std::span<const detail::rrset> zone::rrsets(node_id id) const noexcept {
-  const detail::node& n = nodes_[id];
-  return {rrsets_.data() + n.first_rrset, n.rrset_count};
-}
-
-const detail::rrset* zone::find_rrset(node_id id, dns::rr_type type) const noexcept {
-  for (const detail::rrset& s : rrsets(id))
-    if (s.type == type) return &s;
-  return nullptr;
-}
-
-std::span<const std::uint8_t> zone::rdata(const detail::rrset& set, std::size_t i) const noexcept {
-  const std::uint8_t* p = rdata_.data(rdata_offsets_[set.first_rdata + i]);
-  const std::size_t len = (std::size_t{p[0]} << 8) | p[1];
-  return {p + 2, len};
-}
-
-record_ref zone::record(node_id id, const detail::rrset& set, std::size_t i) const noexcept {
-  record_ref r{node_name(id), set.type, klass_, set.ttl, rdata(set, i)};
+record_ref zone_data::record(node_id id, const rrset& set, std::size_t i) const noexcept {
+  record_ref r{node_name(id), set.type, klass, set.ttl, rdata(set, i)};
   if (set.type == dns::rr_type::rrsig && r.rdata.size() >= 2) {
     // A node's RRSIGs are stored as one RRset, but those covering different types are
     // different RRsets, and each has the TTL of the RRset it covers (RFC 4034 §3).
     const auto covered = static_cast<dns::rr_type>((r.rdata[0] << 8) | r.rdata[1]);
-    if (const detail::rrset* c = find_rrset(id, covered); c != nullptr && c != &set) r.ttl = c->ttl;
+    if (const rrset* c = find_rrset(id, covered); c != nullptr && c != &set) r.ttl = c->ttl;
   }
   return r;
 }
 
+}  // namespace detail
+
 bool zone::cursor::next(record_ref& out) noexcept {
-  const zone& z = *zone_;
+  const detail::zone_data& z = *zone_->data_;
   if (!soa_done_) {
     soa_done_ = true;
-    if (z.soa_ != nullptr) {
-      out = z.soa();
+    if (z.soa_set != nullptr) {
+      out = zone_->soa();
       return true;
     }
   }
-  while (node_ < z.nodes_.size()) {
+  while (node_ < z.nodes.size()) {
     const auto sets = z.rrsets(node_);
     while (rrset_ < sets.size()) {
       const detail::rrset& s = sets[rrset_];
-      if (&s != z.soa_ && item_ < s.count) {
+      if (&s != z.soa_set && item_ < s.count) {
         out = z.record(node_, s, item_++);
         return true;
       }

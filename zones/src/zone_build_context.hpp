@@ -13,6 +13,7 @@
 #include "dnskit/zones/checks.hpp"
 #include "dnskit/zones/diagnostic.hpp"
 #include "dnskit/zones/zone.hpp"
+#include "zone_storage.hpp"
 
 namespace dnskit::zones::detail {
 
@@ -41,14 +42,13 @@ struct build_context {
   byte_arena names;
   byte_arena rdata;
   std::vector<node> nodes;
-  std::vector<std::uint64_t> table;  // open addressing, load <= 1/2 (zone::table_'s layout)
-  std::uint32_t table_mask = 0;
+  name_table table{1024};
   std::vector<staged_record> records;
   std::vector<std::string> files;
-  std::uint32_t last_name = zone::no_node;
+  std::uint32_t last_name = no_node;
 
   // Grouping results.
-  std::uint32_t apex = zone::no_node;
+  std::uint32_t apex = no_node;
   std::vector<rrset> rrsets;
   std::vector<std::uint32_t> rdata_offsets;
   std::vector<std::uint32_t> record_of;  // per rdata_offsets entry: index in records (locations)
@@ -62,13 +62,14 @@ struct build_context {
 
   // Name table.
   std::uint32_t find(std::span<const std::uint8_t> lower) const noexcept;
-  std::uint32_t find(std::span<const std::uint8_t> lower, std::uint32_t hash) const noexcept;
+  std::uint32_t find(std::span<const std::uint8_t> lower, std::uint32_t hash) const noexcept {
+    return table.find(lower, hash, names, nodes);
+  }
   // The node named `lower`, created when missing: `make_key` then gives (key offset, wire
   // offset) of its stored name. One probe sequence does both.
   template <class MakeKey>
   std::uint32_t find_or_insert(std::span<const std::uint8_t> lower, std::uint32_t hash,
                                MakeKey&& make_key);
-  void grow();
   std::span<const std::uint8_t> key_of(std::uint32_t id) const noexcept {
     return {names.data(nodes[id].key), nodes[id].key_size};
   }
@@ -104,29 +105,18 @@ struct build_context {
 template <class MakeKey>
 std::uint32_t build_context::find_or_insert(std::span<const std::uint8_t> lower,
                                             std::uint32_t hash, MakeKey&& make_key) {
-  if ((nodes.size() + 1) * 2 > table.size()) grow();
-  std::uint32_t slot = hash & table_mask;
-  for (;;) {
-    const std::uint64_t entry = table[slot];
-    if (entry == zone::empty_slot) break;
-    if (static_cast<std::uint32_t>(entry >> 32) == hash) {
-      const auto id = static_cast<std::uint32_t>(entry);
-      const node& n = nodes[id];
-      if (n.key_size == lower.size() &&
-          std::memcmp(names.data(n.key), lower.data(), lower.size()) == 0)
-        return id;
-    }
-    slot = (slot + 1) & table_mask;
-  }
+  table.reserve_for(nodes.size() + 1);
+  const std::uint32_t slot = table.probe(lower, hash, names, nodes);
+  if (const node_id found = table.at(slot); found != no_node) return found;
   const auto id = static_cast<std::uint32_t>(nodes.size());
   const auto [key, wire] = make_key();
   node n;
   n.key = key;
   n.wire = wire;
   n.key_size = static_cast<std::uint8_t>(lower.size());
-  n.parent = zone::no_node;
+  n.parent = no_node;
   nodes.push_back(n);
-  table[slot] = (std::uint64_t{hash} << 32) | id;
+  table.set(slot, hash, id);
   return id;
 }
 

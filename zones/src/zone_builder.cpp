@@ -24,43 +24,10 @@ build_context::build_context(dns::name o, check_options c) : origin(std::move(o)
   const auto w = origin.wire();
   origin_key.resize(w.size());
   lower_copy(w, origin_key.data());
-  table.assign(1024, zone::empty_slot);
-  table_mask = 1023;
 }
 
 std::uint32_t build_context::find(std::span<const std::uint8_t> lower) const noexcept {
   return find(lower, name_hash(lower));
-}
-
-std::uint32_t build_context::find(std::span<const std::uint8_t> lower,
-                                  std::uint32_t hash) const noexcept {
-  std::uint32_t slot = hash & table_mask;
-  for (;;) {
-    const std::uint64_t entry = table[slot];
-    if (entry == zone::empty_slot) return zone::no_node;
-    if (static_cast<std::uint32_t>(entry >> 32) == hash) {
-      const auto id = static_cast<std::uint32_t>(entry);
-      const node& n = nodes[id];
-      if (n.key_size == lower.size() &&
-          std::memcmp(names.data(n.key), lower.data(), lower.size()) == 0)
-        return id;
-    }
-    slot = (slot + 1) & table_mask;
-  }
-}
-
-void build_context::grow() {
-  // Doubling keeps the load at most 1/2, so probes stay short; the slots carry their hashes.
-  std::vector<std::uint64_t> bigger(table.size() * 2, zone::empty_slot);
-  const auto mask = static_cast<std::uint32_t>(bigger.size() - 1);
-  for (const std::uint64_t entry : table) {
-    if (entry == zone::empty_slot) continue;
-    std::uint32_t slot = static_cast<std::uint32_t>(entry >> 32) & mask;
-    while (bigger[slot] != zone::empty_slot) slot = (slot + 1) & mask;
-    bigger[slot] = entry;
-  }
-  table = std::move(bigger);
-  table_mask = mask;
 }
 
 void build_context::report(severity s, const staged_record* r, std::string message) {
@@ -150,7 +117,7 @@ void zone_builder::reserve(std::size_t records) {
   impl_->ctx.records.reserve(std::min<std::size_t>(records, std::size_t{1} << 27));
 }
 
-void zone_builder::add(const dns::record& r, const record_location& where) {
+void zone_builder::add(const dns::record& r, const record_position& where) {
   detail::build_context& ctx = impl_->ctx;
   const auto w = r.owner.wire();
   std::uint8_t lower[dns::name::max_wire_size];
@@ -160,7 +127,7 @@ void zone_builder::add(const dns::record& r, const record_location& where) {
 
   // Intern the owner. Zone files list a name's records together, so try the last one first.
   std::uint32_t id = ctx.last_name;
-  if (id == zone::no_node || ctx.nodes[id].key_size != key.size() ||
+  if (id == detail::no_node || ctx.nodes[id].key_size != key.size() ||
       std::memcmp(ctx.names.data(ctx.nodes[id].key), lower, key.size()) != 0) {
     id = ctx.find_or_insert(key, detail::name_hash(key), [&] {
       const std::uint32_t key_off = ctx.names.append(key);
@@ -240,7 +207,7 @@ void zone_builder::impl::group() {
       continue;
     }
     std::uint32_t child = id;
-    while (child != c.apex && c.nodes[child].parent == zone::no_node) {
+    while (child != c.apex && c.nodes[child].parent == detail::no_node) {
       const detail::node cn = c.nodes[child];
       const std::uint32_t skip = 1u + *c.names.data(cn.key);
       const std::span<const std::uint8_t> pkey(c.names.data(cn.key + skip), cn.key_size - skip);
@@ -361,10 +328,10 @@ void zone_builder::impl::compute_flags() {
     n.flags = f;
   }
   for (std::uint32_t id = 0; id < c.nodes.size(); ++id) {
-    if ((c.nodes[id].flags & detail::node_wildcard) && c.nodes[id].parent != zone::no_node)
+    if ((c.nodes[id].flags & detail::node_wildcard) && c.nodes[id].parent != detail::no_node)
       c.nodes[c.nodes[id].parent].flags |= detail::node_wildcard_parent;
     std::uint8_t below = 0;
-    for (std::uint32_t p = c.nodes[id].parent; p != zone::no_node; p = c.nodes[p].parent) {
+    for (std::uint32_t p = c.nodes[id].parent; p != detail::no_node; p = c.nodes[p].parent) {
       if (c.nodes[p].flags & detail::node_delegation) below |= detail::node_below_delegation;
       if (c.nodes[p].flags & detail::node_dname) below |= detail::node_below_dname;
     }
@@ -374,58 +341,61 @@ void zone_builder::impl::compute_flags() {
 
 std::shared_ptr<const zone> zone_builder::impl::freeze() {
   auto& c = ctx;
-  std::shared_ptr<zone> z(new zone());
-  z->origin_ = c.origin;
-  z->klass_ = c.klass;
-  z->record_count_ = c.record_count;
-  z->apex_ = c.apex;
-  z->names_ = std::move(c.names);
-  z->rdata_ = std::move(c.rdata);
-  z->nodes_ = std::move(c.nodes);
-  z->rrsets_ = std::move(c.rrsets);
-  z->rdata_offsets_ = std::move(c.rdata_offsets);
-  z->table_ = std::move(c.table);
-  z->table_mask_ = c.table_mask;
-  z->nodes_.shrink_to_fit();
-  z->rrsets_.shrink_to_fit();
-  z->rdata_offsets_.shrink_to_fit();
+  auto data = std::make_unique<detail::zone_data>();
+  detail::zone_data& z = *data;
+  z.klass = c.klass;
+  z.apex_id = c.apex;
+  z.names = std::move(c.names);
+  z.rdata_items = std::move(c.rdata);
+  z.nodes = std::move(c.nodes);
+  z.rrsets_ = std::move(c.rrsets);
+  z.rdata_offsets = std::move(c.rdata_offsets);
+  z.table = std::move(c.table);
+  z.nodes.shrink_to_fit();
+  z.rrsets_.shrink_to_fit();
+  z.rdata_offsets.shrink_to_fit();
   // RFC 4035 §3.1.3: the NSEC owners in canonical order, so that the NSEC matching or covering
   // a name is a binary search away.
-  for (std::uint32_t id = 0; id < z->nodes_.size(); ++id) {
-    const detail::rrset* nsec = z->find_rrset(id, dns::rr_type::nsec);
-    if (nsec != nullptr && nsec->count != 0) z->nsec_chain_.push_back(id);
+  for (std::uint32_t id = 0; id < z.nodes.size(); ++id) {
+    const detail::rrset* nsec = z.find_rrset(id, dns::rr_type::nsec);
+    if (nsec != nullptr && nsec->count != 0) z.nsec_chain_.push_back(id);
   }
   const auto canonical = [&z](std::uint32_t a, std::uint32_t b) {
-    return std::is_lt(dns::canonical_compare(z->node_key(a), z->node_key(b)));
+    return std::is_lt(dns::canonical_compare(z.node_key(a), z.node_key(b)));
   };
-  std::sort(z->nsec_chain_.begin(), z->nsec_chain_.end(), canonical);
-  z->nsec_chain_.shrink_to_fit();
+  std::sort(z.nsec_chain_.begin(), z.nsec_chain_.end(), canonical);
+  z.nsec_chain_.shrink_to_fit();
   // RFC 5155 §7.2: the NSEC3 owners, whose base32hex labels sort as their hashes do, and the
   // parameters that hash a name into that chain (RFC 5155 §4: those of the NSEC3PARAM; without
   // one, those of the chain). Only SHA-1 (algorithm 1) is defined; other chains are not used.
-  const detail::rrset* param = z->find_rrset(z->apex_, dns::rr_type::nsec3param);
+  const detail::rrset* param = z.find_rrset(z.apex_id, dns::rr_type::nsec3param);
   std::span<const std::uint8_t> params;
-  if (param != nullptr && param->count != 0) params = z->rdata(*param, 0);
-  for (std::uint32_t id = 0; id < z->nodes_.size(); ++id) {
-    const detail::rrset* n3 = z->find_rrset(id, dns::rr_type::nsec3);
-    if (n3 == nullptr || n3->count == 0 || z->nodes_[id].parent != z->apex_) continue;
-    if (params.empty()) params = z->rdata(*n3, 0);
-    z->nsec3_chain_.push_back(id);
+  if (param != nullptr && param->count != 0) params = z.rdata(*param, 0);
+  for (std::uint32_t id = 0; id < z.nodes.size(); ++id) {
+    const detail::rrset* n3 = z.find_rrset(id, dns::rr_type::nsec3);
+    if (n3 == nullptr || n3->count == 0 || z.nodes[id].parent != z.apex_id) continue;
+    if (params.empty()) params = z.rdata(*n3, 0);
+    z.nsec3_chain_.push_back(id);
   }
   // Hash algorithm, flags, iterations (2 octets), salt length, salt (RFC 5155 §3.2, §4.2).
   if (params.size() >= 5 && params[0] == 1 && params.size() >= 5u + params[4]) {
-    z->nsec3_iterations_ = static_cast<std::uint16_t>((params[2] << 8) | params[3]);
-    z->nsec3_salt_size_ = params[4];
-    std::memcpy(z->nsec3_salt_, params.data() + 5, params[4]);
-    std::sort(z->nsec3_chain_.begin(), z->nsec3_chain_.end(), canonical);
-    z->nsec3_chain_.shrink_to_fit();
+    z.nsec3_iterations = static_cast<std::uint16_t>((params[2] << 8) | params[3]);
+    z.nsec3_salt_size = params[4];
+    std::memcpy(z.nsec3_salt, params.data() + 5, params[4]);
+    std::sort(z.nsec3_chain_.begin(), z.nsec3_chain_.end(), canonical);
+    z.nsec3_chain_.shrink_to_fit();
   } else {
-    z->nsec3_chain_ = {};
+    z.nsec3_chain_ = {};
   }
-  z->soa_ = z->find_rrset(z->apex_, dns::rr_type::soa);
-  if (z->soa_ != nullptr) {
+  z.soa_set = z.find_rrset(z.apex_id, dns::rr_type::soa);
+
+  std::shared_ptr<zone> result(new zone(std::move(data)));
+  result->origin_ = c.origin;
+  result->klass_ = c.klass;
+  result->record_count_ = c.record_count;
+  if (z.soa_set != nullptr) {
     // SOA rdata: MNAME, RNAME, then SERIAL REFRESH RETRY EXPIRE MINIMUM (RFC 1035 §3.3.13).
-    const auto rd = z->rdata(*z->soa_, 0);
+    const auto rd = z.rdata(*z.soa_set, 0);
     const auto m = detail::embedded_name(rd, 0);
     const auto r = detail::embedded_name(rd, m.size());
     const std::size_t at = m.size() + r.size();
@@ -434,11 +404,11 @@ std::shared_ptr<const zone> zone_builder::impl::freeze() {
         return (std::uint32_t{rd[o]} << 24) | (std::uint32_t{rd[o + 1]} << 16) |
                (std::uint32_t{rd[o + 2]} << 8) | rd[o + 3];
       };
-      z->serial_ = u32(at);
-      z->negative_ttl_ = std::min(z->soa_->ttl, u32(at + 16));  // RFC 2308 §3
+      result->serial_ = u32(at);
+      result->negative_ttl_ = std::min(z.soa_set->ttl, u32(at + 16));  // RFC 2308 §3
     }
   }
-  return z;
+  return result;
 }
 
 std::shared_ptr<const zone> zone_builder::build(std::vector<diagnostic>& diagnostics) {

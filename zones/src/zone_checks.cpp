@@ -19,7 +19,7 @@ std::string name_text(const build_context& c, std::uint32_t id) {
 }
 
 bool has_address(const build_context& c, std::uint32_t id) {
-  return id != zone::no_node && (c.find_rrset(id, dns::rr_type::a) != nullptr ||
+  return id != no_node && (c.find_rrset(id, dns::rr_type::a) != nullptr ||
                                  c.find_rrset(id, dns::rr_type::aaaa) != nullptr);
 }
 
@@ -35,11 +35,11 @@ struct target {
     glue,        // at or below a zone cut, with an address record (glue)
     no_glue,     // at or below a zone cut, without one
   } kind = no_address;
-  std::uint32_t at = zone::no_node;  // the DNAME or the cut
+  std::uint32_t at = no_node;  // the DNAME or the cut
 };
 
 target classify(const build_context& c, std::uint32_t id) {
-  if (id == zone::no_node) return {};
+  if (id == no_node) return {};
   if (c.nodes[id].flags & node_has_cname) return {target::cname};
   return {has_address(c, id) ? target::address : target::no_address};
 }
@@ -53,11 +53,11 @@ target find_target(const build_context& c, std::span<const std::uint8_t> key) {
   starts[count] = key.size() - 1;
   std::size_t i = count;
   while (i > 0 && key.size() - starts[i] != c.origin_key.size()) --i;
-  std::uint32_t encloser = zone::no_node;
+  std::uint32_t encloser = no_node;
   for (;; --i) {
     const auto suffix = key.subspan(starts[i]);
     const std::uint32_t id = c.find(suffix);
-    if (id == zone::no_node) break;
+    if (id == no_node) break;
     encloser = id;
     const std::uint8_t flags = c.nodes[id].flags;
     // NS at a cut takes precedence over a DNAME beside it, and a cut applies at its own name
@@ -68,7 +68,7 @@ target find_target(const build_context& c, std::span<const std::uint8_t> key) {
     if (i == 0) return classify(c, id);
   }
   // The name does not exist: the wildcard child of its closest encloser answers for it.
-  if (encloser == zone::no_node || !(c.nodes[encloser].flags & node_wildcard_parent)) return {};
+  if (encloser == no_node || !(c.nodes[encloser].flags & node_wildcard_parent)) return {};
   const auto enc = c.key_of(encloser);
   std::uint8_t buf[256];
   if (enc.size() + 2 > 255) return {};

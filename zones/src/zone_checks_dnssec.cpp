@@ -368,7 +368,7 @@ struct checker {
 }  // namespace
 
 void run_dnssec_checks(build_context& c) {
-  if (c.apex == zone::no_node || !c.checks.check_dnssec) return;
+  if (c.apex == no_node || !c.checks.check_dnssec) return;
   const auto now = c.checks.now >= 0 ? c.checks.now : static_cast<std::int64_t>(std::time(nullptr));
   checker{c, static_cast<std::uint32_t>(now), false, {}, {}}.run();
 }

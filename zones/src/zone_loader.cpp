@@ -33,7 +33,7 @@ load_result load_with(const dns::name& origin, const load_options& options,
   // Each record keeps its file (an $INCLUDE file's own name), line and column, so that the
   // checks point at it.
   const record_sink add = [&](const dns::record& r, const record_position& at) {
-    builder.add(r, record_location{at.file, at.line, at.column});
+    builder.add(r, at);
   };
   const parse_result parsed = parse(parser_options(origin, options), add);
   result.diagnostics = parsed.diagnostics;

@@ -3,6 +3,7 @@
 // place it refers to.
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace dnskit::zones {
 
@@ -16,6 +17,20 @@ struct diagnostic {
   // "file:line:column: error: message" (or "warning:"); the line and column are left out when
   // they are 0, so "file: error: cannot open: No such file or directory".
   std::string to_string() const;
+};
+
+// Where a record was read: the parser hands it to its sink with each record, the zone builder
+// keeps it until build() for the checks' diagnostics.
+struct record_position {
+  // The file the record is in: the name given to parse_text/parse_file, or the path of the
+  // $INCLUDE file it came from (the including file's directory joined with the $INCLUDE argument).
+  // From the parser, valid only during the sink call (the builder copies it).
+  std::string_view file;
+  // 1-based line and byte column of the entry's first field: the owner name, or the first field
+  // after a blank owner (TTL, class or type), or `$GENERATE` for the records that line makes.
+  // 0 when unknown.
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
 };
 
 }  // namespace dnskit::zones

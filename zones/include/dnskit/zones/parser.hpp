@@ -57,18 +57,6 @@ struct parse_result {
   bool ok() const noexcept { return error_count == 0; }
 };
 
-// Where a record was read, for diagnostics about it (zone checks, say).
-struct record_position {
-  // The file the record is in: the name given to parse_text/parse_file, or the path of the
-  // $INCLUDE file it came from (the including file's directory joined with the $INCLUDE argument).
-  // Valid only during the sink call: copy it to keep it.
-  std::string_view file;
-  // 1-based line and byte column of the entry's first field: the owner name, or the first field
-  // after a blank owner (TTL, class or type), or `$GENERATE` for the records that line makes.
-  std::uint32_t line = 0;
-  std::uint32_t column = 0;
-};
-
 // Called once per record, in file order. The record (and its buffers) is reused after the call
 // returns: copy what you keep. A record is only passed on when it parsed without error.
 using record_sink = std::function<void(const dns::record&, const record_position&)>;

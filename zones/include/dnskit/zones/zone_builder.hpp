@@ -16,13 +16,6 @@
 
 namespace dnskit::zones {
 
-// Where a record was read: file name (as given), 1-based line and column (0 when unknown).
-struct record_location {
-  std::string_view file;
-  std::uint32_t line = 0;
-  std::uint32_t column = 0;
-};
-
 class zone_builder {
  public:
   // `origin`: the zone's apex; records outside it are errors. The class is the SOA's.
@@ -32,7 +25,7 @@ class zone_builder {
   zone_builder& operator=(const zone_builder&) = delete;
 
   // Copies one record. Never fails here: problems are reported by build().
-  void add(const dns::record& r, const record_location& where = {});
+  void add(const dns::record& r, const record_position& where = {});
   std::size_t size() const noexcept;  // records added so far
   // A hint: about this many records will come (spares regrowing the staging table).
   void reserve(std::size_t records);
