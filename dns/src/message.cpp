@@ -5,7 +5,10 @@
 #include <array>
 #include <utility>
 
+#include "dnskit/dns/edns_option.hpp"
 #include "dnskit/dns/errc.hpp"
+#include "dnskit/dns/header_bits.hpp"
+#include "dnskit/dns/wire_name.hpp"
 #include "dnskit/dns/wire.hpp"
 #include "name_wire.hpp"
 
@@ -17,14 +20,6 @@ namespace {
 constexpr std::size_t min_question_size = 5;
 constexpr std::size_t min_record_size = 11;
 constexpr std::size_t max_message_size = 65535;
-constexpr std::size_t opt_fixed_size = 11;    // root owner, type, class, TTL, rdlength
-constexpr std::size_t option_header_size = 4;  // OPTION-CODE, OPTION-LENGTH
-
-// RFC 1035 §4.1.1 flag bits of the third and fourth header octets.
-constexpr std::uint8_t qr_bit = 0x80, aa_bit = 0x04, tc_bit = 0x02, rd_bit = 0x01;
-constexpr std::uint8_t ra_bit = 0x80, z_bit = 0x40, ad_bit = 0x20, cd_bit = 0x10;
-// RFC 6891 §6.1.4: DO is the top bit of the 16 flag bits in the OPT TTL.
-constexpr std::uint16_t do_bit = 0x8000;
 
 struct header_counts {
   std::uint16_t qd = 0, an = 0, ns = 0, ar = 0;
@@ -34,16 +29,16 @@ void read_header(wire_reader& r, header& h, header_counts& counts) {
   h.id = r.u16();
   const std::uint8_t b2 = r.u8();
   const std::uint8_t b3 = r.u8();
-  h.qr = (b2 & qr_bit) != 0;
-  h.op = static_cast<opcode>((b2 >> 3) & 0x0f);
-  h.aa = (b2 & aa_bit) != 0;
-  h.tc = (b2 & tc_bit) != 0;
-  h.rd = (b2 & rd_bit) != 0;
-  h.ra = (b3 & ra_bit) != 0;
-  h.z = (b3 & z_bit) != 0;
-  h.ad = (b3 & ad_bit) != 0;
-  h.cd = (b3 & cd_bit) != 0;
-  h.rcode_low = b3 & 0x0f;
+  h.qr = (b2 & flags_hi::qr) != 0;
+  h.op = static_cast<opcode>(opcode_of(b2));
+  h.aa = (b2 & flags_hi::aa) != 0;
+  h.tc = (b2 & flags_hi::tc) != 0;
+  h.rd = (b2 & flags_hi::rd) != 0;
+  h.ra = (b3 & flags_lo::ra) != 0;
+  h.z = (b3 & flags_lo::z) != 0;
+  h.ad = (b3 & flags_lo::ad) != 0;
+  h.cd = (b3 & flags_lo::cd) != 0;
+  h.rcode_low = b3 & flags_lo::rcode_mask;
   counts.qd = r.u16();
   counts.an = r.u16();
   counts.ns = r.u16();
@@ -51,16 +46,16 @@ void read_header(wire_reader& r, header& h, header_counts& counts) {
 }
 
 void write_header(wire_writer& w, const header& h, const header_counts& counts) {
-  std::uint8_t b2 = static_cast<std::uint8_t>((static_cast<unsigned>(h.op) & 0x0f) << 3);
-  if (h.qr) b2 |= qr_bit;
-  if (h.aa) b2 |= aa_bit;
-  if (h.tc) b2 |= tc_bit;
-  if (h.rd) b2 |= rd_bit;
-  std::uint8_t b3 = h.rcode_low & 0x0f;
-  if (h.ra) b3 |= ra_bit;
-  if (h.z) b3 |= z_bit;
-  if (h.ad) b3 |= ad_bit;
-  if (h.cd) b3 |= cd_bit;
+  std::uint8_t b2 = opcode_bits(static_cast<unsigned>(h.op));
+  if (h.qr) b2 |= flags_hi::qr;
+  if (h.aa) b2 |= flags_hi::aa;
+  if (h.tc) b2 |= flags_hi::tc;
+  if (h.rd) b2 |= flags_hi::rd;
+  std::uint8_t b3 = h.rcode_low & flags_lo::rcode_mask;
+  if (h.ra) b3 |= flags_lo::ra;
+  if (h.z) b3 |= flags_lo::z;
+  if (h.ad) b3 |= flags_lo::ad;
+  if (h.cd) b3 |= flags_lo::cd;
   w.u16(h.id);
   w.u8(b2);
   w.u8(b3);
@@ -111,8 +106,8 @@ std::error_code parse_opt(const opt_fields& f, edns& out) {
   out.extended_rcode = static_cast<std::uint8_t>(f.ttl >> 24);
   out.version = static_cast<std::uint8_t>(f.ttl >> 16);
   const auto flags = static_cast<std::uint16_t>(f.ttl);
-  out.dnssec_ok = (flags & do_bit) != 0;
-  out.z = flags & static_cast<std::uint16_t>(~do_bit);
+  out.dnssec_ok = edns_dnssec_ok(flags);
+  out.z = flags & static_cast<std::uint16_t>(~edns_do_bit);
   return parse_options(f.rdata, out.options);
 }
 
@@ -147,28 +142,6 @@ std::error_code read_section(wire_reader& r, std::size_t count, section_id secti
     if (ec) return ec;
   }
   return {};
-}
-
-// Steps over a possibly compressed name at `pos` without building it: its labels up to the root
-// label or to the first pointer, which ends the name where it stands (its target is not
-// followed). Length octets and the 255-octet bound are checked as name::read checks them.
-std::error_code skip_name(std::span<const std::uint8_t> m, std::size_t end, std::size_t& pos) {
-  std::size_t size = 0;
-  for (;;) {
-    if (pos >= end) return errc::short_read;
-    const std::uint8_t length = m[pos];
-    if ((length & 0xc0) == 0xc0) {
-      if (end - pos < 2) return errc::short_read;
-      pos += 2;
-      return {};
-    }
-    if ((length & 0xc0) != 0) return detail::label_type_error(length);
-    size += 1 + std::size_t{length};
-    if (size > name::max_wire_size) return errc::name_too_long;
-    if (end - pos - 1 < length) return errc::short_read;
-    pos += 1 + std::size_t{length};
-    if (length == 0) return {};
-  }
 }
 
 // A section decode_options::answer_only leaves out: each record's bounds are checked on the raw
@@ -257,12 +230,11 @@ std::size_t write_questions(wire_writer& w, const question_list& questions, bool
 
 void write_opt(wire_writer& w, const edns& e) {
   std::size_t rdlength = 0;
-  for (const auto& o : e.options) rdlength += option_header_size + o.data.size();
+  for (const auto& o : e.options) rdlength += edns_option_header_size + o.data.size();
   w.u8(0);  // root owner
   w.u16(static_cast<std::uint16_t>(rr_type::opt));
   w.u16(e.udp_payload_size);
-  std::uint16_t flags = e.z & static_cast<std::uint16_t>(~do_bit);
-  if (e.dnssec_ok) flags |= do_bit;
+  const std::uint16_t flags = edns_flags(e.dnssec_ok, e.z);
   w.u8(e.extended_rcode);
   w.u8(e.version);
   w.u16(flags);
@@ -278,19 +250,19 @@ void write_opt(wire_writer& w, const edns& e) {
 
 std::size_t edns::wire_size() const noexcept {
   std::size_t size = opt_fixed_size;
-  for (const auto& o : options) size += option_header_size + o.data.size();
+  for (const auto& o : options) size += edns_option_header_size + o.data.size();
   return size;
 }
 
 rcode message::rcode() const noexcept {
-  unsigned value = hdr.rcode_low & 0x0fu;
+  unsigned value = hdr.rcode_low & flags_lo::rcode_mask;
   if (opt) value |= static_cast<unsigned>(opt->extended_rcode) << 4;  // RFC 6891 §6.1.3
   return static_cast<dns::rcode>(value);
 }
 
 void message::set_rcode(dns::rcode r) noexcept {
   const auto value = static_cast<unsigned>(r);
-  hdr.rcode_low = static_cast<std::uint8_t>(value & 0x0fu);
+  hdr.rcode_low = static_cast<std::uint8_t>(value & flags_lo::rcode_mask);
   if (opt) opt->extended_rcode = static_cast<std::uint8_t>((value >> 4) & 0xffu);
 }
 

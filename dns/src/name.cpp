@@ -55,6 +55,8 @@ std::error_code label_type_error(std::uint8_t length_octet) noexcept {
   return errc::bad_pointer;
 }
 
+}  // namespace detail
+
 std::size_t name_extent(std::span<const std::uint8_t> data, std::error_code& ec) noexcept {
   std::size_t pos = 0;
   for (;;) {
@@ -64,7 +66,7 @@ std::size_t name_extent(std::span<const std::uint8_t> data, std::error_code& ec)
     }
     std::uint8_t len = data[pos];
     if (len > name::max_label_size) {
-      ec = label_type_error(len);
+      ec = detail::label_type_error(len);
       return 0;
     }
     if (pos + 1 + len > name::max_wire_size) {
@@ -76,7 +78,40 @@ std::size_t name_extent(std::span<const std::uint8_t> data, std::error_code& ec)
   }
 }
 
-}  // namespace detail
+std::error_code skip_name(std::span<const std::uint8_t> m, std::size_t end,
+                          std::size_t& pos) noexcept {
+  constexpr std::uint8_t pointer_bits = 0xc0;  // RFC 1035 §4.1.4
+  std::size_t size = 0;
+  for (;;) {
+    if (pos >= end) return errc::short_read;
+    const std::uint8_t length = m[pos];
+    if ((length & pointer_bits) == pointer_bits) {
+      if (end - pos < 2) return errc::short_read;
+      pos += 2;
+      return {};
+    }
+    if (length > name::max_label_size) return detail::label_type_error(length);
+    size += 1 + std::size_t{length};
+    if (size > name::max_wire_size) return errc::name_too_long;
+    if (end - pos - 1 < length) return errc::short_read;
+    pos += 1 + std::size_t{length};
+    if (length == 0) return {};
+  }
+}
+
+bool wire_names_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
+  return a.size() == b.size() && detail::iequal_bytes(a.data(), b.data(), a.size());
+}
+
+bool wire_name_at_or_below(std::span<const std::uint8_t> name,
+                           std::span<const std::uint8_t> ancestor) noexcept {
+  if (ancestor.size() > name.size()) return false;
+  const std::size_t skip = name.size() - ancestor.size();
+  std::size_t pos = 0;
+  while (pos < skip) pos += 1 + std::size_t{name[pos]};
+  if (pos != skip) return false;  // the suffix does not start on a label boundary
+  return detail::iequal_bytes(name.data() + skip, ancestor.data(), ancestor.size());
+}
 
 name::name() = default;  // the storage starts as the root
 
@@ -392,13 +427,7 @@ bool name::is_wildcard() const noexcept {
 }
 
 bool name::is_subdomain_of(const name& ancestor) const noexcept {
-  if (ancestor.wire_.size() > wire_.size()) return false;
-  const std::uint8_t* w = wire_.data();
-  std::size_t skip = wire_.size() - ancestor.wire_.size();
-  std::size_t pos = 0;
-  while (pos < skip) pos += 1 + w[pos];
-  if (pos != skip) return false;  // the suffix does not start on a label boundary
-  return detail::iequal_bytes(w + skip, ancestor.wire_.data(), ancestor.wire_.size());
+  return wire_name_at_or_below(wire(), ancestor.wire());
 }
 
 name name::strip_left(std::size_t n) const {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "dnskit/dns/wire_name.hpp"
 #include "dnskit/zones/zone.hpp"
 #include "dnskit/zones/zone_set.hpp"
 #include "responder_message.hpp"
@@ -47,7 +48,7 @@ axfr_stream::axfr_stream(std::span<const std::uint8_t> query, const zones::zone_
                    (qtype == dns::rr_type::axfr || qtype == dns::rr_type::ixfr)
                ? zones.find(s.q.qname, qclass)
                : nullptr;
-  if (s.zone == nullptr || !detail::wire_names_equal(s.zone->origin().wire(), s.q.qname)) {
+  if (s.zone == nullptr || !dns::wire_names_equal(s.zone->origin().wire(), s.q.qname)) {
     s.failed = true;
     return;
   }

@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <bit>
 #include <random>
+#include <system_error>
+
+#include "dnskit/dns/header_bits.hpp"
+#include "dnskit/dns/wire_name.hpp"
 
 namespace dnskit::nameserver {
 namespace {
@@ -187,23 +191,22 @@ std::string rate_limit_network(const request_info& client) {
 }
 
 std::size_t make_slip_response(std::span<std::uint8_t> message, std::size_t size) noexcept {
+  using offset = dns::header_offset;
   constexpr std::size_t header = 12;
   if (size < header || size > message.size()) return 0;
-  const unsigned qdcount = (unsigned{message[4]} << 8) | message[5];
+  const unsigned qdcount = (unsigned{message[offset::qdcount]} << 8) | message[offset::qdcount + 1];
   std::size_t end = header;
   if (qdcount == 1) {
     // The question as respond() echoed it: an uncompressed name, then type and class.
-    while (end < size && message[end] != 0) {
-      if ((message[end] & 0xC0) != 0) return 0;
-      end += std::size_t{message[end]} + 1;
-    }
-    end += 1 + 4;
-    if (end > size) return 0;
+    std::error_code ec;
+    const std::span<const std::uint8_t> rest = message.subspan(header, size - header);
+    end += dns::name_extent(rest, ec) + 4;
+    if (ec || end > size) return 0;
   } else if (qdcount != 0) {
     return 0;
   }
-  message[2] |= 0x02;  // TC (RFC 1035 §4.1.1)
-  for (std::size_t i = 6; i < header; ++i) message[i] = 0;  // ANCOUNT, NSCOUNT, ARCOUNT
+  message[offset::flags] |= dns::flags_hi::tc;  // RFC 1035 §4.1.1
+  for (std::size_t i = offset::ancount; i < header; ++i) message[i] = 0;  // ANCOUNT..ARCOUNT
   return end;
 }
 

@@ -6,7 +6,9 @@
 #include <array>
 #include <ctime>
 
+#include "dnskit/dns/header_bits.hpp"
 #include "dnskit/dns/serial_number.hpp"
+#include "dnskit/dns/wire_name.hpp"
 #include "dnskit/zones/lookup.hpp"
 #include "dnskit/zones/zone_set.hpp"
 #include "responder_message.hpp"
@@ -56,7 +58,7 @@ std::vector<std::uint8_t> txt_rdata(const std::optional<std::string>& text) {
 
 bool same_owner(const zones::record_ref& a, const zones::record_ref& b) noexcept {
   return (a.owner.data() == b.owner.data() && a.owner.size() == b.owner.size()) ||
-         detail::wire_names_equal(a.owner, b.owner);
+         dns::wire_names_equal(a.owner, b.owner);
 }
 
 // End of the RRset starting at `i`: the run of records with the same owner and type.
@@ -128,7 +130,7 @@ bool add_additional(message_writer& m, std::span<const zones::record_ref> recs,
     const std::size_t end = signed_rrset_end(recs, i);
     bool wanted = only_for == nullptr;
     for (std::size_t k = 0; !wanted && k < only_for->size(); ++k) {
-      wanted = detail::wire_names_equal(zones::additional_target((*only_for)[k]), recs[i].owner);
+      wanted = dns::wire_names_equal(zones::additional_target((*only_for)[k]), recs[i].owner);
     }
     if (wanted && keep_record(recs[i].type, q)) {
       const std::size_t mark = m.mark();
@@ -137,7 +139,7 @@ bool add_additional(message_writer& m, std::span<const zones::record_ref> recs,
       for (std::size_t j = i; j < end; ++j) {
         if (!m.add(section::additional, recs[j])) {
           m.rollback(mark, an, ns, ar);
-          if (!cut.empty() && detail::wire_name_under(recs[i].owner, cut)) complete = false;
+          if (!cut.empty() && dns::wire_name_at_or_below(recs[i].owner, cut)) complete = false;
           break;
         }
       }
@@ -229,7 +231,7 @@ void simple_reply(const reply_plan& p, dns::rcode rcode, bool with_question, boo
   if (with_question) m.question(p.q);
   const auto code = static_cast<std::uint16_t>(rcode);
   p.result.rcode = rcode;
-  p.result.size = m.finish(aa, false, static_cast<std::uint8_t>(code & 0x0F));
+  p.result.size = m.finish(aa, false, static_cast<std::uint8_t>(code & dns::flags_lo::rcode_mask));
 }
 
 // RFC 5001 §2.3: the identity, when asked for; RFC 7873 §5.2.3-4 and RFC 9018 §4: the client's
@@ -291,7 +293,7 @@ const acl& responder::transfer_acl(const dns::name& origin) const noexcept {
 
 const acl& responder::transfer_acl(std::span<const std::uint8_t> origin_wire) const noexcept {
   for (const auto& entry : options_.zone_allow_transfer) {
-    if (detail::wire_names_equal(entry.origin.wire(), origin_wire)) return entry.allow;
+    if (dns::wire_names_equal(entry.origin.wire(), origin_wire)) return entry.allow;
   }
   return options_.allow_transfer;
 }
@@ -299,7 +301,7 @@ const acl& responder::transfer_acl(std::span<const std::uint8_t> origin_wire) co
 bool responder::notify_allowed(std::span<const std::uint8_t> qname,
                                const request_info& client) const noexcept {
   for (const secondary_source& s : options_.secondaries) {
-    if (!detail::wire_names_equal(s.origin.wire(), qname)) continue;
+    if (!dns::wire_names_equal(s.origin.wire(), qname)) continue;
     if (!s.primary.allows(client.address, client.is_v6)) return false;
     return !s.key || (client.tsig_key != nullptr && *client.tsig_key == *s.key);
   }
@@ -314,12 +316,12 @@ bool responder::secondary_unavailable(std::span<const std::uint8_t> qname,
   const zones::zone* z = nullptr;
   bool looked = false;
   for (const secondary_source& s : options_.secondaries) {
-    if (!detail::wire_name_under(qname, s.origin.wire())) continue;
+    if (!dns::wire_name_at_or_below(qname, s.origin.wire())) continue;
     if (!looked) {
       z = zones.find(qname, dns::rr_class::in);
       looked = true;
     }
-    if (z == nullptr || !detail::wire_name_under(z->origin().wire(), s.origin.wire())) return true;
+    if (z == nullptr || !dns::wire_name_at_or_below(z->origin().wire(), s.origin.wire())) return true;
   }
   return false;
 }
@@ -400,11 +402,11 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
   if (qclass == dns::rr_class::ch) {
     const bool txt = q.qtype == type_of(dns::rr_type::txt) || q.qtype == type_of(dns::rr_type::any);
     const std::vector<std::uint8_t>* rdata = nullptr;
-    if (detail::wire_names_equal(q.qname, wire_version_bind) ||
-        detail::wire_names_equal(q.qname, wire_version_server)) {
+    if (dns::wire_names_equal(q.qname, wire_version_bind) ||
+        dns::wire_names_equal(q.qname, wire_version_server)) {
       rdata = options_.version ? &version_rdata_ : nullptr;
-    } else if (detail::wire_names_equal(q.qname, wire_id_server) ||
-               detail::wire_names_equal(q.qname, wire_hostname_bind)) {
+    } else if (dns::wire_names_equal(q.qname, wire_id_server) ||
+               dns::wire_names_equal(q.qname, wire_hostname_bind)) {
       rdata = options_.identity ? &identity_rdata_ : nullptr;
     }
     if (!txt || rdata == nullptr) {
@@ -442,7 +444,7 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
         return result;
       }
       const zones::zone* z = zones.find(q.qname, qclass);
-      if (z == nullptr || !detail::wire_names_equal(z->origin().wire(), q.qname)) {
+      if (z == nullptr || !dns::wire_names_equal(z->origin().wire(), q.qname)) {
         // A transfer names the apex of a zone we serve; for any other name we are not
         // authoritative for that zone: NOTAUTH (RFC 2136 §2.2), as NSD, Knot and BIND answer.
         not_authoritative(plan.opt);
@@ -586,7 +588,7 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
   }
   const auto code = static_cast<std::uint16_t>(found.rcode);
   result.truncated = tc;
-  result.size = m.finish(found.aa, tc, static_cast<std::uint8_t>(code & 0x0F));
+  result.size = m.finish(found.aa, tc, static_cast<std::uint8_t>(code & dns::flags_lo::rcode_mask));
   return result;
 }
 

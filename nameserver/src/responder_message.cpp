@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "dnskit/dns/header_bits.hpp"
+
 namespace dnskit::nameserver::detail {
 
 namespace {
@@ -37,7 +39,8 @@ message_writer::message_writer(std::span<std::uint8_t> out, std::size_t limit,
       opt_.present = false;
     }
   }
-  flags_hi_ = static_cast<std::uint8_t>(0x80 | ((q.opcode & 0x0F) << 3) | (q.rd ? 0x01 : 0x00));
+  flags_hi_ = static_cast<std::uint8_t>(dns::flags_hi::qr | dns::opcode_bits(q.opcode) |
+                                        (q.rd ? dns::flags_hi::rd : 0));
   cd_ = q.cd;
   writer_.u16(q.id);
   writer_.u16(0);  // flags: finish()
@@ -97,14 +100,16 @@ bool message_writer::add(section s, std::span<const std::uint8_t> owner, dns::rr
 }
 
 std::size_t message_writer::finish(bool aa, bool tc, std::uint8_t rcode_low) noexcept {
-  const std::uint8_t hi =
-      static_cast<std::uint8_t>(flags_hi_ | (aa ? 0x04 : 0x00) | (tc ? 0x02 : 0x00));
+  using offset = dns::header_offset;
+  const std::uint8_t hi = static_cast<std::uint8_t>(flags_hi_ | (aa ? dns::flags_hi::aa : 0) |
+                                                    (tc ? dns::flags_hi::tc : 0));
   // RA, Z and AD stay clear: no recursion, Z must be zero, nothing here is validated.
-  const std::uint8_t lo = static_cast<std::uint8_t>((cd_ ? 0x10 : 0x00) | (rcode_low & 0x0F));
-  writer_.patch_u16(2, static_cast<std::uint16_t>((hi << 8) | lo));
-  writer_.patch_u16(4, qdcount_);
-  writer_.patch_u16(6, counts_[0]);
-  writer_.patch_u16(8, counts_[1]);
+  const std::uint8_t lo = static_cast<std::uint8_t>((cd_ ? dns::flags_lo::cd : 0) |
+                                                    (rcode_low & dns::flags_lo::rcode_mask));
+  writer_.patch_u16(offset::flags, dns::flags_word(hi, lo));
+  writer_.patch_u16(offset::qdcount, qdcount_);
+  writer_.patch_u16(offset::ancount, counts_[0]);
+  writer_.patch_u16(offset::nscount, counts_[1]);
   std::uint16_t arcount = counts_[2];
   std::size_t size = writer_.size();
   if (opt_.present && out_.size() - size >= opt_.wire_size()) {
@@ -117,7 +122,7 @@ std::size_t message_writer::finish(bool aa, bool tc, std::uint8_t rcode_low) noe
     opt.u16(opt_.payload);
     opt.u8(opt_.extended_rcode);
     opt.u8(0);
-    opt.u16(opt_.dnssec_ok ? 0x8000 : 0x0000);
+    opt.u16(dns::edns_flags(opt_.dnssec_ok));
     opt.u16(static_cast<std::uint16_t>(opt_.wire_size() - opt_record_size));
     if (opt_.has_nsid) {
       opt.u16(static_cast<std::uint16_t>(dns::edns_option_code::nsid));
@@ -137,7 +142,7 @@ std::size_t message_writer::finish(bool aa, bool tc, std::uint8_t rcode_low) noe
     size += opt.size();
     ++arcount;
   }
-  writer_.patch_u16(10, arcount);
+  writer_.patch_u16(offset::arcount, arcount);
   return size;
 }
 

@@ -8,6 +8,7 @@
 #include <span>
 
 #include "dnskit/dns/edns_option.hpp"
+#include "dnskit/dns/header_bits.hpp"
 #include "dnskit/dns/rr_type.hpp"
 #include "dnskit/dns/wire.hpp"
 #include "dnskit/zones/zone.hpp"
@@ -17,7 +18,7 @@ namespace dnskit::nameserver::detail {
 
 enum class section : std::uint8_t { answer = 0, authority = 1, additional = 2 };
 
-inline constexpr std::size_t opt_record_size = 11;  // root owner, type, class, ttl, rdlength 0
+inline constexpr std::size_t opt_record_size = dns::opt_fixed_size;  // an OPT without options
 
 struct opt_reply {
   bool present = false;

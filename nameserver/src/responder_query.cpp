@@ -5,53 +5,33 @@
 #include <algorithm>
 
 #include "dnskit/dns/edns_option.hpp"
+#include "dnskit/dns/header_bits.hpp"
+#include "dnskit/dns/rr_type.hpp"
+#include "dnskit/dns/wire_name.hpp"
 
 namespace dnskit::nameserver::detail {
 
 namespace {
 
-constexpr std::uint16_t type_opt = 41;
-constexpr std::uint16_t type_soa = 6;
-constexpr std::uint8_t opcode_query = 0;
-constexpr std::uint8_t opcode_notify = 4;
+constexpr std::uint8_t opcode_query = static_cast<std::uint8_t>(dns::opcode::query);
+constexpr std::uint8_t opcode_notify = static_cast<std::uint8_t>(dns::opcode::notify);
 
 std::uint16_t load_u16(std::span<const std::uint8_t> w, std::size_t at) noexcept {
   return static_cast<std::uint16_t>((w[at] << 8) | w[at + 1]);
 }
 
-std::uint8_t ascii_lower(std::uint8_t c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + ('a' - 'A')) : c;
-}
-
-// Skips a possibly compressed name starting at `at`; returns the offset after it (as stored),
-// or 0 on a malformed name. Pointers are not followed: a name ends at its first pointer.
+// Skips a possibly compressed name starting at `at` (a pointer ends it, unfollowed); returns the
+// offset after it, or 0 on a malformed name.
 std::size_t skip_name(std::span<const std::uint8_t> w, std::size_t at) noexcept {
-  std::size_t total = 0;
-  while (at < w.size()) {
-    const std::uint8_t len = w[at];
-    if (len == 0) return at + 1;
-    if ((len & 0xC0) == 0xC0) return at + 2 <= w.size() ? at + 2 : 0;
-    if ((len & 0xC0) != 0) return 0;  // 0b01/0b10 label types (RFC 6891 §5)
-    total += len + 1u;
-    if (total > 254) return 0;  // RFC 1035 §3.1: 255 octets with the root label
-    at += len + 1u;
-  }
-  return 0;
+  return dns::skip_name(w, w.size(), at) ? 0 : at;
 }
 
 // Reads the question's name, which must be uncompressed (a pointer in the first name of a
 // message could only point into the header). Returns the offset after it, or 0.
 std::size_t read_qname(std::span<const std::uint8_t> w, std::size_t at) noexcept {
-  std::size_t total = 0;
-  while (at < w.size()) {
-    const std::uint8_t len = w[at];
-    if (len == 0) return at + 1;
-    if ((len & 0xC0) != 0) return 0;
-    total += len + 1u;
-    if (total > 254) return 0;
-    at += len + 1u;
-  }
-  return 0;
+  std::error_code ec;
+  const std::size_t size = dns::name_extent(w.subspan(at), ec);
+  return ec ? 0 : at + size;
 }
 
 // The OPT rdata is a list of {code, length, data} options that must fill it exactly
@@ -94,15 +74,18 @@ std::size_t answer_limit(const query_view& q, bool opt_trusted, bool udp,
 parse_status parse_query(std::span<const std::uint8_t> w, query_view& q) noexcept {
   q = query_view{};
   if (w.size() < header_size) return parse_status::drop;
-  q.id = load_u16(w, 0);
-  q.qr = (w[2] & 0x80) != 0;
-  q.opcode = static_cast<std::uint8_t>((w[2] >> 3) & 0x0F);
-  q.rd = (w[2] & 0x01) != 0;
-  q.cd = (w[3] & 0x10) != 0;
-  q.qdcount = load_u16(w, 4);
-  q.ancount = load_u16(w, 6);
-  q.nscount = load_u16(w, 8);
-  q.arcount = load_u16(w, 10);
+  using offset = dns::header_offset;
+  const std::uint8_t hi = w[offset::flags];
+  const std::uint8_t lo = w[offset::flags + 1];
+  q.id = load_u16(w, offset::id);
+  q.qr = (hi & dns::flags_hi::qr) != 0;
+  q.opcode = dns::opcode_of(hi);
+  q.rd = (hi & dns::flags_hi::rd) != 0;
+  q.cd = (lo & dns::flags_lo::cd) != 0;
+  q.qdcount = load_u16(w, offset::qdcount);
+  q.ancount = load_u16(w, offset::ancount);
+  q.nscount = load_u16(w, offset::nscount);
+  q.arcount = load_u16(w, offset::arcount);
   if (q.qr) return parse_status::drop;
   if (q.opcode != opcode_query && q.opcode != opcode_notify) return parse_status::not_implemented;
   if (q.qdcount != 1) return parse_status::bad_question;
@@ -128,7 +111,8 @@ parse_status parse_query(std::span<const std::uint8_t> w, query_view& q) noexcep
     const std::size_t rdlength = load_u16(w, at + 8);
     const std::size_t rdata = at + 10;
     if (w.size() - rdata < rdlength) return parse_status::bad_records;
-    if (type == type_soa && i >= q.ancount && i < first_additional && !q.has_authority_soa) {
+    if (type == static_cast<std::uint16_t>(dns::rr_type::soa) && i >= q.ancount &&
+        i < first_additional && !q.has_authority_soa) {
       // SOA rdata (RFC 1035 §3.3.13): MNAME, RNAME (either may be compressed), then SERIAL.
       const std::size_t rdata_end = rdata + rdlength;
       const std::span<const std::uint8_t> rr = w.first(rdata_end);
@@ -139,41 +123,21 @@ parse_status parse_query(std::span<const std::uint8_t> w, query_view& q) noexcep
       q.authority_soa_serial = (std::uint32_t{load_u16(w, after_rname)} << 16) |
                                load_u16(w, after_rname + 2);
     }
-    if (type == type_opt) {
+    if (type == static_cast<std::uint16_t>(dns::rr_type::opt)) {
       // RFC 6891 §6.1.1: one OPT, in the additional section, owned by the root.
       if (i < first_additional || q.has_opt || at != owner + 1 || w[owner] != 0) {
         return parse_status::bad_records;
       }
       if (!read_options(w.subspan(rdata, rdlength), q)) return parse_status::bad_records;
       q.has_opt = true;
-      q.udp_size = load_u16(w, at + 2);
-      q.edns_version = w[at + 5];
-      q.dnssec_ok = (w[at + 6] & 0x80) != 0;
+      q.udp_size = load_u16(w, at + dns::opt_offset::payload_size);
+      q.edns_version = w[at + dns::opt_offset::version];
+      q.dnssec_ok = dns::edns_dnssec_ok(load_u16(w, at + dns::opt_offset::flags));
     }
     at = rdata + rdlength;
   }
   if (q.has_cookie && !cookie_well_formed(q.cookie)) return parse_status::bad_cookie;
   return parse_status::ok;
-}
-
-bool wire_names_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
-bool wire_name_under(std::span<const std::uint8_t> name,
-                     std::span<const std::uint8_t> ancestor) noexcept {
-  // Walk the labels of `name` until the rest is as long as `ancestor`; the names are well
-  // formed, so label boundaries line up only if the rest is a real suffix.
-  std::size_t at = 0;
-  while (name.size() - at > ancestor.size()) {
-    at += name[at] + 1u;
-    if (at >= name.size()) return false;
-  }
-  return name.size() - at == ancestor.size() && wire_names_equal(name.subspan(at), ancestor);
 }
 
 }  // namespace dnskit::nameserver::detail

@@ -60,10 +60,7 @@ std::size_t answer_limit(const query_view& q, bool opt_trusted, bool udp,
 // Reads `wire`. Opcodes QUERY and NOTIFY are read further, others stop at not_implemented.
 parse_status parse_query(std::span<const std::uint8_t> wire, query_view& out) noexcept;
 
-// Case-insensitive equality of two uncompressed wire names (ASCII only, RFC 4343).
-bool wire_names_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept;
-// True when `name` equals `ancestor` or lies below it (both uncompressed wire names).
-bool wire_name_under(std::span<const std::uint8_t> name,
-                     std::span<const std::uint8_t> ancestor) noexcept;
+// Names are compared with dns::wire_names_equal and dns::wire_name_at_or_below
+// (dnskit/dns/wire_name.hpp).
 
 }  // namespace dnskit::nameserver::detail

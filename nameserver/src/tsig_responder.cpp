@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "dnskit/dns/header_bits.hpp"
 #include "responder_message.hpp"
 #include "responder_query.hpp"
 
@@ -39,7 +40,8 @@ outcome refuse(const responder& r, std::span<const std::uint8_t> query, const re
     result.qclass = static_cast<dns::rr_class>(q.qclass);
   }
   result.rcode = static_cast<dns::rcode>(tsig::response_rcode(state.outcome));
-  result.size = m.finish(false, false, static_cast<std::uint8_t>(result.rcode) & 0x0F);
+  result.size = m.finish(false, false,
+                         static_cast<std::uint8_t>(result.rcode) & dns::flags_lo::rcode_mask);
   // Room was kept, so this fails only for a buffer below a minimal answer: the bare error then
   // goes out as it is.
   (void)signer.sign(out, result.size, now);

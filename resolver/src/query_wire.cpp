@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <span>
 
+#include "dnskit/dns/edns_option.hpp"
+#include "dnskit/dns/header_bits.hpp"
+
 namespace dnskit::resolver::detail {
 namespace {
 
@@ -32,11 +35,10 @@ std::size_t write_query(query_buffer& out, std::uint16_t id, const dns::name& qn
                         const query_params& params) noexcept {
   writer w(out);
   // RFC 1035 §4.1.1: QR=0, OPCODE=QUERY, RD as asked; RFC 4035 §3.2.2: CD.
-  std::uint16_t flags = 0;
-  if (params.recursion_desired) flags |= 0x0100;
-  if (params.checking_disabled) flags |= 0x0010;
+  const std::uint8_t hi = params.recursion_desired ? dns::flags_hi::rd : 0;
+  const std::uint8_t lo = params.checking_disabled ? dns::flags_lo::cd : 0;
   w.u16(id);
-  w.u16(flags);
+  w.u16(dns::flags_word(hi, lo));
   w.u16(1);                         // QDCOUNT
   w.u16(0);                         // ANCOUNT
   w.u16(0);                         // NSCOUNT
@@ -45,16 +47,16 @@ std::size_t write_query(query_buffer& out, std::uint16_t id, const dns::name& qn
   w.u16(static_cast<std::uint16_t>(params.type));
   w.u16(static_cast<std::uint16_t>(params.qclass));
   if (const auto& e = params.edns) {
-    // RFC 6891 §6.1.2-3: root owner, TYPE 41, CLASS = payload size, TTL = extended rcode,
+    // RFC 6891 §6.1.2-3: root owner, TYPE OPT, CLASS = payload size, TTL = extended rcode,
     // version, DO and the other flag bits.
     w.u8(0);
-    w.u16(41);
+    w.u16(static_cast<std::uint16_t>(dns::rr_type::opt));
     w.u16(e->udp_payload_size);
     w.u8(e->extended_rcode);
     w.u8(e->version);
-    w.u16(static_cast<std::uint16_t>((e->dnssec_ok ? 0x8000 : 0) | (e->z & 0x7fff)));
+    w.u16(dns::edns_flags(e->dnssec_ok, e->z));
     std::size_t rdlength = 0;
-    for (const auto& o : e->options) rdlength += 4 + o.data.size();
+    for (const auto& o : e->options) rdlength += dns::edns_option_header_size + o.data.size();
     if (rdlength + 2 > w.room() || rdlength > 0xffff) rdlength = 0;  // see query_buffer
     w.u16(static_cast<std::uint16_t>(rdlength));
     if (rdlength > 0) {

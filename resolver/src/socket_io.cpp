@@ -16,6 +16,7 @@
 
 #include "core.hpp"
 #include "datagram_batch.hpp"
+#include "dnskit/dns/header_bits.hpp"
 #include "dnskit/resolver/observer.hpp"
 
 namespace dnskit::resolver::detail {
@@ -119,7 +120,8 @@ int connect_socket(ares_socket_t fd, const sockaddr* addr, ares_socklen_t len, v
 // e.g. a query reflected back. c-ares 1.18 checks neither QR nor, before closing the socket
 // and retrying everything on it, whether an empty datagram came from the server.
 bool not_an_answer(const void* buffer, ssize_t n) {
-  return n < 12 || (static_cast<const std::uint8_t*>(buffer)[2] & 0x80) == 0;
+  if (n < 0) return true;
+  return !dns::is_response({static_cast<const std::uint8_t*>(buffer), static_cast<std::size_t>(n)});
 }
 
 ares_ssize_t recv_from(ares_socket_t fd, void* buffer, std::size_t size, int flags, sockaddr* from,
