@@ -4,6 +4,7 @@
 
 #include "dnskit/dns/errc.hpp"
 #include "dnskit/dns/rdata.hpp"
+#include "dnskit/dns/ttl.hpp"
 #include "rdata_descriptor.hpp"
 #include "rdata_special.hpp"
 #include "svc_params.hpp"
@@ -21,39 +22,6 @@ void put16(rdata_bytes& out, std::uint32_t v) {
 void put32(rdata_bytes& out, std::uint32_t v) {
   put16(out, v >> 16);
   put16(out, v & 0xFFFF);
-}
-
-// A TTL as BIND reads it: plain seconds or units ("1w2d3h4m5s", any case).
-bool parse_ttl(std::string_view text, std::uint32_t& out) {
-  std::uint64_t v = 0;
-  if (detail::parse_uint(text, 0xFFFFFFFF, v)) {
-    out = static_cast<std::uint32_t>(v);
-    return true;
-  }
-  std::uint64_t total = 0;
-  std::size_t i = 0;
-  if (text.empty()) return false;
-  while (i < text.size()) {
-    std::size_t start = i;
-    while (i < text.size() && detail::is_digit(text[i])) ++i;
-    if (i == start || i == text.size()) return false;
-    std::uint64_t n = 0;
-    if (!detail::parse_uint(text.substr(start, i - start), 0xFFFFFFFF, n)) return false;
-    std::uint64_t unit = 0;
-    switch (text[i] | 0x20) {
-      case 'w': unit = 604800; break;
-      case 'd': unit = 86400; break;
-      case 'h': unit = 3600; break;
-      case 'm': unit = 60; break;
-      case 's': unit = 1; break;
-      default: return false;
-    }
-    ++i;
-    total += n * unit;
-    if (total > 0xFFFFFFFF) return false;
-  }
-  out = static_cast<std::uint32_t>(total);
-  return true;
 }
 
 // RFC 4034 §3.2: YYYYMMDDHHmmSS (UTC), or the number of seconds since the epoch.
@@ -147,7 +115,7 @@ std::error_code parse_field(field f, std::span<const text_token> tokens, std::si
       return {};
     case field::ttl: {
       std::uint32_t t = 0;
-      if (!parse_ttl(tokens[i].text, t)) return errc::bad_number;
+      if (!ttl_from_text(tokens[i].text, t)) return errc::bad_number;
       put32(out, t);
       ++i;
       return {};
@@ -341,6 +309,39 @@ std::error_code rdata_from_text(rr_type type, std::string_view text, const name&
   std::vector<text_token> tokens;
   if (auto ec = tokenize(text, tokens)) return ec;
   return rdata_from_text(type, tokens, origin, out);
+}
+
+bool ttl_from_text(std::string_view text, std::uint32_t& out) noexcept {
+  std::uint64_t v = 0;
+  if (detail::parse_uint(text, 0xFFFFFFFF, v)) {
+    out = static_cast<std::uint32_t>(v);
+    return true;
+  }
+  // Units: every number carries one (BIND's lib/dns/ttl.c refuses a bare number after a unit).
+  std::uint64_t total = 0;
+  std::size_t i = 0;
+  if (text.empty()) return false;
+  while (i < text.size()) {
+    const std::size_t start = i;
+    while (i < text.size() && detail::is_digit(text[i])) ++i;
+    if (i == start || i == text.size()) return false;
+    std::uint64_t n = 0;
+    if (!detail::parse_uint(text.substr(start, i - start), 0xFFFFFFFF, n)) return false;
+    std::uint64_t unit = 0;
+    switch (detail::lower(static_cast<std::uint8_t>(text[i]))) {
+      case 'w': unit = 604800; break;
+      case 'd': unit = 86400; break;
+      case 'h': unit = 3600; break;
+      case 'm': unit = 60; break;
+      case 's': unit = 1; break;
+      default: return false;
+    }
+    ++i;
+    total += n * unit;
+    if (total > 0xFFFFFFFF) return false;
+  }
+  out = static_cast<std::uint32_t>(total);
+  return true;
 }
 
 }  // namespace dnskit::dns

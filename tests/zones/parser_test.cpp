@@ -64,11 +64,43 @@ TEST_CASE("TTL units, case-insensitive, and TTL and class in either order", "[un
                        "b IN 1H30M A 192.0.2.2\n"
                        "c 2D CH TXT \"chaos\"\n"
                        "d 90 A 192.0.2.3\n"
-                       "e 1h30 A 192.0.2.4\n");
+                       "e 1h30m A 192.0.2.4\n");
   REQUIRE(p.result.ok());
   CHECK(p.lines == Lines{"a.example. 788645 IN A 192.0.2.1", "b.example. 5400 IN A 192.0.2.2",
                          "c.example. 172800 CH TXT \"chaos\"", "d.example. 90 CH A 192.0.2.3",
-                         "e.example. 3630 CH A 192.0.2.4"});
+                         "e.example. 5400 CH A 192.0.2.4"});
+}
+
+TEST_CASE("a number without a unit after one with a unit is no TTL, as in BIND", "[unit][parser]") {
+  // named-checkzone -i local refuses "1h30" in the TTL column (unknown class/type), in $TTL
+  // (bad ttl) and in an SOA timer (syntax error); it was read as 3630 s in the TTL column.
+  CHECK_FALSE(parse("e 1h30 A 192.0.2.4\n").result.ok());
+  CHECK_FALSE(parse("$TTL 1h30\ne A 192.0.2.4\n").result.ok());
+  CHECK_FALSE(parse("@ 60 SOA ns1 host 1 1h30 3600 1209600 300\n").result.ok());
+  const auto p = parse("$TTL 1h30m\ne A 192.0.2.4\n");
+  REQUIRE(p.result.ok());
+  CHECK(p.lines == Lines{"e.example. 5400 IN A 192.0.2.4"});
+}
+
+TEST_CASE("the TTL column and dns::rdata_from_text's SOA timers read durations alike", "[unit][parser]") {
+  const auto origin = dns::name::from_text("example.");
+  for (const std::string text : {"0", "90", "4294967295", "4294967296", "1h30", "1h30m", "1H30M",
+                                 "1w2d3h4m5s", "30m1h", "h", "1x", "1h30mm", "-1",
+                                 "99999999999s", "4294967295s", "1d1"}) {
+    INFO(text);
+    const auto zone = parse("e " + text + " A 192.0.2.4\n");
+    dns::rdata_bytes rdata;
+    const auto ec = dns::rdata_from_text(dns::rr_type::soa, "ns1 host 1 " + text + " 3600 1209600 300",
+                                         origin, rdata);
+    const bool zone_ok = zone.result.ok() && zone.records.size() == 1;
+    CHECK(zone_ok == !ec);
+    if (zone_ok && !ec) {
+      const auto soa = dns::soa(rdata);
+      REQUIRE(soa);
+      // RFC 2181 §8: a TTL with the top bit set counts as zero; an SOA timer keeps its value.
+      CHECK(zone.records[0].ttl == (soa->refresh > 0x7fffffffu ? 0 : soa->refresh));
+    }
+  }
 }
 
 TEST_CASE("TTL inheritance: explicit, then $TTL, then the previous explicit TTL", "[unit][parser]") {

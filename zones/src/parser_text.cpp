@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "dnskit/dns/errc.hpp"
+#include "dnskit/dns/ttl.hpp"
 
 namespace dnskit::zones::detail {
 namespace {
@@ -35,35 +36,7 @@ bool parse_number(std::string_view text, std::uint32_t max, std::uint32_t& out) 
 }
 
 bool parse_ttl(std::string_view text, std::uint32_t& out) noexcept {
-  if (text.empty() || !is_digit(text[0])) return false;
-  std::uint64_t total = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::uint64_t v = 0;
-    const std::size_t start = i;
-    while (i < text.size() && is_digit(text[i])) {
-      v = v * 10 + static_cast<std::uint64_t>(text[i] - '0');
-      if (v > 0xFFFFFFFFULL) return false;
-      ++i;
-    }
-    if (i == start) return false;  // a unit without a number ("1hm")
-    std::uint64_t unit = 1;
-    if (i < text.size()) {
-      switch (lower(text[i])) {
-        case 'w': unit = 604800; break;
-        case 'd': unit = 86400; break;
-        case 'h': unit = 3600; break;
-        case 'm': unit = 60; break;
-        case 's': unit = 1; break;
-        default: return false;
-      }
-      ++i;
-    }
-    total += v * unit;
-    if (total > 0xFFFFFFFFULL) return false;
-  }
-  out = static_cast<std::uint32_t>(total);
-  return true;
+  return dns::ttl_from_text(text, out);
 }
 
 std::error_code name_to_wire(std::string_view text, const dns::name& origin, wire_name& out) {

@@ -23,9 +23,8 @@ struct wire_name {
   std::span<const std::uint8_t> view() const noexcept { return {bytes.data(), size}; }
 };
 
-// TTL as a number of seconds or with units, "1w2d3h4m5s" (case-insensitive, as BIND), each
-// unit following its number; a final number without unit counts seconds. False when the text
-// is not a TTL or it exceeds 2^32-1.
+// TTL as a number of seconds or with units, "1w2d3h4m5s": dns::ttl_from_text, so the TTL
+// column, $TTL and the SOA timers of rdata follow one rule (BIND's: "1h30" is an error).
 bool parse_ttl(std::string_view text, std::uint32_t& out) noexcept;
 
 // Decimal number below or equal to `max`, digits only.
