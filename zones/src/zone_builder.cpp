@@ -13,6 +13,7 @@
 #include <limits>
 #include <string>
 
+#include "dnskit/dns/rdata.hpp"
 #include "zone_build_context.hpp"
 #include "zone_names.hpp"
 
@@ -394,18 +395,9 @@ std::shared_ptr<const zone> zone_builder::impl::freeze() {
   result->klass_ = c.klass;
   result->record_count_ = c.record_count;
   if (z.soa_set != nullptr) {
-    // SOA rdata: MNAME, RNAME, then SERIAL REFRESH RETRY EXPIRE MINIMUM (RFC 1035 §3.3.13).
-    const auto rd = z.rdata(*z.soa_set, 0);
-    const auto m = detail::embedded_name(rd, 0);
-    const auto r = detail::embedded_name(rd, m.size());
-    const std::size_t at = m.size() + r.size();
-    if (!m.empty() && !r.empty() && rd.size() >= at + 20) {
-      const auto u32 = [&](std::size_t o) {
-        return (std::uint32_t{rd[o]} << 24) | (std::uint32_t{rd[o + 1]} << 16) |
-               (std::uint32_t{rd[o + 2]} << 8) | rd[o + 3];
-      };
-      result->serial_ = u32(at);
-      result->negative_ttl_ = std::min(z.soa_set->ttl, u32(at + 16));  // RFC 2308 §3
+    if (const auto soa = dns::soa(z.rdata(*z.soa_set, 0))) {
+      result->serial_ = soa->serial;
+      result->negative_ttl_ = std::min(z.soa_set->ttl, soa->minimum);  // RFC 2308 §3
     }
   }
   return result;
