@@ -24,8 +24,14 @@ std::string_view as_view(std::span<const std::uint8_t> b) noexcept {
 
 }  // namespace
 
-zone_set::zone_set(std::vector<std::shared_ptr<const zone>> zones) {
-  for (auto& z : zones) {
+zone_set::zone_set(std::vector<std::shared_ptr<const zone>> zones)
+    : zone_set(std::move(zones), {}) {}
+
+zone_set::zone_set(std::vector<std::shared_ptr<const zone>> zones,
+                   std::vector<std::shared_ptr<const zone_history>> histories) {
+  histories.resize(zones.size());
+  for (std::size_t i = 0; i < zones.size(); ++i) {
+    auto& z = zones[i];
     if (!z) continue;
     const std::string key = lower_key(z->origin().wire());
     auto same = std::find_if(index_.begin(), index_.end(), [&](const entry& e) {
@@ -33,13 +39,17 @@ zone_set::zone_set(std::vector<std::shared_ptr<const zone>> zones) {
     });
     if (same != index_.end()) {
       // The later zone replaces the earlier one.
-      for (auto& held : zones_)
-        if (held.get() == same->z) held = z;
+      for (std::size_t k = 0; k < zones_.size(); ++k) {
+        if (zones_[k].get() != same->z) continue;
+        zones_[k] = z;
+        histories_[k] = histories[i];
+      }
       same->z = z.get();
       continue;
     }
     index_.push_back(entry{key, z->klass(), z.get()});
     zones_.push_back(z);
+    histories_.push_back(histories[i]);
     const std::size_t labels = detail::label_count(z->origin().wire());
     if (labels < 64) label_counts_ |= std::uint64_t{1} << labels;
     else label_counts_ |= std::uint64_t{1} << 63;
@@ -76,6 +86,13 @@ const zone* zone_set::find_parent(const zone& z) const noexcept {
   const auto w = z.origin().wire();
   if (w.size() <= 1) return nullptr;
   return find(detail::parent_of(w), z.klass());
+}
+
+const std::shared_ptr<const zone_history>& zone_set::history(const zone& z) const noexcept {
+  static const std::shared_ptr<const zone_history> none;
+  for (std::size_t i = 0; i < zones_.size(); ++i)
+    if (zones_[i].get() == &z) return histories_[i];
+  return none;
 }
 
 std::shared_ptr<const zone> zone_set::get(const dns::name& origin,

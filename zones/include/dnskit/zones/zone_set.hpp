@@ -14,11 +14,17 @@
 
 namespace dnskit::zones {
 
+class zone_history;
+
 class zone_set {
  public:
   zone_set() = default;
   // Zones with the same origin and class: the later one wins.
   explicit zone_set(std::vector<std::shared_ptr<const zone>> zones);
+  // With the change history (journal.hpp) of each zone, for IXFR: histories[i] belongs to
+  // zones[i] (nullptr or missing: none).
+  zone_set(std::vector<std::shared_ptr<const zone>> zones,
+           std::vector<std::shared_ptr<const zone_history>> histories);
 
   // The zone whose origin is the closest enclosing name of `qname` (any case, uncompressed
   // wire), for class `klass` (rr_class::any matches every class); nullptr when none.
@@ -33,6 +39,9 @@ class zone_set {
   std::shared_ptr<const zone> get(const dns::name& origin,
                                   dns::rr_class klass = dns::rr_class::in) const noexcept;
 
+  // The change history that ends at `z`'s version, or nullptr when none is kept.
+  const std::shared_ptr<const zone_history>& history(const zone& z) const noexcept;
+
   std::span<const std::shared_ptr<const zone>> zones() const noexcept { return zones_; }
   bool empty() const noexcept { return zones_.empty(); }
 
@@ -44,6 +53,7 @@ class zone_set {
     const zone* z;
   };
   std::vector<std::shared_ptr<const zone>> zones_;
+  std::vector<std::shared_ptr<const zone_history>> histories_;  // parallel to zones_
   std::vector<entry> index_;
   std::uint64_t label_counts_ = 0;  // bit n set: some zone's origin has n labels (n < 64)
 };
