@@ -215,7 +215,10 @@ std::vector<std::uint8_t> encode_journal_entry(const zone_change& change) {
   for (const auto& r : change.removed) dns::write_record(w, r);
   for (const auto& r : change.added) dns::write_record(w, r);
   payload.resize(w.size());
+  return seal_journal_payload(payload);
+}
 
+std::vector<std::uint8_t> seal_journal_payload(std::span<const std::uint8_t> payload) {
   std::vector<std::uint8_t> entry;
   entry.reserve(entry_header_size + payload.size() + checksum_size);
   put_u32(entry, entry_magic);

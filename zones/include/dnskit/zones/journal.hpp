@@ -81,6 +81,9 @@ std::filesystem::path journal_path(const std::filesystem::path& zone_file);
 
 // Encodes one entry as it is stored in the file (header, payload, checksum).
 std::vector<std::uint8_t> encode_journal_entry(const zone_change& change);
+// Wraps any payload bytes in an entry's header and checksum (for tests and the fuzzer, which
+// must get past the checksum to reach the payload decoder).
+std::vector<std::uint8_t> seal_journal_payload(std::span<const std::uint8_t> payload);
 
 struct journal_read_result {
   std::vector<zone_change> changes;  // the whole entries, in file order, each one continuing
