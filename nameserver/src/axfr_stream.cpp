@@ -9,6 +9,7 @@
 #include "dnskit/dns/wire_name.hpp"
 #include "dnskit/zones/zone.hpp"
 #include "dnskit/zones/zone_set.hpp"
+#include "ixfr_answer.hpp"
 #include "responder_message.hpp"
 #include "responder_query.hpp"
 
@@ -19,6 +20,9 @@ struct axfr_stream::state {
   detail::query_view q;
   const zones::zone* zone = nullptr;
   std::optional<zones::zone::cursor> cursor;
+  // An incremental answer (RFC 1995 §4) from the zone's history; empty: the AXFR form.
+  std::vector<dns::record> ixfr;
+  std::size_t ixfr_next = 0;
   zones::record_ref pending;
   bool has_pending = false;
   bool final_soa_queued = false;  // the closing SOA is `pending` (or already sent)
@@ -52,6 +56,13 @@ axfr_stream::axfr_stream(std::span<const std::uint8_t> query, const zones::zone_
     s.failed = true;
     return;
   }
+  if (qtype == dns::rr_type::ixfr && s.q.has_authority_soa) {
+    auto records = detail::ixfr_records(zones, *s.zone, s.q.authority_soa_serial);
+    if (records) {
+      s.ixfr = std::move(*records);
+      return;
+    }
+  }
   s.cursor.emplace(s.zone->records());
 }
 
@@ -83,7 +94,14 @@ std::size_t axfr_stream::next(std::span<std::uint8_t> out) {
   }
   while (true) {
     if (!s.has_pending) {
-      if (s.cursor->next(s.pending)) {
+      if (!s.cursor) {
+        if (s.ixfr_next == s.ixfr.size()) {
+          s.done = true;
+          break;
+        }
+        s.pending = detail::as_record_ref(s.ixfr[s.ixfr_next++]);
+        s.has_pending = true;
+      } else if (s.cursor->next(s.pending)) {
         s.has_pending = true;
       } else if (!s.final_soa_queued) {
         s.pending = s.zone->soa();  // RFC 5936 §2.2: the SOA closes the transfer

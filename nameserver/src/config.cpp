@@ -207,6 +207,10 @@ bool read_server(const toml::table& table, server_config& out, const std::string
     else if (key == "check-level") ok = check_level_key(node, out.check_level, key, file, error);
     else if (key == "max-zone-file-size") {
       ok = integer(node, out.max_zone_file_size, 0, std::int64_t{1} << 62, key, file, error);
+    } else if (key == "journal-max-changes") {
+      ok = integer(node, out.journal_max_changes, 1, 1'000'000, key, file, error);
+    } else if (key == "journal-max-size") {
+      ok = integer(node, out.journal_max_size, 1024, std::int64_t{1} << 62, key, file, error);
     } else if (key == "include-directory") {
       std::string dir;
       ok = text(node, dir, key, file, error);

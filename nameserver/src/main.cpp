@@ -7,7 +7,7 @@
 //              [--check-level bind|strict] [--http ADDR:PORT] [--http-allow-reload CIDR|none]...
 //              [--rate-limit N]
 //              [--rate-limit-slip K] [--user NAME] [--max-zone-file-size BYTES]
-//              [--include-directory DIR]
+//              [--include-directory DIR] [--journal-max-changes N] [--journal-max-size BYTES]
 //              [--secondary ORIGIN=FILE,primary=ADDR:PORT[,key:NAME]]...
 //
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM) or a clean --check; 1 for a usage error,
@@ -101,6 +101,8 @@ int main(int argc, char** argv) try {
   std::string check_level;
   std::uint64_t max_zone_file_size = 0;
   std::string include_directory;
+  unsigned journal_max_changes = 0;
+  std::uint64_t journal_max_size = 0;
 
   app.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
   app.add_option("--listen", listen, "address and port to serve on, ADDR:PORT or [IPV6]:PORT "
@@ -195,6 +197,15 @@ int main(int argc, char** argv) try {
                  "$INCLUDE reads only files in this directory or below (default: each zone "
                  "file's own directory)");
 
+  app.add_option("--journal-max-changes", journal_max_changes,
+                 "changes kept in each zone's journal FILE.jnl for IXFR; the oldest go first "
+                 "(default 1000)")
+      ->check(CLI::Range(1u, 1'000'000u));
+  app.add_option("--journal-max-size", journal_max_size,
+                 "bytes kept in each zone's journal FILE.jnl; the oldest changes go first "
+                 "(default 16777216)")
+      ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 62));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -268,6 +279,8 @@ int main(int argc, char** argv) try {
       if (!check_level.empty() || !z.check_level) z.check_level = config.check_level;
     if (max_size_option->count() > 0) config.max_zone_file_size = max_zone_file_size;
     if (!include_directory.empty()) config.include_directory = include_directory;
+    if (journal_max_changes != 0) config.journal_max_changes = journal_max_changes;
+    if (journal_max_size != 0) config.journal_max_size = journal_max_size;
     return true;
   };
   ns::server_config config;

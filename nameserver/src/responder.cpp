@@ -9,8 +9,10 @@
 #include "dnskit/dns/header_bits.hpp"
 #include "dnskit/dns/serial_number.hpp"
 #include "dnskit/dns/wire_name.hpp"
+#include "dnskit/zones/journal.hpp"
 #include "dnskit/zones/lookup.hpp"
 #include "dnskit/zones/zone_set.hpp"
+#include "ixfr_answer.hpp"
 #include "responder_message.hpp"
 #include "responder_query.hpp"
 #include "responder_scratch.hpp"
@@ -467,13 +469,34 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
       // RFC 1982) gets our SOA alone, over either transport.
       const bool client_current =
           ixfr && (q.authority_soa_serial == z->serial() ||
-                   serial_newer(q.authority_soa_serial, z->serial()));
+                   zones::serial_newer(q.authority_soa_serial, z->serial()));
       if (!udp && !client_current) {
         result.what = outcome::action::transfer;
         return result;
       }
-      // IXFR over UDP from a client that is behind: the current SOA alone tells it to come back
-      // over TCP (RFC 1995 §2).
+      if (ixfr && !client_current) {
+        // RFC 1995 §2: over UDP the differences when they fit in one message, as BIND does.
+        const auto records = detail::ixfr_records(zones, *z, q.authority_soa_serial);
+        if (records) {
+          message_writer m(out, limit, q, plan.opt);
+          m.question(q);
+          bool fits = true;
+          for (const dns::record& r : *records) {
+            if (!m.add(section::answer, detail::as_record_ref(r))) {
+              fits = false;
+              break;
+            }
+          }
+          if (fits) {
+            result.rate = outcome::rate_class::answer;
+            result.rate_name = q.qname;
+            result.size = m.finish(true, false, 0);
+            return result;
+          }
+        }
+      }
+      // IXFR over UDP from a client that is behind, and no differences that fit: the current
+      // SOA alone tells it to come back over TCP (RFC 1995 §2).
       message_writer m(out, limit, q, plan.opt);
       m.question(q);
       const bool fits = m.add(section::answer, z->soa());

@@ -24,6 +24,7 @@
 #include "reload_summary.hpp"
 #include "reload_zones.hpp"
 #include "secondary_set.hpp"
+#include "zone_journal.hpp"
 #include "server_asio.hpp"
 #include "config_tsig.hpp"
 #include "server_context.hpp"
@@ -179,6 +180,10 @@ struct server::impl {
     }
   }
 
+  static zones::journal_limits journal_limits(const server_config& c) {
+    return {c.journal_max_changes, c.journal_max_size};
+  }
+
   std::vector<notify_target> notify_targets(const zone_config& z) const {
     const std::shared_ptr<const responder> processor = context->zones.processor();
     std::vector<notify_target> out;
@@ -292,6 +297,9 @@ struct server::impl {
           if (!reread || read_config(*outcome, running->options())) {
             const server_config& use = outcome->fresh ? *outcome->fresh : config;
             outcome->load = load_zones(use.zones, previous.get(), zone_load_options(use, &cancel_reload));
+            if (!outcome->load->cancelled) {
+              journal_zone_changes(*outcome->load, previous.get(), journal_limits(use));
+            }
           }
         } catch (const std::exception& e) {
           outcome.reset();
@@ -510,6 +518,7 @@ bool server::start(std::string& error) {
       }
     }
   }
+  journal_zone_changes(report, nullptr, impl::journal_limits(s.config));
   s.context->zones.publish(report.set, std::make_shared<const responder>(std::move(options)));
   s.record_zone_loads(report, false);
   s.secondaries = std::make_unique<secondary_set>(

@@ -8,7 +8,10 @@
 // whole records as fit (options.axfr_message_size, at most the buffer given and 65535), names
 // compressed within it. The first message echoes the question (§2.2.1), later ones have none.
 // Every message has the query's ID, QR and AA set, opcode QUERY, RCODE NOERROR. An IXFR asked
-// over TCP is answered the same way (RFC 1995 §4: the whole zone, SOA first and last).
+// over TCP is answered with the condensed differences from the client's serial when the zone's
+// history (zones::zone_set::history) reaches back to it (RFC 1995 §4: current SOA, client's SOA,
+// removed records, current SOA, added records, current SOA), else in the AXFR form (the whole
+// zone, SOA first and last, which RFC 1995 §4 allows).
 #include <cstddef>
 #include <cstdint>
 #include <memory>

@@ -111,6 +111,10 @@ struct server_config {
   std::uint64_t max_zone_file_size = std::uint64_t{1} << 30;
   // $INCLUDE files must be in this directory or below; empty: each zone file's own directory.
   std::filesystem::path include_directory;
+  // Each zone's journal (FILE.jnl, the history IXFR answers from) keeps at most this many
+  // changes and about this many bytes; the oldest changes go first.
+  unsigned journal_max_changes = 1000;
+  std::uint64_t journal_max_size = std::uint64_t{16} << 20;
 };
 
 // "bind" or "strict" (DESIGN.md §8 `--check-level`). False for anything else.
@@ -134,7 +138,8 @@ bool parse_secondary_argument(std::string_view text, zone_config& out, std::stri
 //             version = "dnskit", identity = "ns1", rate-limit = 0, rate-limit-slip = 2,
 //             cookie-secret = "32 hex digits", cookie-secret-previous = "32 hex digits",
 //             user = "nobody", check-level = "bind", max-zone-file-size = 1073741824,
-//             include-directory = "/etc/dnskit/zones"
+//             include-directory = "/etc/dnskit/zones", journal-max-changes = 1000,
+//             journal-max-size = 16777216
 //   [http]    listen = "127.0.0.1:8053", allow-reload = ["127.0.0.0/8", "::1"]
 //   [[key]]   name = "xfr", algorithm = "hmac-sha256", secret = "BASE64"
 //   [[zone]]  origin = "example.test.", file = "example.test.zone",

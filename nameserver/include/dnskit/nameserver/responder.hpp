@@ -32,9 +32,11 @@
 //     (RFC 5936 §5);
 //   - qtype IXFR: NOTAUTH as AXFR; FORMERR without the client's SOA in the authority section
 //     (RFC 1995 §3); same access check; the zone's SOA alone when the client's serial is ours
-//     or newer (RFC 1995 §2, RFC 1982) and, over UDP, also when it is older (the client then
-//     retries over TCP); over TCP from an older serial the whole zone in the AXFR form, which
-//     RFC 1995 §4 allows when no incremental history is kept (we keep none);
+//     or newer (RFC 1995 §2, RFC 1982); from an older serial that the zone's journal reaches
+//     back to, the condensed differences (RFC 1995 §4): over UDP in one message when they fit,
+//     else the SOA alone (the client then retries over TCP, §2); over TCP outcome::transfer
+//     (axfr_stream sends the differences); from a serial the journal does not reach, over UDP
+//     the SOA alone, over TCP the whole zone in the AXFR form (RFC 1995 §4 allows it);
 //   - qtype OPT: FORMERR (RFC 6891 §6.1.1: OPT is not a query type); TSIG/TKEY/MAILA/MAILB: NOTIMP;
 //   - a name outside every zone: REFUSED, no AA, no records (RFC 8906 §7);
 //   - otherwise the zone lookup (zones/): AA except on referrals, NXDOMAIN/NODATA with the SOA;

@@ -1,0 +1,21 @@
+#pragma once
+// Keeps each zone's journal (FILE.jnl, zones/journal.hpp) in step with the zone served: at
+// start the journal is read back; on a reload that raises the serial the difference between the
+// old and the new version is appended (as BIND's ixfr-from-differences), so that IXFR can answer
+// with it (RFC 1995).
+#include <memory>
+
+#include "dnskit/zones/journal.hpp"
+#include "dnskit/zones/zone_set.hpp"
+#include "reload_zones.hpp"
+
+namespace dnskit::nameserver {
+
+// For every zone of `report`, works out its history after this load (reading or writing its
+// journal file; problems are logged with the file and offset, never fatal) and replaces
+// `report.set` with the same zones carrying those histories. `previous`: the set served before
+// (nullptr at start).
+void journal_zone_changes(zone_load_report& report, const zones::zone_set* previous,
+                          const zones::journal_limits& limits);
+
+}  // namespace dnskit::nameserver

@@ -1,0 +1,180 @@
+// IXFR out (RFC 1995) from the zone's journal: reloads with a higher serial append their
+// differences to FILE.jnl; dig's IXFR gets the condensed differences from its serial, the
+// AXFR form when the journal does not reach back, the SOA alone when it is current; over UDP
+// the differences when they fit, else the SOA; the journal survives a restart; Knot DNS as a
+// secondary follows the zone by incremental transfers.
+#include <csignal>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "integration_support.hpp"
+#include "peer_secondary.hpp"
+
+using namespace nstest;
+using dns::rr_type;
+
+namespace {
+
+// dig +noall +answer lines with tabs squeezed to single spaces.
+std::vector<std::string> answer_lines(const test::command_result& r) {
+  std::vector<std::string> out;
+  std::istringstream in(r.out);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == ';') continue;
+    std::string squeezed;
+    for (char c : line) {
+      const char d = c == '\t' ? ' ' : c;
+      if (d == ' ' && !squeezed.empty() && squeezed.back() == ' ') continue;
+      squeezed.push_back(d);
+    }
+    out.push_back(squeezed);
+  }
+  return out;
+}
+
+std::string soa(std::uint32_t serial) {
+  return "ixfr.test. 300 IN SOA ns1.ixfr.test. hostmaster.ixfr.test. " + std::to_string(serial) +
+         " 7200 3600 1209600 300";
+}
+
+test::command_result ixfr(std::uint16_t port, std::uint32_t serial, bool udp = false) {
+  std::vector<std::string> args = {"+norec", "+noall", "+answer", "ixfr.test.",
+                                   "IXFR=" + std::to_string(serial)};
+  if (udp) args.push_back("+notcp");
+  return dig(port, args);
+}
+
+}  // namespace
+
+TEST_CASE("ixfr: reloads are journaled and dig gets the condensed differences", "[integration]") {
+  if (!have_program("dig")) {
+    WARN("dig not installed; skipped");
+    return;
+  }
+  temp_dir dir;
+  const auto zone_file = dir / "ixfr.test.zone";
+  write_file(zone_file, small_zone_text("ixfr.test.", 1, "a IN A 192.0.2.1\nb IN A 192.0.2.2\n"));
+  auto server = start_server({"--zone", "ixfr.test.=" + zone_file.string()});
+  std::size_t from = server->process().stderr_line_count();
+  const auto reload = [&](std::uint32_t serial, const std::string& extra, std::string_view line) {
+    write_file(zone_file, small_zone_text("ixfr.test.", serial, extra));
+    REQUIRE(server->process().signal(SIGHUP));
+    INFO(server->stderr_text());
+    REQUIRE(wait_log(*server, line, from));
+    from = server->process().stderr_line_count();
+  };
+  reload(2, "b IN A 192.0.2.22\nc IN A 192.0.2.3\n", "serial 1 -> 2: 2 removed, 2 added");
+  reload(3, "b IN A 192.0.2.22\nc IN A 192.0.2.3\na IN A 192.0.2.1\n",
+         "serial 2 -> 3: 0 removed, 1 added");
+  CHECK(std::filesystem::exists(dir / "ixfr.test.zone.jnl"));
+
+  // From 1: a removed and added back cancel out; b changed; c added (RFC 1995 §4).
+  CHECK(answer_lines(ixfr(server->port(), 1)) ==
+        std::vector<std::string>{soa(3), soa(1), "b.ixfr.test. 300 IN A 192.0.2.2", soa(3),
+                                 "b.ixfr.test. 300 IN A 192.0.2.22",
+                                 "c.ixfr.test. 300 IN A 192.0.2.3", soa(3)});
+  CHECK(answer_lines(ixfr(server->port(), 2)) ==
+        std::vector<std::string>{soa(3), soa(2), soa(3), "a.ixfr.test. 300 IN A 192.0.2.1",
+                                 soa(3)});
+  // Over UDP the same differences, in one message (they fit).
+  CHECK(answer_lines(ixfr(server->port(), 2, true)) == answer_lines(ixfr(server->port(), 2)));
+  // Current or newer: the SOA alone (RFC 1995 §2).
+  CHECK(answer_lines(ixfr(server->port(), 3)) == std::vector<std::string>{soa(3)});
+  CHECK(answer_lines(ixfr(server->port(), 4)) == std::vector<std::string>{soa(3)});
+  // Older than the journal: the whole zone in the AXFR form (7 records, the SOA twice).
+  const auto whole = answer_lines(ixfr(server->port(), 0));
+  CHECK(whole.size() == 8);
+  CHECK(whole.front() == soa(3));
+  CHECK(whole.back() == soa(3));
+
+  // Data changed without a new serial: a warning, nothing journaled, IXFR unchanged.
+  const auto journal_size = std::filesystem::file_size(dir / "ixfr.test.zone.jnl");
+  reload(3, "b IN A 192.0.2.22\nc IN A 192.0.2.3\na IN A 192.0.2.1\nd IN A 192.0.2.4\n",
+         "data changed but serial 3 did not");
+  CHECK(std::filesystem::file_size(dir / "ixfr.test.zone.jnl") == journal_size);
+
+  // A change too large for a UDP answer: over UDP the SOA alone, over TCP the differences.
+  std::string big = "b IN A 192.0.2.22\nc IN A 192.0.2.3\na IN A 192.0.2.1\n";
+  for (int i = 0; i < 60; ++i) big += "t" + std::to_string(i) + " IN TXT \"" + std::string(40, 'x') + "\"\n";
+  reload(4, big, "serial 3 -> 4");
+  CHECK(answer_lines(ixfr(server->port(), 3, true)) == std::vector<std::string>{soa(4)});
+  CHECK(answer_lines(ixfr(server->port(), 3)).size() == 4 + 61);
+
+  // A restart reads the journal back.
+  server.reset();
+  server = start_server({"--zone", "ixfr.test.=" + zone_file.string()});
+  CHECK(wait_log(*server, "ixfr.test.zone.jnl: 3 change(s), serials 1 to 4"));
+  CHECK(answer_lines(ixfr(server->port(), 2)).size() == 4 + 62);
+}
+
+TEST_CASE("ixfr: the journal keeps at most --journal-max-changes changes", "[integration]") {
+  if (!have_program("dig")) {
+    WARN("dig not installed; skipped");
+    return;
+  }
+  temp_dir dir;
+  const auto zone_file = dir / "ixfr.test.zone";
+  write_file(zone_file, small_zone_text("ixfr.test.", 1));
+  auto server = start_server({"--zone", "ixfr.test.=" + zone_file.string(),
+                              "--journal-max-changes", "2"});
+  for (std::uint32_t serial = 2; serial <= 4; ++serial) {
+    const std::size_t from = server->process().stderr_line_count();
+    write_file(zone_file, small_zone_text("ixfr.test.", serial,
+                                          "v" + std::to_string(serial) + " IN A 192.0.2.9\n"));
+    REQUIRE(server->process().signal(SIGHUP));
+    REQUIRE(wait_log(*server, "reloaded, serial " + std::to_string(serial - 1), from));
+  }
+  // Changes 2->3 and 3->4 are kept; from 1 only the whole zone.
+  CHECK(answer_lines(ixfr(server->port(), 2)).size() == 6);
+  CHECK(answer_lines(ixfr(server->port(), 1)).front() == soa(4));
+  CHECK(answer_lines(ixfr(server->port(), 1)).size() == 6);  // AXFR form: 5 records + SOA
+  server.reset();
+  server = start_server({"--zone", "ixfr.test.=" + zone_file.string()});
+  CHECK(wait_log(*server, "2 change(s), serials 2 to 4"));
+}
+
+TEST_CASE("interop: Knot DNS as a secondary follows reloads by incremental transfers",
+          "[interop]") {
+  const auto knotd = test::find_program("knotd");
+  if (!knotd) {
+    WARN("knotd not installed; skipped");
+    return;
+  }
+  temp_dir dir;
+  const auto zone_file = dir / "ixfr.test.zone";
+  write_file(zone_file, small_zone_text("ixfr.test.", 1, "a IN A 192.0.2.1\n"));
+  const std::uint16_t knot_port = free_port();
+  REQUIRE(knot_port != 0);
+  auto primary = start_server({"--zone", "ixfr.test.=" + zone_file.string(), "--notify",
+                               "127.0.0.1:" + std::to_string(knot_port)});
+  const auto ours = address_of(*primary);
+  auto knot = start_knot_secondary(*knotd, dir / "knot", knot_port, ours, "ixfr.test.");
+  INFO(knot.process->stderr_text());
+  REQUIRE(wait_secondary_serial(knot.address, "ixfr.test.", " 1 ", 100));
+
+  for (std::uint32_t serial = 2; serial <= 3; ++serial) {
+    std::string extra = "a IN A 192.0.2." + std::to_string(serial) + "\n";
+    extra += "n" + std::to_string(serial) + " IN TXT \"serial " + std::to_string(serial) + "\"\n";
+    write_file(zone_file, small_zone_text("ixfr.test.", serial, extra));
+    REQUIRE(primary->process().signal(SIGHUP));
+    REQUIRE(wait_secondary_serial(knot.address, "ixfr.test.", " " + std::to_string(serial) + " ",
+                                  100));
+  }
+  // Knot says how it transferred: incrementally, from 1 to 2 and from 2 to 3.
+  CHECK(knot.process->wait_for_line("IXFR, incoming", 10s).has_value());
+  const std::string log = knot.process->stderr_text();
+  CHECK(contains(log, "serial 1 -> 2"));
+  CHECK(contains(log, "serial 2 -> 3"));
+  CHECK_FALSE(contains(log, "fallback to AXFR"));
+  CHECK_FALSE(contains(log, "AXFR-style"));
+  const std::vector<std::pair<std::string, rr_type>> questions = {
+      {"ixfr.test.", rr_type::soa}, {"a.ixfr.test.", rr_type::a},
+      {"n2.ixfr.test.", rr_type::txt}, {"n3.ixfr.test.", rr_type::txt},
+      {"www.ixfr.test.", rr_type::a}};
+  check_secondary_answers_as_primary(ours, knot.address, questions, false);
+
+  knot.process->signal(SIGTERM);
+  CHECK(knot.process->wait_exit(10s).has_value());
+}
