@@ -469,7 +469,7 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
       // RFC 1982) gets our SOA alone, over either transport.
       const bool client_current =
           ixfr && (q.authority_soa_serial == z->serial() ||
-                   zones::serial_newer(q.authority_soa_serial, z->serial()));
+                   serial_newer(q.authority_soa_serial, z->serial()));
       if (!udp && !client_current) {
         result.what = outcome::action::transfer;
         return result;

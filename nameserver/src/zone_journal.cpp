@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "dnskit/dns/serial_number.hpp"
 #include "log.hpp"
 
 namespace dnskit::nameserver {
@@ -66,7 +67,7 @@ history_ptr history_after_reload(const zones::zone& before, const history_ptr& o
     }
     return old_history;
   }
-  if (!zones::serial_newer(after.serial(), before.serial())) {
+  if (!dns::serial_newer(after.serial(), before.serial())) {
     // RFC 1982: a serial that went back makes every recorded difference meaningless.
     log::warning("zone {}: serial went back from {} to {}: journal {} cleared", origin,
                  before.serial(), after.serial(), path.string());

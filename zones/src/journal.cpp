@@ -119,12 +119,6 @@ std::string io_error(const std::filesystem::path& path, const char* what) {
 
 }  // namespace
 
-bool serial_newer(std::uint32_t a, std::uint32_t b) noexcept {
-  // RFC 1982 §3.2: a > b when (a - b) mod 2^32 lies in (0, 2^31).
-  const std::uint32_t d = a - b;
-  return d != 0 && d < 0x80000000u;
-}
-
 zone_change diff_zones(const zone& before, const zone& after) {
   zone_change change;
   change.serial_from = before.serial();

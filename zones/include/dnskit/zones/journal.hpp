@@ -37,9 +37,6 @@ struct zone_change {
   friend bool operator==(const zone_change&, const zone_change&) = default;
 };
 
-// RFC 1982 §3.2: `a` is newer than `b` in serial number arithmetic (32 bits).
-bool serial_newer(std::uint32_t a, std::uint32_t b) noexcept;
-
 // The difference between two versions of a zone: records of `before` not in `after` (removed)
 // and of `after` not in `before` (added), compared owner (case-insensitively), type, class, TTL
 // and rdata; each list starts with its version's SOA. Allocates (the reload path, not queries).
