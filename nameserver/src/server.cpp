@@ -298,7 +298,8 @@ struct server::impl {
             const server_config& use = outcome->fresh ? *outcome->fresh : config;
             outcome->load = load_zones(use.zones, previous.get(), zone_load_options(use, &cancel_reload));
             if (!outcome->load->cancelled) {
-              journal_zone_changes(*outcome->load, previous.get(), journal_limits(use));
+              journal_zone_changes(*outcome->load, previous.get(), journal_limits(use),
+                                   &cancel_reload);
             }
           }
         } catch (const std::exception& e) {
@@ -389,13 +390,23 @@ struct server::impl {
                      std::shared_ptr<const responder> processor = nullptr) {
     if (files == nullptr && last_load.set) files = last_load.set.get();
     std::vector<std::shared_ptr<const zones::zone>> all;
-    if (files != nullptr) all.assign(files->zones().begin(), files->zones().end());
+    std::vector<std::shared_ptr<const zones::zone_history>> histories;  // IXFR's, per zone
+    if (files != nullptr) {
+      for (const auto& z : files->zones()) {
+        all.push_back(z);
+        histories.push_back(files->history(*z));
+      }
+    }
     if (secondaries) {
-      for (auto& z : secondaries->served()) all.push_back(std::move(z));
+      for (auto& z : secondaries->served()) {
+        all.push_back(std::move(z));
+        histories.push_back(nullptr);  // IXFR in is not kept: secondaries get the AXFR form
+      }
     }
     if (!processor) processor = context->zones.processor();
-    context->zones.publish(std::make_shared<const zones::zone_set>(std::move(all)),
-                           std::move(processor));
+    context->zones.publish(
+        std::make_shared<const zones::zone_set>(std::move(all), std::move(histories)),
+        std::move(processor));
     for (auto& w : workers) w->zones_changed();
   }
 

@@ -52,8 +52,10 @@ bool same_soa(const zones::zone& a, const zones::zone& b) {
 history_ptr history_after_reload(const zones::zone& before, const history_ptr& old_history,
                                  const zones::zone& after, const std::string& origin,
                                  const std::filesystem::path& path,
-                                 const zones::journal_limits& limits) {
-  zones::zone_change change = zones::diff_zones(before, after);
+                                 const zones::journal_limits& limits,
+                                 const std::atomic<bool>* cancel) {
+  zones::zone_change change = zones::diff_zones(before, after, cancel);
+  if (cancel != nullptr && cancel->load()) return old_history;  // stopping: an incomplete diff
   const bool data_changed =
       change.removed.size() > 1 || change.added.size() > 1 || !same_soa(before, after);
   std::string error;
@@ -91,8 +93,10 @@ history_ptr history_after_reload(const zones::zone& before, const history_ptr& o
     log::error("journal {}", error);
     return nullptr;
   }
-  log::info("journal {}: serial {} -> {}: {} removed, {} added", path.string(),
-            change.serial_from, change.serial_to, removed, added);
+  // Worded apart from the reload's own "serial N -> M" line, which is logged once the new
+  // version is served: whoever waits for that line must not take this one for it.
+  log::info("journal {}: the change from serial {} to {} appended, {} removed, {} added",
+            path.string(), change.serial_from, change.serial_to, removed, added);
   changes.push_back(std::move(change));
   const std::size_t count = changes.size();
   changes = zones::trim_changes(std::move(changes), limits);
@@ -108,7 +112,7 @@ history_ptr history_after_reload(const zones::zone& before, const history_ptr& o
 }  // namespace
 
 void journal_zone_changes(zone_load_report& report, const zones::zone_set* previous,
-                          const zones::journal_limits& limits) {
+                          const zones::journal_limits& limits, const std::atomic<bool>* cancel) {
   std::vector<std::shared_ptr<const zones::zone>> served;
   std::vector<history_ptr> histories;
   for (const zone_load_status& s : report.zones) {
@@ -125,7 +129,7 @@ void journal_zone_changes(zone_load_report& report, const zones::zone_set* previ
         history = history_at_start(*s.zone, path, limits);
       } else {
         history = history_after_reload(*before, old_history, *s.zone, s.config->origin, path,
-                                       limits);
+                                       limits, cancel);
       }
     } catch (const std::exception& e) {
       log::error("zone {}: journal: {}", s.config->origin, e.what());
@@ -134,6 +138,7 @@ void journal_zone_changes(zone_load_report& report, const zones::zone_set* previ
     served.push_back(s.zone);
     histories.push_back(std::move(history));
   }
+  if (cancel != nullptr && cancel->load()) report.cancelled = true;
   report.set = std::make_shared<const zones::zone_set>(std::move(served), std::move(histories));
 }
 

@@ -7,6 +7,8 @@
 
 #include "dnskit/zones/journal.hpp"
 #include "dnskit/zones/zone_set.hpp"
+#include <atomic>
+
 #include "reload_zones.hpp"
 
 namespace dnskit::nameserver {
@@ -14,8 +16,10 @@ namespace dnskit::nameserver {
 // For every zone of `report`, works out its history after this load (reading or writing its
 // journal file; problems are logged with the file and offset, never fatal) and replaces
 // `report.set` with the same zones carrying those histories. `previous`: the set served before
-// (nullptr at start).
+// (nullptr at start). `cancel` set while it runs (the server stopping): nothing more is written
+// and `report.cancelled` is set.
 void journal_zone_changes(zone_load_report& report, const zones::zone_set* previous,
-                          const zones::journal_limits& limits);
+                          const zones::journal_limits& limits,
+                          const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace dnskit::nameserver

@@ -66,9 +66,10 @@ TEST_CASE("ixfr: reloads are journaled and dig gets the condensed differences", 
     REQUIRE(wait_log(*server, line, from));
     from = server->process().stderr_line_count();
   };
-  reload(2, "b IN A 192.0.2.22\nc IN A 192.0.2.3\n", "serial 1 -> 2: 2 removed, 2 added");
+  reload(2, "b IN A 192.0.2.22\nc IN A 192.0.2.3\n",
+         "the change from serial 1 to 2 appended, 2 removed, 2 added");
   reload(3, "b IN A 192.0.2.22\nc IN A 192.0.2.3\na IN A 192.0.2.1\n",
-         "serial 2 -> 3: 0 removed, 1 added");
+         "the change from serial 2 to 3 appended, 0 removed, 1 added");
   CHECK(std::filesystem::exists(dir / "ixfr.test.zone.jnl"));
 
   // From 1: a removed and added back cancel out; b changed; c added (RFC 1995 §4).

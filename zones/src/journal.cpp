@@ -119,7 +119,12 @@ std::string io_error(const std::filesystem::path& path, const char* what) {
 
 }  // namespace
 
-zone_change diff_zones(const zone& before, const zone& after) {
+zone_change diff_zones(const zone& before, const zone& after, const std::atomic<bool>* cancel) {
+  // Checked every few thousand records: a big zone's difference takes seconds.
+  std::size_t steps = 0;
+  const auto cancelled = [&] {
+    return cancel != nullptr && (++steps & 0xfff) == 0 && cancel->load(std::memory_order_relaxed);
+  };
   zone_change change;
   change.serial_from = before.serial();
   change.serial_to = after.serial();
@@ -129,15 +134,20 @@ zone_change diff_zones(const zone& before, const zone& after) {
   std::vector<dns::record> new_records = after.to_records();
   std::unordered_set<std::string> old_keys;
   old_keys.reserve(old_records.size());
-  for (const auto& r : old_records) old_keys.insert(record_key(r));
+  for (const auto& r : old_records) {
+    if (cancelled()) return change;
+    old_keys.insert(record_key(r));
+  }
   std::unordered_set<std::string> new_keys;
   new_keys.reserve(new_records.size());
   for (auto& r : new_records) {
+    if (cancelled()) return change;
     std::string key = record_key(r);
     if (r.type != dns::rr_type::soa && !old_keys.contains(key)) change.added.push_back(r);
     new_keys.insert(std::move(key));
   }
   for (auto& r : old_records) {
+    if (cancelled()) return change;
     if (r.type != dns::rr_type::soa && !new_keys.contains(record_key(r))) {
       change.removed.push_back(std::move(r));
     }

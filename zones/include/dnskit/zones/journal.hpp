@@ -12,6 +12,7 @@
 // A crash can leave a torn last entry: reading stops at the first entry that is short, whose
 // checksum does not match or whose payload does not decode, and reports its offset; that entry
 // and everything after it is never applied. Opening the file to append cuts such a tail first.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -40,7 +41,10 @@ struct zone_change {
 // The difference between two versions of a zone: records of `before` not in `after` (removed)
 // and of `after` not in `before` (added), compared owner (case-insensitively), type, class, TTL
 // and rdata; each list starts with its version's SOA. Allocates (the reload path, not queries).
-zone_change diff_zones(const zone& before, const zone& after);
+// When `cancel` is set while it runs (a server stopping) it gives up early and what it returns
+// is incomplete: the caller checks `cancel` and drops it.
+zone_change diff_zones(const zone& before, const zone& after,
+                       const std::atomic<bool>* cancel = nullptr);
 
 // The limits of a journal: the oldest changes are dropped when either is passed.
 struct journal_limits {
