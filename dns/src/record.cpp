@@ -34,12 +34,17 @@ std::error_code read_record(wire_reader& reader, record& out) {
   return rdata_from_wire(out.type, reader, rdlength, out.rdata);
 }
 
-void write_record(wire_writer& writer, const record& r) {
-  writer.write_name(r.owner, true);
+void write_record(wire_writer& writer, const record& r, bool compress) {
+  writer.write_name(r.owner, compress);
   writer.u16(static_cast<std::uint16_t>(r.type));
   writer.u16(static_cast<std::uint16_t>(r.klass));
   writer.u32(r.ttl);
-  writer.write_rdata(r.type, r.rdata);
+  if (compress) {
+    writer.write_rdata(r.type, r.rdata);
+    return;
+  }
+  writer.u16(static_cast<std::uint16_t>(r.rdata.size()));  // stored rdata is uncompressed
+  writer.bytes(r.rdata);
 }
 
 }  // namespace dnskit::dns

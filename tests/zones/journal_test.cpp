@@ -168,3 +168,15 @@ TEST_CASE("journal: a torn or corrupted entry is reported and never applied", "[
   CHECK(read.changes.size() == 2);
   fs::remove_all(dir);
 }
+
+TEST_CASE("journal: an entry gives back every name with its own case", "[unit]") {
+  // Names that differ only in case, in owners and in rdata: compressed, the later ones would
+  // take the case of the earlier ones (RFC 1035 §4.1.4); the journal keeps each as written.
+  auto v1 = load(version(1, "a A 192.0.2.1\n"), "j.test.");
+  auto v2 = load(version(2, "A.J.TEST. A 192.0.2.1\nx CNAME A.J.test.\nm MX 10 a.J.TEST.\n"), "j.test.");
+  const zones::zone_change d = zones::diff_zones(*v1, *v2);
+  const auto back = zones::decode_journal(zones::encode_journal_entry(d), "case.jnl");
+  REQUIRE(back.changes.size() == 1);
+  CHECK(back.changes[0] == d);
+  CHECK(texts(back.changes[0].added) == texts(d.added));
+}

@@ -216,8 +216,10 @@ std::vector<std::uint8_t> encode_journal_entry(const zone_change& change) {
   w.u32(change.serial_to);
   w.u32(static_cast<std::uint32_t>(change.removed.size()));
   w.u32(static_cast<std::uint32_t>(change.added.size()));
-  for (const auto& r : change.removed) dns::write_record(w, r);
-  for (const auto& r : change.added) dns::write_record(w, r);
+  // Uncompressed: a journal gives back exactly the records it was given, the case of every
+  // name included (a compressed name would take the case of the name it points to).
+  for (const auto& r : change.removed) dns::write_record(w, r, false);
+  for (const auto& r : change.added) dns::write_record(w, r, false);
   payload.resize(w.size());
   return seal_journal_payload(payload);
 }

@@ -26,6 +26,9 @@ struct record {  // NOLINT(bugprone-exception-escape): the noexcept move of rdat
 // rdata). Errors: the reader's and rdata_from_wire's.
 std::error_code read_record(wire_reader& reader, record& out);
 // Writes one record (owner compressed); on overflow the writer reports it and the caller rolls back.
-void write_record(wire_writer& writer, const record& r);
+// `compress` false writes every name as it is stored, case included: for files that must give
+// back exactly what was written (compression points a name at an earlier one regardless of case,
+// RFC 1035 §4.1.4).
+void write_record(wire_writer& writer, const record& r, bool compress = true);
 
 }  // namespace dnskit::dns
