@@ -39,7 +39,7 @@ struct zone_slots {
   std::uint32_t slot_of(const zones::zone* z) const noexcept {
     const auto it = std::lower_bound(by_zone.begin(), by_zone.end(), z,
                                      [](const auto& entry, const zones::zone* key) { return entry.first < key; });
-    return it != by_zone.end() && it->first == z ? it->second : 0xffffffff;
+    return it != by_zone.end() && it->first == z ? it->second : no_zone;
   }
 };
 
