@@ -9,7 +9,9 @@
 #   BENCH_DIR  the anchor scripts (default ../shared/bench next to the repository)
 # Environment: SIGN (nsec | nsec3, default nsec; nsec3 is unsalted with 0 extra iterations, as
 #   RFC 9276 §3.1 asks), RECORDS (100000), MODES ("udp tcp"), REPS (3), DURATION (10),
-#   PLAIN (1: the same signed zone asked again without DO, for the cost of non-DO queries;
+#   OURS_FLAGS (more nameserver flags, e.g. --minimal-responses to answer as Knot does, without
+#   the apex NS RRset), PLAIN (1: the same signed zone asked again without DO, for the cost of
+#   non-DO queries;
 #   0 skips it), WORK (a scratch directory, default /tmp/dnskit-bench-dnssec; the servers' state
 #   goes to WORK/run), BASEPORT (15301, qps.sh's ports from there) and CHECK_PORT (15451, the
 #   port of the signed-answer check), plus qps.sh's own (QUIET_WAIT, MAX_OTHER_PCT, ...).
@@ -43,7 +45,7 @@ rm -rf "$WORK"
 cp -r "$ANCHOR" "$WORK"
 cd "$WORK"
 export RUNDIR="$WORK/run"
-OURS="ours=$BIN --listen 127.0.0.1:%PORT% --zone %ORIGIN%=%ZONE% --threads 1 --log-level warning"
+OURS="ours=$BIN --listen 127.0.0.1:%PORT% --zone %ORIGIN%=%ZONE% --threads 1 --log-level warning${OURS_FLAGS:+ $OURS_FLAGS}"
 
 echo "== zone: $RECORDS records, signed with $SIGN (ldns-signzone, ECDSAP256SHA256)"
 python3 genzone.py -n "$RECORDS" -o "data/z$RECORDS" >/dev/null

@@ -195,6 +195,8 @@ bool read_server(const toml::table& table, server_config& out, const std::string
       std::int64_t ms = 0;
       ok = integer(node, ms, 1000, 86'400'000, key, file, error);
       out.axfr_max_time = std::chrono::milliseconds(ms);
+    } else if (key == "minimal-responses") {
+      ok = boolean(node, out.minimal_responses, key, file, error);
     } else if (key == "version") ok = text(node, out.version_text, key, file, error);
     else if (key == "identity") ok = text(node, out.identity_text, key, file, error);
     else if (key == "cookie-secret") ok = cookie_secret_key(node, out.cookie_secret, key, file, error);

@@ -89,6 +89,7 @@ int main(int argc, char** argv) try {
   std::string log_level;
   std::string query_log_target, query_log_format, http;
   bool check_only = false;
+  bool minimal_responses = false;
   unsigned edns_udp_size = 0;
   unsigned tcp_idle_ms = 0;
   unsigned tcp_max_connections = 0;
@@ -167,6 +168,8 @@ int main(int argc, char** argv) try {
                  "longest a zone transfer may take, in milliseconds, however steadily the client "
                  "reads (default 3600000)")
       ->check(CLI::Range(1000u, 86400000u));
+  app.add_flag("--minimal-responses", minimal_responses,
+               "leave the zone's NS records and their addresses out of positive answers");
   app.add_option("--identity", identity, "answer for CH TXT id.server (default: refuse)");
   app.add_option("--cookie-secret", cookie_secret,
                  "DNS server cookie secret (RFC 9018), 32 hex digits; servers sharing an "
@@ -266,6 +269,7 @@ int main(int argc, char** argv) try {
     if (tcp_max_buffer != 0) config.tcp_max_buffer = tcp_max_buffer;
     if (axfr_max_concurrent != 0) config.axfr_max_concurrent = axfr_max_concurrent;
     if (axfr_max_time_ms != 0) config.axfr_max_time = std::chrono::milliseconds(axfr_max_time_ms);
+    if (minimal_responses) config.minimal_responses = true;
     if (!identity.empty()) config.identity_text = identity;
     if (!version_text.empty()) config.version_text = version_text;
     if (!cookie_secret.empty()) config.cookie_secret = cookie_secret;

@@ -45,6 +45,7 @@ constexpr auto stop_deadline = std::chrono::seconds(5);
 bool make_responder_options(const server_config& config, responder_options& out,
                             std::string& error, const responder_options* running = nullptr) {
   out.max_udp_payload = config.edns_udp_size;
+  out.minimal_responses = config.minimal_responses;
   if (!detail::build_keyring(config, out.tsig_keys, error)) return false;
   if (!config.version_text.empty()) out.version = config.version_text;
   if (!config.identity_text.empty()) out.identity = config.identity_text;

@@ -127,3 +127,36 @@ TEST_CASE("cli: a TOML config file, with flags overriding it", "[integration]") 
   CHECK(r.status == 1);
   CHECK(contains(r.err, "typo.toml:2:1: unknown key 'threds'"));
 }
+
+TEST_CASE("cli: --minimal-responses and minimal-responses = true leave the apex NS out of "
+          "positive answers", "[integration]") {
+  // Without the option the apex NS RRset rides along in the authority section (as NSD sends it);
+  // with it, as from BIND's `minimal-responses yes`, only the answer is there.
+  auto authority_ns = [](test::server_process& server) {
+    auto answer =
+        test::udp_query(address_of(server), make_query("mail.example.test.", dns::rr_type::a));
+    REQUIRE(answer.has_value());
+    CHECK(answer->rcode() == dns::rcode::noerror);
+    CHECK_FALSE(answer->answer.empty());
+    std::size_t ns = 0;
+    for (const auto& r : answer->authority) ns += r.type == dns::rr_type::ns ? 1 : 0;
+    return ns;
+  };
+  auto plain = start_example_server();
+  CHECK(authority_ns(*plain) > 0);
+  auto flag = start_example_server({"--minimal-responses"});
+  CHECK(authority_ns(*flag) == 0);
+
+  temp_dir dir;
+  write_file(dir / "example.test.zone", read_file(example_zone()));
+  write_file(dir / "ns.toml",
+             "[server]\nlisten = [\"127.0.0.1:0\"]\nthreads = 1\nminimal-responses = true\n\n"
+             "[[zone]]\norigin = \"example.test.\"\nfile = \"example.test.zone\"\n");
+  auto configured = start_server({"--config", (dir / "ns.toml").string()});
+  CHECK(authority_ns(*configured) == 0);
+
+  write_file(dir / "bad.toml", "[server]\nminimal-responses = \"yes\"\n");
+  auto r = run({"--config", (dir / "bad.toml").string()});
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "bad.toml:2:21: 'minimal-responses' must be true or false"));
+}

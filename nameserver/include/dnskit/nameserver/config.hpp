@@ -90,6 +90,9 @@ struct server_config {
   // The longest one zone transfer may take, however steadily its client reads (a transfer is
   // otherwise timed by the client's progress: cut after tcp_idle_timeout without any).
   std::chrono::milliseconds axfr_max_time{3'600'000};
+  // Leave the apex NS RRset and its addresses out of positive answers (BIND's
+  // `minimal-responses yes`; Knot answers this way always, NSD never).
+  bool minimal_responses = false;
   // CH TXT version.bind / id.server answers; empty: REFUSED.
   std::string version_text;
   std::string identity_text;

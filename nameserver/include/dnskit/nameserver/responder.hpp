@@ -114,7 +114,7 @@ struct responder_options {
   // target (pointers reach offsets below 0x4000, RFC 1035 §4.1.4), as NSD does.
   std::uint16_t axfr_message_size = 16384;
   // Leave the apex NS RRset (and its addresses) out of positive answers, as BIND's
-  // `minimal-responses yes`; by default they are there, as NSD and Knot send them.
+  // `minimal-responses yes` and Knot do; by default they are there, as NSD sends them.
   bool minimal_responses = false;
   // TSIG keys (RFC 8945) that signed requests are checked against (respond_with_tsig).
   dns::tsig::keyring tsig_keys;
