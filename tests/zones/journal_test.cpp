@@ -65,6 +65,32 @@ TEST_CASE("journal: the difference of two versions, SOAs first", "[unit]") {
   CHECK(texts(t.added).back() == "b.j.test. 600 IN A 192.0.2.22");
 }
 
+TEST_CASE("journal: the difference inside a large RRset, and owners in another case", "[unit]") {
+  // 40 addresses at one name (searched sorted, not pairwise); one of them changes, one goes,
+  // and a name written in capitals in the new version is the same name.
+  std::string old_body = "Mixed A 192.0.2.9\n", new_body = "mIXED A 192.0.2.9\n";
+  for (int i = 0; i < 40; ++i) {
+    old_body += "big A 198.51.100." + std::to_string(i) + "\n";
+    if (i == 7) continue;
+    new_body += "big A 198.51.100." + std::to_string(i == 30 ? 230 : i) + "\n";
+  }
+  auto v1 = load(version(1, old_body), "j.test.");
+  auto v2 = load(version(2, new_body), "j.test.");
+  const zones::zone_change d = zones::diff_zones(*v1, *v2);
+  CHECK(texts(d.removed) == std::vector<std::string>{
+                                "j.test. 300 IN SOA ns1.j.test. host.j.test. 1 3600 600 86400 300",
+                                "big.j.test. 300 IN A 198.51.100.7",
+                                "big.j.test. 300 IN A 198.51.100.30"});
+  CHECK(texts(d.added) == std::vector<std::string>{
+                              "j.test. 300 IN SOA ns1.j.test. host.j.test. 2 3600 600 86400 300",
+                              "big.j.test. 300 IN A 198.51.100.230"});
+  // Nothing changed but the serial: the two SOAs alone.
+  auto v3 = load(version(3, new_body), "j.test.");
+  const zones::zone_change same = zones::diff_zones(*v2, *v3);
+  CHECK(same.removed.size() == 1);
+  CHECK(same.added.size() == 1);
+}
+
 TEST_CASE("journal: condensed differences from any serial the history reaches", "[unit]") {
   auto v1 = load(version(1, "a A 192.0.2.1\nb A 192.0.2.2\n"), "j.test.");
   auto v2 = load(version(2, "b A 192.0.2.2\nc A 192.0.2.3\n"), "j.test.");

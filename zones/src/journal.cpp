@@ -1,5 +1,5 @@
-// The journal of a zone's changes: the file format (journal.hpp), the difference between two
-// zone versions, and the condensed history IXFR answers from (RFC 1995 §4).
+// The journal of a zone's changes: the file format (journal.hpp) and the condensed history IXFR
+// answers from (RFC 1995 §4). The difference between two versions is zone_diff.cpp.
 #include "dnskit/zones/journal.hpp"
 
 #include <fcntl.h>
@@ -14,13 +14,11 @@
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <openssl/evp.h>
 
 #include "dnskit/dns/rdata.hpp"
 #include "dnskit/dns/wire.hpp"
-#include "dnskit/zones/zone.hpp"
 
 namespace dnskit::zones {
 
@@ -118,42 +116,6 @@ std::string io_error(const std::filesystem::path& path, const char* what) {
 }
 
 }  // namespace
-
-zone_change diff_zones(const zone& before, const zone& after, const std::atomic<bool>* cancel) {
-  // Checked every few thousand records: a big zone's difference takes seconds.
-  std::size_t steps = 0;
-  const auto cancelled = [&] {
-    return cancel != nullptr && (++steps & 0xfff) == 0 && cancel->load(std::memory_order_relaxed);
-  };
-  zone_change change;
-  change.serial_from = before.serial();
-  change.serial_to = after.serial();
-  change.removed.push_back(before.soa().to_record());
-  change.added.push_back(after.soa().to_record());
-  std::vector<dns::record> old_records = before.to_records();
-  std::vector<dns::record> new_records = after.to_records();
-  std::unordered_set<std::string> old_keys;
-  old_keys.reserve(old_records.size());
-  for (const auto& r : old_records) {
-    if (cancelled()) return change;
-    old_keys.insert(record_key(r));
-  }
-  std::unordered_set<std::string> new_keys;
-  new_keys.reserve(new_records.size());
-  for (auto& r : new_records) {
-    if (cancelled()) return change;
-    std::string key = record_key(r);
-    if (r.type != dns::rr_type::soa && !old_keys.contains(key)) change.added.push_back(r);
-    new_keys.insert(std::move(key));
-  }
-  for (auto& r : old_records) {
-    if (cancelled()) return change;
-    if (r.type != dns::rr_type::soa && !new_keys.contains(record_key(r))) {
-      change.removed.push_back(std::move(r));
-    }
-  }
-  return change;
-}
 
 zone_history::zone_history(std::vector<zone_change> changes, std::uint64_t file_size)
     : changes_(std::move(changes)), file_size_(file_size) {}
