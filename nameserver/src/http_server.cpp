@@ -1,5 +1,8 @@
 #include "http_server.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -21,10 +24,82 @@ namespace http = boost::beast::http;
 
 namespace {
 
-constexpr std::size_t max_connections = 64;
 constexpr std::uint32_t max_header_bytes = 8 * 1024;
 constexpr auto request_timeout = std::chrono::seconds(10);
+// At most one warning per this long about connections refused at the limit (a flood would
+// otherwise write a line per connection).
+constexpr auto limit_log_interval = std::chrono::seconds(10);
+// accept() failing for want of descriptors or memory: wait this long before the next try (the
+// listening socket stays readable, so trying again at once would spin).
+constexpr auto accept_backoff = std::chrono::milliseconds(100);
+// The HTTP thread's nice value above the query threads' (Linux gives each thread its own).
+constexpr int lower_priority = 10;
 constexpr std::string_view text_plain = "text/plain; charset=utf-8";
+
+// What a connection over the limit is told before it is closed (written without waiting: a
+// fresh socket's send buffer takes it whole).
+const std::string& busy_response() {
+  static const std::string response = [] {
+    constexpr std::string_view body = "too many HTTP connections: try again later\n";
+    return fmt::format("HTTP/1.1 503 Service Unavailable\r\nServer: dnskit nameserver\r\n"
+                       "Content-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n"
+                       "Retry-After: 10\r\nConnection: close\r\n\r\n{}",
+                       body.size(), body);
+  }();
+  return response;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// RFC 3986 §2.1 percent-decoding (and '+' as a space, as in form data); false on a bad escape.
+bool percent_decoded(std::string_view in, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out += ' ';
+    } else if (in[i] != '%') {
+      out += in[i];
+    } else {
+      if (i + 2 >= in.size()) return false;
+      const int high = hex_value(in[i + 1]);
+      const int low = hex_value(in[i + 2]);
+      if (high < 0 || low < 0) return false;
+      out += static_cast<char>(high * 16 + low);
+      i += 2;
+    }
+  }
+  return true;
+}
+
+// The query part of POST /reload ("" or "?zone=NAME"): the zone asked for (empty: all), or
+// false with what is wrong.
+bool reload_zone_parameter(std::string_view query, std::string& zone, std::string& problem) {
+  zone.clear();
+  if (query.empty()) return true;
+  query.remove_prefix(1);  // '?'
+  bool seen = false;
+  while (true) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const std::size_t eq = pair.find('=');
+    if (pair.substr(0, eq) != "zone" || eq == std::string_view::npos || seen) {
+      problem = "reload: the only parameter is zone=NAME, once\n";
+      return false;
+    }
+    if (!percent_decoded(pair.substr(eq + 1), zone) || zone.empty()) {
+      problem = "reload: zone=NAME needs a zone name (percent-encoded where needed)\n";
+      return false;
+    }
+    seen = true;
+    if (amp == std::string_view::npos) return true;
+    query.remove_prefix(amp + 1);
+  }
+}
 
 }  // namespace
 
@@ -35,9 +110,14 @@ struct http_server::impl {
   std::once_flag stopped;
   asio::io_context io{1};
   asio::ip::tcp::acceptor acceptor{io};
+  asio::steady_timer backoff{io};
+  // Connections refused at the limit since the last warning about them (HTTP thread only).
+  std::uint64_t refused_unreported = 0;
+  std::chrono::steady_clock::time_point next_limit_warning{};
   std::thread thread;
 
   void accept();
+  void refuse(asio::ip::tcp::socket socket);
 };
 
 namespace {
@@ -82,10 +162,13 @@ class http_session : public std::enable_shared_from_this<http_session> {
         respond(http::status::method_not_allowed, text_plain, "only POST\n", keep_alive, false, "POST");
       } else if (!client_allowed()) {
         respond(http::status::forbidden, text_plain, "reload: not allowed from this address\n", keep_alive);
-      } else if (path.size() != target.size()) {
-        respond(http::status::bad_request, text_plain, "reload takes no parameters\n", keep_alive);
       } else {
-        reload(keep_alive);
+        std::string zone, problem;
+        if (reload_zone_parameter(target.substr(path.size()), zone, problem)) {
+          reload(std::move(zone), keep_alive);
+        } else {
+          respond(http::status::bad_request, text_plain, std::move(problem), keep_alive);
+        }
       }
       return;
     }
@@ -124,8 +207,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
   // The answer waits for the reload; it comes back on this connection's thread.
-  void reload(bool keep_alive) {
-    server_.handlers.reload([self = shared_from_this(), keep_alive](unsigned status, std::string body) {
+  void reload(std::string zone, bool keep_alive) {
+    server_.handlers.reload(std::move(zone), [self = shared_from_this(), keep_alive](unsigned status, std::string body) {
       asio::post(self->stream_.get_executor(), [self, keep_alive, status, body = std::move(body)]() mutable {
         self->respond(static_cast<http::status>(status), "application/json", std::move(body), keep_alive);
       });
@@ -170,18 +253,39 @@ class http_session : public std::enable_shared_from_this<http_session> {
 void http_server::impl::accept() {
   acceptor.async_accept(io, [this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      if (connections.load(std::memory_order_relaxed) >= max_connections) {
-        boost::system::error_code ignored;
-        socket.close(ignored);  // over the limit: closed at once, the others go on
-      } else {
-        std::make_shared<http_session>(*this, std::move(socket))->read();
-      }
-    } else {
+    if (ec) {
+      // Out of descriptors or memory (EMFILE, ENFILE, ENOBUFS): wait, the sessions go on.
       log::warning("http accept failed: {}", ec.message());
+      backoff.expires_after(accept_backoff);
+      backoff.async_wait([this](const boost::system::error_code& wait_ec) {
+        if (!wait_ec) accept();
+      });
+      return;
+    }
+    if (connections.load(std::memory_order_relaxed) >= max_connections) {
+      refuse(std::move(socket));
+    } else {
+      std::make_shared<http_session>(*this, std::move(socket))->read();
     }
     accept();
   });
+}
+
+// Over the limit: told so (503) and closed at once, the connections held go on.
+void http_server::impl::refuse(asio::ip::tcp::socket socket) {
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(asio::buffer(busy_response()), ignored);
+  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+  ++refused_unreported;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_limit_warning) return;
+  log::warning("http: connection limit {} reached: {} new connection(s) answered 503 and closed "
+               "(reported at most every {} s)", max_connections, refused_unreported,
+               limit_log_interval.count());
+  refused_unreported = 0;
+  next_limit_warning = now + limit_log_interval;
 }
 
 std::unique_ptr<http_server> http_server::open(const endpoint_spec& where, http_handlers handlers,
@@ -223,6 +327,9 @@ endpoint_spec http_server::bound() const {
 void http_server::start() {
   impl_->accept();
   impl_->thread = std::thread([i = impl_.get()] {
+    // Below the query threads: when the CPUs are busy, answering DNS comes first. Lowering
+    // one's own priority needs no privilege; if it fails the endpoint still works.
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), lower_priority);
     for (;;) {
       try {
         i->io.run();

@@ -18,6 +18,7 @@ std::string reload_summary::to_json() const {
   for (const zone& z : zones) {
     nlohmann::ordered_json entry = {{"origin", z.origin}, {"file", z.file}, {"result", z.result}};
     entry["serial"] = z.serial ? nlohmann::ordered_json(*z.serial) : nlohmann::ordered_json(nullptr);
+    if (!z.error.empty()) entry["error"] = z.error;
     list.push_back(std::move(entry));
   }
   j["removed"] = removed;

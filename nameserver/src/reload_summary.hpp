@@ -5,7 +5,8 @@
 //    "error": "FILE:LINE:COLUMN: ...",                          (only when refused or failed)
 //    "needs_restart": ["listen", ...],                         (changed, kept until a restart)
 //    "zones": [{"origin": "example.test.", "file": "...", "result": "loaded" | "unchanged" |
-//               "failed", "serial": 2024010101 | null}],        (null: not served)
+//               "failed" | "refresh started", "serial": 2024010101 | null,  (null: not served)
+//               "error": "FILE:LINE:COLUMN: ..."}],              (only when failed)
 //    "removed": ["old.test."]}
 // "ok" when the configuration (if re-read) was taken and every zone loaded.
 #include <cstdint>
@@ -20,8 +21,9 @@ struct reload_summary {
   struct zone {
     std::string origin;
     std::string file;
-    std::string result;  // "loaded", "unchanged" or "failed"
+    std::string result;  // "loaded", "unchanged", "failed" or (a secondary) "refresh started"
     std::optional<std::uint32_t> serial;
+    std::string error;  // why it failed (its first error, with its place)
   };
   bool ok = false;
   configuration config = configuration::not_reread;

@@ -4,6 +4,8 @@
 #include <new>
 #include <string>
 
+#include <fmt/core.h>
+
 #include "log.hpp"
 
 namespace dnskit::nameserver {
@@ -17,13 +19,25 @@ zones::load_options zone_load_options(const server_config& config,
   return options;
 }
 
+std::string first_error(const std::vector<zones::diagnostic>& diagnostics) {
+  std::size_t errors = 0;
+  const zones::diagnostic* first = nullptr;
+  for (const auto& d : diagnostics) {
+    if (!d.is_error) continue;
+    if (first == nullptr) first = &d;
+    ++errors;
+  }
+  if (first == nullptr) return {};
+  return errors == 1 ? first->to_string()
+                     : fmt::format("{} (and {} more errors)", first->to_string(), errors - 1);
+}
+
 namespace {
 
 // One zone's load. Exceptions stop here: an allocation that fails while reading or building one
 // zone (a huge file under a memory limit) costs that zone's reload, never the control thread.
 zones::load_result load_one(const dns::name& origin, const zone_config& config,
-                            const zones::load_options& options) {
-  std::string why;
+                            const zones::load_options& options, std::string& why) {
   try {
     return zones::load_zone(origin, config.file, options);
   } catch (const std::bad_alloc&) {
@@ -65,8 +79,9 @@ zone_load_report load_zones(const std::vector<zone_config>& configs,
     zones::load_options zone_options = options;
     zone_options.checks.level = config.check_level.value_or(zones::check_level::bind);
     zones::load_result result;
+    std::string thrown;  // what a load that threw says (it has no diagnostics)
     if (options.cancel == nullptr || !options.cancel->load()) {
-      result = load_one(origin, config, zone_options);
+      result = load_one(origin, config, zone_options, thrown);
     }
     if (options.cancel != nullptr && options.cancel->load()) {
       // Stopping: what was read is dropped without a word per diagnostic.
@@ -87,6 +102,14 @@ zone_load_report load_zones(const std::vector<zone_config>& configs,
     } else {
       ++report.failed;
       status.zone = before;
+      try {
+        status.error = first_error(result.diagnostics);
+        if (status.error.empty()) {
+          status.error = fmt::format("{}: {}", config.file.string(),
+                                     thrown.empty() ? "does not load (see the log)" : thrown);
+        }
+      } catch (...) {  // out of memory for the text: the zone still fails alone, unexplained
+      }
     }
     if (status.zone) served.push_back(status.zone);
     report.zones.push_back(std::move(status));

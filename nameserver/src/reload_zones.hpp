@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "dnskit/nameserver/config.hpp"
@@ -17,6 +18,7 @@ struct zone_load_status {
   std::shared_ptr<const zones::zone> zone;  // what is served from now on (nullptr: nothing)
   bool loaded = false;                      // freshly loaded from the file
   std::optional<std::uint32_t> old_serial;  // the serial served before (reload)
+  std::string error;  // why it did not load: "FILE:LINE:COLUMN: ..." (the first error)
 };
 
 struct zone_load_report {
@@ -25,6 +27,10 @@ struct zone_load_report {
   bool cancelled = false;  // `cancel` was set: the set is the previous one, unchanged
   std::shared_ptr<const zones::zone_set> set;
 };
+
+// The first error of a load as one line ("FILE:LINE:COLUMN: text (and N more errors)"); empty
+// when there is none.
+std::string first_error(const std::vector<zones::diagnostic>& diagnostics);
 
 // How the server reads zone files (size limit, $INCLUDE directory), for start, reload and
 // --check alike; `cancel` (may be null) abandons a load in progress when set.

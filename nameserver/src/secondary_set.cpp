@@ -72,6 +72,22 @@ void secondary_set::refresh_all() {
   for (auto& e : zones_) e.zone->refresh_now();
 }
 
+bool secondary_set::refresh(const dns::name& zone) {
+  for (auto& e : zones_) {
+    if (e.zone->origin() != zone) continue;
+    e.zone->refresh_now();
+    return true;
+  }
+  return false;
+}
+
+std::vector<secondary_zone_status> secondary_set::status() const {
+  std::vector<secondary_zone_status> out;
+  out.reserve(zones_.size());
+  for (const auto& e : zones_) out.push_back(e.zone->status());
+  return out;
+}
+
 void secondary_set::stop() {
   for (auto& e : zones_) e.zone->stop();
 }

@@ -37,6 +37,10 @@ class secondary_set {
   void load_files();
   void start();
   void refresh_all();  // SIGHUP
+  // POST /reload?zone=: a refresh of that zone now; false when it is not a secondary zone here.
+  bool refresh(const dns::name& zone);
+  // Thread-safe: each zone's state, for /status.
+  std::vector<secondary_zone_status> status() const;
   void stop();
   // On the control thread: a NOTIFY the responder accepted (a refresh of that zone) or refused
   // (logged).

@@ -7,6 +7,7 @@
 
 #include "dnskit/dns/rdata.hpp"
 #include "log.hpp"
+#include "reload_zones.hpp"
 #include "secondary_zone_file.hpp"
 
 namespace dnskit::nameserver {
@@ -27,16 +28,8 @@ seconds bounded(std::uint32_t value, seconds longest) {
 }
 
 std::string soa_problem_lines(const std::vector<zones::diagnostic>& diagnostics) {
-  std::size_t errors = 0;
-  const zones::diagnostic* first = nullptr;
-  for (const auto& d : diagnostics) {
-    if (!d.is_error) continue;
-    if (first == nullptr) first = &d;
-    ++errors;
-  }
-  if (first == nullptr) return "refused by the zone checks";
-  return errors == 1 ? first->to_string()
-                     : fmt::format("{} (and {} more errors)", first->to_string(), errors - 1);
+  std::string text = first_error(diagnostics);
+  return text.empty() ? "refused by the zone checks" : text;
 }
 
 }  // namespace
@@ -48,7 +41,32 @@ secondary_zone::secondary_zone(asio::io_context& io, secondary_settings settings
       changed_(std::move(changed)),
       name_(settings_.origin.to_text()),
       refresh_timer_(io),
-      expire_timer_(io) {}
+      expire_timer_(io) {
+  status_.origin = name_;
+  status_.file = settings_.file.string();
+  status_.primary = settings_.primary_text;
+}
+
+secondary_zone_status secondary_zone::status() const {
+  std::lock_guard lock(status_mutex_);
+  return status_;
+}
+
+void secondary_zone::update_status(std::optional<std::string> refresh_result) {
+  const auto now = std::chrono::system_clock::now();
+  std::lock_guard lock(status_mutex_);
+  status_.serial = zone_ ? std::optional(zone_->serial()) : std::nullopt;
+  status_.records = zone_ ? std::optional(static_cast<std::uint32_t>(zone_->record_count())) : std::nullopt;
+  status_.state = !zone_ ? "no copy" : expired_ ? "expired" : "serving";
+  if (expire_at_) {
+    status_.expires_at = now + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                   *expire_at_ - steady_clock::now());
+  }
+  if (refresh_result) {
+    status_.last_refresh = now;
+    status_.last_refresh_result = std::move(*refresh_result);
+  }
+}
 
 std::chrono::seconds secondary_zone::refresh_interval() const {
   const auto soa = zone_ ? dns::soa(zone_->soa().rdata) : std::nullopt;
@@ -106,12 +124,15 @@ void secondary_zone::load_file() {
   }
   if (expires <= steady_clock::now()) {
     expired_ = true;
+    expire_at_ = expires;
+    update_status();
     log::warning("zone {}: the copy in {} (serial {}) is older than its expire time: not served "
                  "until the primary {} confirms it", name_, settings_.file.string(),
                  zone_->serial(), settings_.primary_text);
     return;
   }
   arm_expire(expires);
+  update_status();
   log::info("zone {}: serving serial {} from {}, {} records, then checking {}", name_,
             zone_->serial(), settings_.file.string(), zone_->record_count(), settings_.primary_text);
 }
@@ -166,15 +187,18 @@ void secondary_zone::finished(refresh_result result) {
   connection_.reset();
   if (stopped_) return;
   using kind = refresh_result::kind;
+  std::string outcome;
   switch (result.what) {
     case kind::transferred:
       took_new_version(result);
+      outcome = "transferred";
       break;
     case kind::current:
       log::debug("zone {}: serial {} is current at {}", name_, result.primary_serial,
                  settings_.primary_text);
       confirmed();
       schedule(refresh_interval());
+      outcome = "current";
       break;
     case kind::older:
       // RFC 1982: a primary going back in serial is an operator's mistake; keep ours (as BIND).
@@ -182,19 +206,23 @@ void secondary_zone::finished(refresh_result result) {
                    settings_.primary_text, result.primary_serial, zone_ ? zone_->serial() : 0);
       confirmed();
       schedule(refresh_interval());
+      outcome = "older serial at the primary";
       break;
     case kind::rejected:
       log::error("zone {}: AXFR from {} of serial {} not taken: {}; {}", name_,
                  settings_.primary_text, result.primary_serial,
                  soa_problem_lines(result.diagnostics), serving_text());
       schedule(retry_interval());
+      outcome = "rejected: " + soa_problem_lines(result.diagnostics);
       break;
     case kind::failed:
       log::error("zone {}: refresh from {} failed: {}; {}", name_, settings_.primary_text,
                  result.error, serving_text());
       schedule(retry_interval());
+      outcome = "failed: " + result.error;
       break;
   }
+  update_status(std::move(outcome));
   if (again_) {
     again_ = false;
     asio::post(io_, [self = shared_from_this()] { self->refresh_now(); });
@@ -249,6 +277,7 @@ void secondary_zone::schedule(std::chrono::seconds after) {
 }
 
 void secondary_zone::arm_expire(std::chrono::steady_clock::time_point at) {
+  expire_at_ = at;
   expire_timer_.expires_at(at);
   expire_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     if (ec || self->stopped_ || !self->zone_ || self->expired_) return;
@@ -256,6 +285,7 @@ void secondary_zone::arm_expire(std::chrono::steady_clock::time_point at) {
     self->expired_ = true;
     log::error("zone {}: expired: no successful refresh from {} for {} s; answering SERVFAIL",
                self->name_, self->settings_.primary_text, self->expire_interval().count());
+    self->update_status();
     self->changed_(false);
   });
 }

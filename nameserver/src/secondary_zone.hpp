@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -44,6 +45,23 @@ struct secondary_settings {
   std::chrono::milliseconds max_time{3'600'000};  // axfr-max-time
 };
 
+// What /status shows of a secondary zone; a copy, safe to read on any thread.
+struct secondary_zone_status {
+  std::string origin;
+  std::string file;
+  std::string primary;
+  std::optional<std::uint32_t> serial;  // of the copy held (served unless expired)
+  std::optional<std::uint32_t> records;
+  // "serving", "expired" (held, answered SERVFAIL) or "no copy" (nothing yet)
+  std::string state = "no copy";
+  // The last refresh that ended, and how: "transferred", "current", "older serial at the
+  // primary", or "failed: why" / "rejected: why".
+  std::optional<std::chrono::system_clock::time_point> last_refresh;
+  std::string last_refresh_result;
+  // When the copy expires (or expired) without a successful refresh (RFC 1035 §3.3.13).
+  std::optional<std::chrono::system_clock::time_point> expires_at;
+};
+
 class secondary_zone : public std::enable_shared_from_this<secondary_zone> {
  public:
   // Called on the control thread whenever served() changed; `transferred` when it is a new
@@ -64,6 +82,8 @@ class secondary_zone : public std::enable_shared_from_this<secondary_zone> {
   // The copy to serve: nullptr before the first transfer and after expiry.
   std::shared_ptr<const zones::zone> served() const { return expired_ ? nullptr : zone_; }
   const dns::name& origin() const noexcept { return settings_.origin; }
+  // Thread-safe.
+  secondary_zone_status status() const;
 
  private:
   void refresh();
@@ -77,6 +97,8 @@ class secondary_zone : public std::enable_shared_from_this<secondary_zone> {
   std::chrono::seconds retry_interval() const;
   std::chrono::seconds expire_interval() const;
   std::string serving_text() const;
+  // Copies the state into status_ (the control thread; `refresh_result`: a refresh just ended).
+  void update_status(std::optional<std::string> refresh_result = std::nullopt);
 
   asio::io_context& io_;
   secondary_settings settings_;
@@ -90,6 +112,9 @@ class secondary_zone : public std::enable_shared_from_this<secondary_zone> {
   asio::steady_timer refresh_timer_;
   asio::steady_timer expire_timer_;
   std::shared_ptr<refresh_connection> connection_;
+  std::optional<std::chrono::steady_clock::time_point> expire_at_;
+  mutable std::mutex status_mutex_;
+  secondary_zone_status status_;  // under status_mutex_
 };
 
 }  // namespace dnskit::nameserver

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
+#include <functional>
 #include <csignal>
 #include <mutex>
 #include <optional>
@@ -102,6 +104,9 @@ struct reload_outcome {
   std::optional<zone_load_report> load;
   std::string config_error;  // not empty: the configuration was refused, nothing changed
   std::vector<std::string> needs_restart;
+  // POST /reload?zone=: the one zone read (a copy of its configuration: `load` points into it);
+  // empty for a whole reload.
+  std::vector<zone_config> only_zone;
 };
 
 }  // namespace
@@ -138,6 +143,12 @@ struct server::impl {
   // connections).
   std::vector<http_handlers::reload_done> waiting_next;
   std::vector<http_handlers::reload_done> waiting_running;
+  // POST /reload?zone= requests waiting for the reload thread, one entry per zone, in order.
+  struct zone_reload_request {
+    dns::name origin;
+    std::vector<http_handlers::reload_done> waiting;
+  };
+  std::deque<zone_reload_request> zone_reloads;
 
   // Logs from the reload thread where even formatting a line may run out of memory.
   static void log_quietly(const char* what, const char* why) noexcept {
@@ -172,6 +183,9 @@ struct server::impl {
     for (const zone_load_status& s : report.zones) {
       if (s.config == nullptr) continue;
       auto& record = context->zone_loads[origins[i++]];
+      record.file = s.config->file.string();
+      record.last_failed = !s.loaded;
+      record.last_error = s.error;
       if (s.loaded) {
         ++record.ok;
         record.last_success = now;
@@ -230,14 +244,105 @@ struct server::impl {
     return summary.to_json();
   }
 
-  // POST /reload, on the control thread.
-  void reload_requested(http_handlers::reload_done done) {
+  // POST /reload (`zone` empty) and POST /reload?zone=NAME, on the control thread.
+  void reload_requested(const std::string& zone, http_handlers::reload_done done) {
     if (stopping) {
       done(503, failure_json("the server is stopping"));
       return;
     }
+    if (!zone.empty()) {
+      zone_reload_requested(zone, std::move(done));
+      return;
+    }
     waiting_next.push_back(std::move(done));
     do_reload();
+  }
+
+  const zone_config* configured_zone(const dns::name& origin) const {
+    for (const zone_config& z : config.zones) {
+      std::error_code ec;
+      const dns::name name = dns::name::from_text(z.origin, ec);
+      if (!ec && name == origin) return &z;
+    }
+    return nullptr;
+  }
+
+  // One zone (knotc zone-reload, rndc reload ZONE): a zone read from a file is read again on the
+  // reload thread, after any reload running or waiting; a secondary zone asks its primary now
+  // (202: the refresh's outcome is in the log and /status).
+  void zone_reload_requested(const std::string& text, http_handlers::reload_done done) {
+    std::error_code ec;
+    const dns::name origin = dns::name::from_text(text, ec);  // relative: taken as absolute
+    if (ec) {
+      done(400, failure_json(fmt::format("zone '{}': not a domain name: {}", text, ec.message())));
+      return;
+    }
+    const zone_config* z = configured_zone(origin);
+    if (z == nullptr) {
+      done(404, failure_json(fmt::format("zone {}: not a zone of this server", origin.to_text())));
+      return;
+    }
+    if (z->is_secondary()) {
+      log::info("zone {}: refresh asked over HTTP", z->origin);
+      secondaries->refresh(origin);
+      reload_summary summary;
+      summary.ok = true;
+      const auto served = context->zones.load()->get(origin);
+      summary.zones.push_back({z->origin, z->file.string(), "refresh started",
+                               served ? std::optional(served->serial()) : std::nullopt, {}});
+      done(202, summary.to_json());
+      return;
+    }
+    for (auto& queued : zone_reloads) {
+      if (queued.origin == origin) {  // not started yet: one read answers both
+        queued.waiting.push_back(std::move(done));
+        return;
+      }
+    }
+    zone_reloads.push_back({origin, {}});
+    zone_reloads.back().waiting.push_back(std::move(done));
+    start_next_reload();
+  }
+
+  // Whether a reload runs now (one that ended without saying so is counted as over).
+  bool reload_running() {
+    if (reloading && reload_lost.exchange(false)) {
+      reloading = false;
+      reload_pending = false;
+      answer(waiting_running, 500, failure_json("the reload could not report its result"));
+    }
+    return reloading;
+  }
+
+  // When the reload thread is free: a whole reload asked for during the last one first, then
+  // the zones asked for one by one.
+  void start_next_reload() {
+    if (stopping || reload_running()) return;
+    if (reload_pending) {
+      reload_pending = false;
+      do_reload();
+      return;
+    }
+    if (zone_reloads.empty()) return;
+    zone_reload_request request = std::move(zone_reloads.front());
+    zone_reloads.pop_front();
+    const zone_config* z = configured_zone(request.origin);
+    if (z == nullptr || z->is_secondary()) {  // a configuration reload changed it meanwhile
+      answer(request.waiting, 404,
+             failure_json(fmt::format("zone {}: not a zone of this server", request.origin.to_text())));
+      start_next_reload();
+      return;
+    }
+    log::info("reloading zone {}", z->origin);
+    service_notify::reloading();
+    waiting_running = std::move(request.waiting);
+    start_reload_thread([this, one = *z, previous = context->zones.load()](reload_outcome& outcome) {
+      outcome.only_zone.push_back(one);
+      outcome.load = load_zones(outcome.only_zone, previous.get(), zone_load_options(config, &cancel_reload));
+      if (!outcome.load->cancelled) {
+        journal_zone_changes(*outcome.load, previous.get(), journal_limits(config), &cancel_reload);
+      }
+    });
   }
 
   void do_stop() {
@@ -246,6 +351,8 @@ struct server::impl {
     service_notify::stopping();
     answer(waiting_running, 503, failure_json("the server is stopping"));
     answer(waiting_next, 503, failure_json("the server is stopping"));
+    for (auto& request : zone_reloads) answer(request.waiting, 503, failure_json("the server is stopping"));
+    zone_reloads.clear();
     if (http) http->stop();
     if (signals) {
       boost::system::error_code ignored;
@@ -264,12 +371,7 @@ struct server::impl {
 
   void do_reload() {
     if (stopping) return;
-    if (reloading && reload_lost.exchange(false)) {
-      reloading = false;
-      reload_pending = false;
-      answer(waiting_running, 500, failure_json("the reload could not report its result"));
-    }
-    if (reloading) {
+    if (reload_running()) {
       if (!reload_pending) log::info("reload requested during a reload: it follows this one");
       reload_pending = true;
       return;
@@ -285,24 +387,30 @@ struct server::impl {
     waiting_running.insert(waiting_running.end(), std::make_move_iterator(waiting_next.begin()),
                            std::make_move_iterator(waiting_next.end()));
     waiting_next.clear();
+    start_reload_thread([this, previous = context->zones.load(),
+                         running = context->zones.processor()](reload_outcome& outcome) {
+      if (!reread || read_config(outcome, running->options())) {
+        const server_config& use = outcome.fresh ? *outcome.fresh : config;
+        outcome.load = load_zones(use.zones, previous.get(), zone_load_options(use, &cancel_reload));
+        if (!outcome.load->cancelled) {
+          journal_zone_changes(*outcome.load, previous.get(), journal_limits(use), &cancel_reload);
+        }
+      }
+    });
+  }
+
+  // Runs `work` on the reload thread; its outcome goes to finish_reload on the control thread.
+  void start_reload_thread(std::function<void(reload_outcome&)> work) {
     try {
       join_reload_thread();
       reloading = true;
       // Nothing may escape this thread (that would end the process): every failure is told
       // and leaves the zones as they are.
-      reload_thread = std::thread([this, previous = context->zones.load(),
-                                   running = context->zones.processor()]() noexcept {
+      reload_thread = std::thread([this, work = std::move(work)]() noexcept {
         std::unique_ptr<reload_outcome> outcome;
         try {
           outcome = std::make_unique<reload_outcome>();
-          if (!reread || read_config(*outcome, running->options())) {
-            const server_config& use = outcome->fresh ? *outcome->fresh : config;
-            outcome->load = load_zones(use.zones, previous.get(), zone_load_options(use, &cancel_reload));
-            if (!outcome->load->cancelled) {
-              journal_zone_changes(*outcome->load, previous.get(), journal_limits(use),
-                                   &cancel_reload);
-            }
-          }
+          work(*outcome);
         } catch (const std::exception& e) {
           outcome.reset();
           log_quietly("reload failed, every zone keeps its version: ", e.what());
@@ -315,7 +423,7 @@ struct server::impl {
             finish_reload(outcome.get());
           });
         } catch (...) {
-          // The control thread learns at the next SIGHUP that this reload is over.
+          // The control thread learns at the next reload asked for that this one is over.
           reload_lost.store(true);
           log_quietly("reload: cannot hand the result back", "");
         }
@@ -361,7 +469,7 @@ struct server::impl {
     if (stopping) return;
     reload_summary summary;
     if (outcome != nullptr && outcome->load && !outcome->load->cancelled) {
-      summary = publish_reload(*outcome);
+      summary = outcome->only_zone.empty() ? publish_reload(*outcome) : publish_zone_reload(*outcome);
     } else {
       context->counters.reloads_failed.fetch_add(1, std::memory_order_relaxed);
       if (outcome != nullptr && !outcome->config_error.empty()) {
@@ -378,10 +486,7 @@ struct server::impl {
       log::error("reload: cannot answer POST /reload: {}", e.what());
       waiting_running.clear();
     }
-    if (reload_pending) {
-      reload_pending = false;
-      do_reload();
-    }
+    start_next_reload();
   }
 
   // Publishes the zones read from files (`last_load`'s set, or `files` when given) with the
@@ -424,6 +529,86 @@ struct server::impl {
     }
   }
 
+  // One zone's line in the reload's answer and in the log; after a new version, NOTIFY.
+  void summarize_zone_load(const zone_load_status& s, reload_summary& summary) {
+    summary.zones.push_back({s.config->origin, s.config->file.string(),
+                             !s.loaded ? "failed"
+                             : s.old_serial && *s.old_serial == s.zone->serial() ? "unchanged"
+                                                                                 : "loaded",
+                             s.zone ? std::optional(s.zone->serial()) : std::nullopt, s.error});
+    if (!s.loaded) {
+      if (s.zone) {
+        log::error("zone {} ({}): reload failed, still serving serial {}", s.config->origin,
+                   s.config->file.string(), s.zone->serial());
+      } else {
+        log::error("zone {} ({}): reload failed, not served", s.config->origin,
+                   s.config->file.string());
+      }
+      return;
+    }
+    if (s.old_serial && *s.old_serial == s.zone->serial()) {
+      log::info("zone {}: reloaded, serial {} unchanged", s.config->origin, s.zone->serial());
+      return;
+    }
+    if (s.old_serial) {
+      log::info("zone {}: reloaded, serial {} -> {}, {} records", s.config->origin,
+                *s.old_serial, s.zone->serial(), s.zone->record_count());
+    } else {
+      log::info("zone {}: loaded, serial {}, {} records", s.config->origin, s.zone->serial(),
+                s.zone->record_count());
+    }
+    // RFC 1996 §3.5: tell the secondaries the zone changed.
+    notifier.notify(s.zone->soa().to_record(), notify_targets(*s.config));
+  }
+
+  // POST /reload?zone=: the zone read takes its place among the zones served; the others stay as
+  // they are, with their IXFR histories.
+  reload_summary publish_zone_reload(reload_outcome& outcome) {
+    zone_load_report& report = *outcome.load;
+    reload_summary summary;
+    summary.ok = report.failed == 0;
+    if (report.zones.size() != 1) {  // cannot be: load_zones reports each zone it was given
+      summary.ok = false;
+      summary.error = "the zone was not read";
+      return summary;
+    }
+    std::error_code ec;
+    zone_load_status status = report.zones.front();
+    const dns::name origin = dns::name::from_text(status.config->origin, ec);
+    // The running configuration's entry, not the reload thread's copy, is remembered.
+    status.config = configured_zone(origin);
+    if (ec || status.config == nullptr) {  // cannot be: the configuration changes only between reloads
+      summary.ok = false;
+      summary.error = "the zone left the configuration during its reload";
+      return summary;
+    }
+    record_zone_loads(report, false);
+    std::vector<std::shared_ptr<const zones::zone>> files;
+    std::vector<std::shared_ptr<const zones::zone_history>> histories;
+    if (last_load.set) {
+      for (const auto& z : last_load.set->zones()) {
+        if (z->origin() == origin) continue;
+        files.push_back(z);
+        histories.push_back(last_load.set->history(*z));
+      }
+    }
+    if (status.zone) {
+      files.push_back(status.zone);
+      histories.push_back(report.set->history(*status.zone));
+    }
+    last_load.set = std::make_shared<const zones::zone_set>(std::move(files), std::move(histories));
+    const auto same = std::find_if(last_load.zones.begin(), last_load.zones.end(),
+                                   [&](const zone_load_status& z) { return z.config == status.config; });
+    if (same != last_load.zones.end()) *same = status;
+    else last_load.zones.push_back(status);
+    publish_zones(last_load.set.get());
+    (summary.ok ? context->counters.reloads_ok : context->counters.reloads_failed)
+        .fetch_add(1, std::memory_order_relaxed);
+    summarize_zone_load(status, summary);
+    service_notify::ready();
+    return summary;
+  }
+
   reload_summary publish_reload(reload_outcome& outcome) {
     zone_load_report& report = *outcome.load;
     reload_summary summary;
@@ -451,35 +636,7 @@ struct server::impl {
     (report.failed == 0 ? context->counters.reloads_ok : context->counters.reloads_failed)
         .fetch_add(1, std::memory_order_relaxed);
     for (const zone_load_status& s : report.zones) {
-      if (!s.config) continue;
-      summary.zones.push_back({s.config->origin, s.config->file.string(),
-                               !s.loaded ? "failed"
-                               : s.old_serial && *s.old_serial == s.zone->serial() ? "unchanged"
-                                                                                   : "loaded",
-                               s.zone ? std::optional(s.zone->serial()) : std::nullopt});
-      if (!s.loaded) {
-        if (s.zone) {
-          log::error("zone {} ({}): reload failed, still serving serial {}", s.config->origin,
-                     s.config->file.string(), s.zone->serial());
-        } else {
-          log::error("zone {} ({}): reload failed, not served", s.config->origin,
-                     s.config->file.string());
-        }
-        continue;
-      }
-      if (s.old_serial && *s.old_serial == s.zone->serial()) {
-        log::info("zone {}: reloaded, serial {} unchanged", s.config->origin, s.zone->serial());
-        continue;
-      }
-      if (s.old_serial) {
-        log::info("zone {}: reloaded, serial {} -> {}, {} records", s.config->origin,
-                  *s.old_serial, s.zone->serial(), s.zone->record_count());
-      } else {
-        log::info("zone {}: loaded, serial {}, {} records", s.config->origin, s.zone->serial(),
-                  s.zone->record_count());
-      }
-      // RFC 1996 §3.5: tell the secondaries the zone changed.
-      notifier.notify(s.zone->soa().to_record(), notify_targets(*s.config));
+      if (s.config != nullptr) summarize_zone_load(s, summary);
     }
     last_load = std::move(report);
     service_notify::ready();
@@ -551,7 +708,10 @@ bool server::start(std::string& error) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   const std::vector<std::string> listen = s.config.listen.empty() ? default_listen() : s.config.listen;
   // A UDP socket and a TCP acceptor per listener and thread, and some for zone files and logs.
-  const std::size_t reserved = 2 * listen.size() * threads + 64;
+  // The HTTP endpoint's descriptors are kept apart too: a flood of HTTP clients never takes
+  // those of DNS TCP connections.
+  const std::size_t reserved = 2 * listen.size() * threads + 64 +
+                               (s.config.http.empty() ? std::size_t{0} : http_server::max_connections + 2);
   unsigned max_connections = fit_descriptor_limit(s.config.tcp_max_connections, reserved);
   if (max_connections < s.config.tcp_max_connections) {
     log::warning("tcp-max-connections {} does not fit the open-file limit (ulimit -n): at most {} "
@@ -606,9 +766,12 @@ bool server::start(std::string& error) {
     endpoint_spec where;
     if (!parse_endpoint(s.config.http, where, error)) return false;
     http_handlers handlers =
-        make_http_handlers({s.context.get(), &s.notifier.counters(), &s.workers, s.bound, s.started});
-    handlers.reload = [&s](http_handlers::reload_done done) {
-      asio::post(s.control, [&s, done = std::move(done)]() mutable { s.reload_requested(std::move(done)); });
+        make_http_handlers({s.context.get(), &s.notifier.counters(), &s.workers, s.bound, s.started,
+                            s.secondaries.get()});
+    handlers.reload = [&s](std::string zone, http_handlers::reload_done done) {
+      asio::post(s.control, [&s, zone = std::move(zone), done = std::move(done)]() mutable {
+        s.reload_requested(zone, std::move(done));
+      });
     };
     if (!acl::parse(s.config.http_allow_reload, handlers.reload_allowed, error)) {
       error = "http allow-reload: " + error;

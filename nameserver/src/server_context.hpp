@@ -146,11 +146,15 @@ struct server_context {
   std::unique_ptr<query_log> query_logger;
   // Written by the control thread (the workers count in their own worker_counters).
   server_counters counters;
-  // Each configured zone's loads, written by the control thread, read by the scrape.
+  // Each configured zone's loads, written by the control thread, read by the scrape and
+  // /status.
   struct zone_load_record {
     std::uint64_t ok = 0;
     std::uint64_t failed = 0;
     std::chrono::system_clock::time_point last_success{};
+    std::string file;
+    bool last_failed = false;
+    std::string last_error;  // the last load's first error, when it failed
   };
   mutable std::mutex zone_loads_mutex;
   std::map<std::string, zone_load_record> zone_loads;  // by origin as configured

@@ -1,10 +1,13 @@
 #include "server_status.hpp"
 
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
+#include "log.hpp"
+#include "secondary_set.hpp"
 #include "server_context.hpp"
 #include "server_worker.hpp"
 
@@ -54,6 +57,59 @@ metrics_snapshot take_metrics_snapshot(const status_sources& from) {
   return s;
 }
 
+namespace {
+
+nlohmann::ordered_json time_json(std::optional<std::chrono::system_clock::time_point> when) {
+  if (!when) return nullptr;
+  std::string text;
+  log::append_timestamp(text, *when);
+  return text;
+}
+
+template <typename T>
+nlohmann::ordered_json maybe(const std::optional<T>& value) {
+  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json zones_json(const status_sources& from) {
+  auto out = nlohmann::ordered_json::array();
+  const auto served = from.context->zones.load();
+  {
+    std::lock_guard lock(from.context->zone_loads_mutex);
+    for (const auto& [origin, record] : from.context->zone_loads) {
+      std::error_code ec;
+      const auto name = dns::name::from_text(origin, ec);
+      std::shared_ptr<const zones::zone> zone;
+      if (!ec) zone = served->get(name);
+      nlohmann::ordered_json z = {{"origin", origin}, {"type", "primary"}, {"file", record.file}};
+      z["serial"] = zone ? nlohmann::ordered_json(zone->serial()) : nlohmann::ordered_json(nullptr);
+      z["records"] = zone ? nlohmann::ordered_json(zone->record_count()) : nlohmann::ordered_json(nullptr);
+      z["loaded_at"] = time_json(record.ok > 0 ? std::optional(record.last_success) : std::nullopt);
+      z["last_load"] = {{"result", record.last_failed ? "failed" : "ok"},
+                        {"error", record.last_failed ? nlohmann::ordered_json(record.last_error)
+                                                     : nlohmann::ordered_json(nullptr)}};
+      z["loads"] = {{"ok", record.ok}, {"failed", record.failed}};
+      out.push_back(std::move(z));
+    }
+  }
+  if (from.secondaries == nullptr) return out;
+  for (const secondary_zone_status& st : from.secondaries->status()) {
+    nlohmann::ordered_json z = {{"origin", st.origin}, {"type", "secondary"}, {"file", st.file}};
+    z["serial"] = maybe(st.serial);
+    z["records"] = maybe(st.records);
+    z["primary"] = st.primary;
+    z["state"] = st.state;
+    z["last_refresh"] = time_json(st.last_refresh);
+    z["last_refresh_result"] = st.last_refresh ? nlohmann::ordered_json(st.last_refresh_result)
+                                               : nlohmann::ordered_json(nullptr);
+    z["expires_at"] = time_json(st.expires_at);
+    out.push_back(std::move(z));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string status_json(const status_sources& from) {
   const metrics_snapshot s = take_metrics_snapshot(from);
   nlohmann::ordered_json j;
@@ -63,10 +119,7 @@ std::string status_json(const status_sources& from) {
                             .count();
   auto& listeners = j["listeners"] = nlohmann::ordered_json::array();
   for (const auto& l : from.listeners) listeners.push_back(l.to_string());
-  auto& zones = j["zones"] = nlohmann::ordered_json::array();
-  for (const auto& z : s.zones) {
-    zones.push_back({{"origin", z.origin}, {"serial", z.serial}, {"records", z.records}});
-  }
+  j["zones"] = zones_json(from);
   std::uint64_t queries = 0;
   for (const auto& per_transport : s.answers) {
     for (std::uint64_t n : per_transport) queries += n;
