@@ -23,7 +23,8 @@ std::vector<std::string> secondary_zones(const server_config& config) {
 
 }  // namespace
 
-std::vector<std::string> keep_restart_settings(const server_config& running, server_config& fresh) {
+std::vector<std::string> keep_restart_settings(const server_config& running, server_config& fresh,
+                                               bool rate_limit_table) {
   std::vector<std::string> changed;
   // The sockets are bound once per worker thread, before privileges are given up.
   keep(changed, "listen", running.listen, fresh.listen);
@@ -42,9 +43,12 @@ std::vector<std::string> keep_restart_settings(const server_config& running, ser
   keep(changed, "tcp-max-buffer", running.tcp_max_buffer, fresh.tcp_max_buffer);
   keep(changed, "axfr-max-concurrent", running.axfr_max_concurrent, fresh.axfr_max_concurrent);
   keep(changed, "axfr-max-time-ms", running.axfr_max_time, fresh.axfr_max_time);
-  // One rate-limit table shared by the workers, sized at start.
-  keep(changed, "rate-limit", running.rate_limit, fresh.rate_limit);
-  keep(changed, "rate-limit-slip", running.rate_limit_slip, fresh.rate_limit_slip);
+  // One rate-limit table shared by the workers, made at start when rate limiting is on; once
+  // there, its limit and slip change at run time (rate_limiter::reconfigure).
+  if (!rate_limit_table) {
+    keep(changed, "rate-limit", running.rate_limit, fresh.rate_limit);
+    keep(changed, "rate-limit-slip", running.rate_limit_slip, fresh.rate_limit_slip);
+  }
   // Secondary zones run their own timers and transfers, made once at start: the running ones
   // stay, whatever the file now says (its primary zones are taken as they are).
   if (secondary_zones(running) != secondary_zones(fresh)) {

@@ -169,11 +169,18 @@ rate_limiter::verdict rate_limiter::account(std::uint64_t key, std::uint32_t now
     }
   }
 
-  if (counted <= limit_) return verdict::send;
+  const unsigned limit = limit_.load(std::memory_order_relaxed);
+  if (counted <= limit) return verdict::send;
   // BIND's slip: of the limited responses, the slip-th, 2*slip-th, ... go out truncated.
-  const std::uint64_t excess = counted - limit_;
-  if (slip_ != 0 && excess % slip_ == 0) return verdict::slip;
+  const std::uint64_t excess = counted - limit;
+  const unsigned slip = slip_.load(std::memory_order_relaxed);
+  if (slip != 0 && excess % slip == 0) return verdict::slip;
   return verdict::drop;
+}
+
+void rate_limiter::reconfigure(unsigned limit, unsigned slip) noexcept {
+  limit_.store(std::clamp(limit, 1u, max_limit), std::memory_order_relaxed);
+  slip_.store(std::min(slip, max_slip), std::memory_order_relaxed);
 }
 
 std::uint32_t rate_limiter::seconds(std::chrono::steady_clock::time_point t) noexcept {

@@ -73,8 +73,11 @@ class rate_limiter {
     return account(key_of(client, result), now);
   }
 
-  unsigned limit() const noexcept { return limit_; }
-  unsigned slip() const noexcept { return slip_; }
+  unsigned limit() const noexcept { return limit_.load(std::memory_order_relaxed); }
+  unsigned slip() const noexcept { return slip_.load(std::memory_order_relaxed); }
+  // A configuration reload: the responses counted from now on use these (clamped as in the
+  // constructor); the counts so far stay. Thread-safe.
+  void reconfigure(unsigned limit, unsigned slip) noexcept;
 
   // The second counter account() expects, from the steady clock (the test clock is any number).
   static std::uint32_t seconds(std::chrono::steady_clock::time_point t) noexcept;
@@ -84,8 +87,10 @@ class rate_limiter {
     std::array<std::atomic<std::uint64_t>, ways> entry;
   };
 
-  unsigned limit_;
-  unsigned slip_;
+  // Read once per limited response, written only by a reload: relaxed is enough (a response
+  // counted against the old limit just before a reload is as good as one just after).
+  std::atomic<unsigned> limit_;
+  std::atomic<unsigned> slip_;
   std::uint64_t seed_;
   std::size_t mask_;
   std::unique_ptr<set[]> sets_;

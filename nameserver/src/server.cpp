@@ -448,7 +448,7 @@ struct server::impl {
     } else if (!log::parse_level(fresh->log_level, level)) {
       error = fmt::format("unknown log level '{}'", fresh->log_level);
     } else if (make_responder_options(*fresh, options, error, &running)) {
-      outcome.needs_restart = keep_restart_settings(config, *fresh);
+      outcome.needs_restart = keep_restart_settings(config, *fresh, context->rate_limit != nullptr);
       for (const std::string& key : outcome.needs_restart) {
         log::warning("reload: {} changed in the configuration; it needs a restart, the running "
                      "value stays", key);
@@ -561,6 +561,19 @@ struct server::impl {
     notifier.notify(s.zone->soa().to_record(), notify_targets(*s.config));
   }
 
+  // A reloaded rate-limit or rate-limit-slip, on the table made at start; 0 stops limiting (the
+  // table stays, counting, until a restart).
+  void apply_rate_limit() {
+    if (config.rate_limit == 0) {
+      context->rate_limit->reconfigure(rate_limiter::max_limit, 0);
+      log::info("rate limit: off (until rate-limit is set again)");
+      return;
+    }
+    context->rate_limit->reconfigure(config.rate_limit, config.rate_limit_slip);
+    log::info("rate limit: {} identical answers/s, slip {}", context->rate_limit->limit(),
+              context->rate_limit->slip());
+  }
+
   // POST /reload?zone=: the zone read takes its place among the zones served; the others stay as
   // they are, with their IXFR histories.
   reload_summary publish_zone_reload(reload_outcome& outcome) {
@@ -621,9 +634,14 @@ struct server::impl {
     publish_zones(report.set.get(), outcome.processor);
     if (outcome.fresh) {
       last_load = {};  // it points into the configuration replaced here
+      const unsigned old_rate_limit = config.rate_limit;
+      const unsigned old_slip = config.rate_limit_slip;
       config = std::move(*outcome.fresh);
       log::level level{};
       if (log::parse_level(config.log_level, level)) log::set_level(level);
+      if (context->rate_limit && (config.rate_limit != old_rate_limit || config.rate_limit_slip != old_slip)) {
+        apply_rate_limit();
+      }
       const auto after = context->zones.load();
       for (const auto& z : before->zones()) {
         if (!after->get(z->origin())) {

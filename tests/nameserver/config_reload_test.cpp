@@ -2,6 +2,11 @@
 // changed allow-transfer applies, a setting bound at start is logged as needing a restart, and
 // a configuration with an error is refused whole (file:line:column in the log) while the
 // running one keeps serving.
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
 
 #include <fmt/core.h>
@@ -53,7 +58,89 @@ void reload_and_wait(test::server_process& server, std::string_view needle) {
   REQUIRE(wait_log(server, needle, from, 20s));
 }
 
+struct burst_answers {
+  std::size_t full = 0;       // TC=0
+  std::size_t truncated = 0;  // TC=1 (slipped)
+};
+
+// `count` identical queries at once from one socket; what comes back within 2 s.
+burst_answers burst(const test::server_process& server, std::size_t count) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(server.port());
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) == 0);
+  const auto query = dns::encode(make_query("www.one.test.", rr_type::a));
+  for (std::size_t i = 0; i < count; ++i) ::send(fd, query.data(), query.size(), 0);
+  burst_answers out;
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    std::uint8_t buffer[2048];
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n < 12) continue;
+    ++((buffer[2] & 0x02) != 0 ? out.truncated : out.full);
+  }
+  ::close(fd);
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("config reload: rate-limit and rate-limit-slip change at once, and 0 stops limiting",
+          "[integration]") {
+  temp_dir dir;
+  write_file(dir / "one.test.zone", small_zone_text("one.test.", 1));
+  const auto config = write_config(dir, "rate-limit = 1\nrate-limit-slip = 0", zone_table("one.test."));
+  auto server = start_server({"--config", config.string()});
+  // 1 answer/s, no slip: of 30 identical queries at once one or two (a second may turn) come
+  // back.
+  auto a = burst(*server, 30);
+  CHECK(a.full <= 3);
+  CHECK(a.truncated == 0);
+
+  write_config(dir, "rate-limit = 1000\nrate-limit-slip = 0", zone_table("one.test."));
+  reload_and_wait(*server, "zone one.test.: reloaded, serial 1 unchanged");
+  CHECK(wait_log(*server, "rate limit: 1000 identical answers/s, slip 0"));
+  a = burst(*server, 30);
+  CHECK(a.full == 30);
+
+  // Every limited answer slips (TC=1).
+  write_config(dir, "rate-limit = 1\nrate-limit-slip = 1", zone_table("one.test."));
+  reload_and_wait(*server, "zone one.test.: reloaded, serial 1 unchanged");
+  a = burst(*server, 30);
+  CHECK(a.full <= 3);
+  CHECK(a.full + a.truncated == 30);
+
+  // Off, then on again: both at once, without a restart.
+  write_config(dir, "", zone_table("one.test."));
+  reload_and_wait(*server, "rate limit: off");
+  a = burst(*server, 30);
+  CHECK(a.full == 30);
+  write_config(dir, "rate-limit = 1\nrate-limit-slip = 0", zone_table("one.test."));
+  reload_and_wait(*server, "rate limit: 1 identical answers/s, slip 0");
+  a = burst(*server, 30);
+  CHECK(a.full <= 3);
+  CHECK_FALSE(contains(server->process().stderr_text(), "it needs a restart"));
+  CHECK(server->stop() == 0);
+}
+
+TEST_CASE("config reload: rate limiting turned on needs a restart when it started off",
+          "[integration]") {
+  temp_dir dir;
+  write_file(dir / "one.test.zone", small_zone_text("one.test.", 1));
+  const auto config = write_config(dir, "", zone_table("one.test."));
+  auto server = start_server({"--config", config.string()});
+  write_config(dir, "rate-limit = 1\nrate-limit-slip = 0", zone_table("one.test."));
+  reload_and_wait(*server, "zone one.test.: reloaded, serial 1 unchanged");
+  CHECK(contains(server->process().stderr_text(),
+                 "reload: rate-limit changed in the configuration; it needs a restart"));
+  CHECK(burst(*server, 30).full == 30);
+  CHECK(server->stop() == 0);
+}
 
 TEST_CASE("config reload: SIGHUP adds and removes zones from the --config file", "[integration]") {
   temp_dir dir;

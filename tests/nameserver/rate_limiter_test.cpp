@@ -44,6 +44,22 @@ std::uint64_t key_for(const rate_limiter& rl, const std::string& qname, rr_type 
 
 }  // namespace
 
+TEST_CASE("rate limiter: reconfigure() changes the limit and slip for the next responses", "[unit]") {
+  rate_limiter rl(2, 0, 64, seed);
+  CHECK(run(rl, 42, 1000, 3) == std::vector<verdict>{verdict::send, verdict::send, verdict::drop});
+  // Raised within the same second: the count so far (3) stays, the new limit applies to it.
+  rl.reconfigure(5, 0);
+  CHECK(rl.limit() == 5);
+  CHECK(run(rl, 42, 1000, 3) == std::vector<verdict>{verdict::send, verdict::send, verdict::drop});
+  rl.reconfigure(1, 1);
+  CHECK(rl.slip() == 1);
+  CHECK(run(rl, 42, 1001, 3) == std::vector<verdict>{verdict::send, verdict::slip, verdict::slip});
+  // Clamped as in the constructor.
+  rl.reconfigure(0, 99);
+  CHECK(rl.limit() == 1);
+  CHECK(rl.slip() == rate_limiter::max_slip);
+}
+
 TEST_CASE("rate limiter: the first N per second go out, then drop/slip alternate", "[unit]") {
   rate_limiter rl(5, 2, 64, seed);
   const auto first = run(rl, 42, 1000, 11);
