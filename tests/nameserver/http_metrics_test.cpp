@@ -16,7 +16,7 @@ using namespace nstest;
 using dns::rr_type;
 
 
-TEST_CASE("http: /metrics counts queries, connections and reloads; /status tells the zones",
+TEST_CASE("http: /metrics counts queries, connections and reloads, and /status tells the zones",
           "[integration]") {
   auto server = start_example_server({"--http", "127.0.0.1:0", "--threads", "2"});
   const auto port = http_port(*server);
