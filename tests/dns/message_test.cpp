@@ -759,7 +759,7 @@ TEST_CASE("empty rdata with class ANY or NONE is an UPDATE record (RFC 2136 2.4-
   CHECK(decode_error(in_class.b) == errc::bad_rdata);
 }
 
-TEST_CASE("compression matches names without case; the later name takes the earlier spelling",
+TEST_CASE("compression matches names without case, the later name takes the earlier spelling",
           "[unit][message]") {
   // RFC 1035 §2.3.3: names compare case-insensitively, so "ns1.example.com." in NS rdata is
   // written as a pointer to the question's "NS1.Example.com.". Decoded, it is equal to what was

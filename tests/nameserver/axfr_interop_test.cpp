@@ -66,7 +66,7 @@ TEST_CASE("axfr: the whole zone, SOA first and last, to an allowed client", "[in
                       [](const dns::record& r) { return r.type == rr_type::soa; }) == 0);
 }
 
-TEST_CASE("axfr: dig transfers the zone; clients outside allow-transfer are REFUSED", "[integration]") {
+TEST_CASE("axfr: dig transfers the zone, clients outside allow-transfer are REFUSED", "[integration]") {
   {
     auto server = start_example_server();
     if (have_program("dig")) {

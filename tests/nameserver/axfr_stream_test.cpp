@@ -74,7 +74,7 @@ TEST_CASE("allow-transfer per zone replaces the server-wide list", "[unit]") {
         dns::rcode::refused);
 }
 
-TEST_CASE("AXFR over UDP is NOTIMP; AXFR or IXFR below an apex or outside is NOTAUTH", "[unit]") {
+TEST_CASE("AXFR over UDP is NOTIMP, AXFR or IXFR below an apex or outside is NOTAUTH", "[unit]") {
   const auto set = example_set();
   const auto udp = ask(*set, query_bytes("example.test.", dns::rr_type::axfr));
   CHECK(udp.msg.rcode() == dns::rcode::notimp);

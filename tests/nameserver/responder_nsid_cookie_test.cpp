@@ -97,7 +97,7 @@ TEST_CASE("cookies: a client cookie alone gets a fresh RFC 9018 server cookie", 
   CHECK(rep.msg.answer.size() == 1);
 }
 
-TEST_CASE("cookies: our server cookie comes back valid; others are answered, not valid",
+TEST_CASE("cookies: our server cookie comes back valid, others are answered, not valid",
           "[unit]") {
   const auto set = example_set();
   const responder r(cookie_options(0x11));

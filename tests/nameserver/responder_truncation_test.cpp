@@ -31,7 +31,7 @@ TEST_CASE("with EDNS the same answer fits in 1232 bytes", "[unit]") {
   REQUIRE(r.msg.opt.has_value());
 }
 
-TEST_CASE("a client size below 512 counts as 512; the client's size limits ours", "[unit]") {
+TEST_CASE("a client size below 512 counts as 512, the client's size limits ours", "[unit]") {
   const auto set = example_set();
   const auto tiny = ask(*set, query_bytes("many.example.test.", dns::rr_type::a, edns0(100)));
   CHECK(tiny.msg.hdr.tc);

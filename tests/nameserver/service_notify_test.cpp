@@ -145,7 +145,7 @@ TEST_CASE("systemd: an abstract NOTIFY_SOCKET (@name)", "[integration]") {
   CHECK(server->stop() == 0);
 }
 
-TEST_CASE("systemd: no NOTIFY_SOCKET, nothing to say; a bad one is an error", "[unit]") {
+TEST_CASE("systemd: no NOTIFY_SOCKET, nothing to say, a bad one is an error", "[unit]") {
   namespace notify = dnskit::nameserver::service_notify;
   const char* saved = std::getenv("NOTIFY_SOCKET");
   const std::string restore = saved != nullptr ? saved : "";

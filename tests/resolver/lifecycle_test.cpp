@@ -147,7 +147,7 @@ TEST_CASE("a handler may destroy the resolver or start new queries", "[integrati
   CHECK(aborted == 1);
 }
 
-TEST_CASE("a per-query deadline ends that query alone; its late answer is absorbed", "[integration]") {
+TEST_CASE("a per-query deadline ends that query alone, its late answer is absorbed", "[integration]") {
   test_server server([](const dns::message& q, bool) {
     const bool slow = q.questions.at(0).qname.label(0) == "slow";
     dns::message r = response_to(q);

@@ -46,7 +46,7 @@ TEST_CASE("use_future delivers the message, and throws for errors", "[integratio
   runner.join();
 }
 
-TEST_CASE("use_awaitable works in a coroutine; redirect_error keeps the message", "[integration]") {
+TEST_CASE("use_awaitable works in a coroutine, redirect_error keeps the message", "[integration]") {
   test_server server(zone_script(zone()));
   asio::io_context io;
   resolver::resolver r(io, loopback_options(server));

@@ -123,7 +123,7 @@ TEST_CASE("dnssec checks: an RRset without RRSIG is a strict check", "[unit]") {
   CHECK(strict.messages == strings{"z.zone:9:1: error: www.example/A: no RRSIG covers it"});
 }
 
-TEST_CASE("dnssec checks: at a zone cut only DS and NSEC need signatures; glue none", "[unit]") {
+TEST_CASE("dnssec checks: at a zone cut only DS and NSEC need signatures, glue none", "[unit]") {
   auto z = nsec_zone();
   z[11] = "ns1 300 IN NSEC sub.example. A RRSIG NSEC";  // canonical order: ns1, sub, www
   for (const char* s : {"sub 3600 IN NS ns.sub", "ns.sub 3600 IN A 192.0.2.9",
@@ -187,7 +187,7 @@ TEST_CASE("dnssec checks: NSEC3 chain, NSEC3PARAM without a chain, unknown hash"
                                     "hash algorithm (only 1, SHA-1, is defined)"});
 }
 
-TEST_CASE("dnssec checks: signed without a DNSKEY at the apex; unsigned zones unchecked", "[unit]") {
+TEST_CASE("dnssec checks: signed without a DNSKEY at the apex, unsigned zones unchecked", "[unit]") {
   auto z = nsec_zone();
   z[4] = "@ 3600 IN TXT \"no key\"";
   z[5] = sig("@", "TXT");

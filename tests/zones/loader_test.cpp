@@ -21,7 +21,7 @@ std::filesystem::path write_temp(const std::string& file, std::string_view conte
 
 }  // namespace
 
-TEST_CASE("loader: a file loads; parse errors come back with their place", "[unit]") {
+TEST_CASE("loader: a file loads, parse errors come back with their place", "[unit]") {
   const auto good = write_temp("good.zone", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n");
   const auto r = zones::load_zone(name::from_text("good.test."), good);
   REQUIRE(r.ok());

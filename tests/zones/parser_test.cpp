@@ -149,7 +149,7 @@ TEST_CASE("the class is inherited from the previous record", "[unit][parser]") {
                          "e.example. 1 IN A 192.0.2.2"});
 }
 
-TEST_CASE("quoted strings keep spaces, semicolons and parentheses; escapes work", "[unit][parser]") {
+TEST_CASE("quoted strings keep spaces, semicolons and parentheses, escapes work", "[unit][parser]") {
   const auto p = parse("$TTL 1\n"
                        "t TXT \"a b; (c)\" plain \"q\\\"uote\" \"\\065\\066\" \"\"\n"
                        "e\\.dot TXT x\\ y\n"

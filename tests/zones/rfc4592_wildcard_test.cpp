@@ -106,7 +106,7 @@ TEST_CASE("RFC 4592 2.2.1: ghost.*.example. MX is NXDOMAIN (the closest encloser
   CHECK(a.answer.empty());
 }
 
-TEST_CASE("RFC 4592: the wildcard owner itself is an exact match; ENTs block wildcards",
+TEST_CASE("RFC 4592: the wildcard owner itself is an exact match, ENTs block wildcards",
           "[rfc][unit]") {
   const auto z = load(rfc4592_zone, "example.");
   // *.example. asked literally is an exact match of the wildcard's own name (§2.1.1).
