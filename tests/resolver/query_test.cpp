@@ -243,6 +243,40 @@ TEST_CASE("the search list is applied on request, NXDOMAIN and NODATA move on", 
   CHECK(out.ec == errc::nxdomain);
 }
 
+TEST_CASE("a dns::name is asked as it is, without the search list", "[integration]") {
+  std::atomic<int> asked{0};
+  auto zone = zone_script({make_record("host.b.test.", dns::rr_type::a, "192.0.2.9")});
+  test_server server([&](const dns::message& q, bool tcp) {
+    ++asked;
+    return zone(q, tcp);
+  });
+  auto opts = loopback_options(server);
+  opts.search_domains = std::vector<std::string>{"b.test"};
+  opts.ndots = 1;
+  resolver::query_options q;
+  q.search = true;  // no say over a name already parsed: it is absolute
+  boost::asio::io_context io;
+  resolver::resolver r(io, opts);
+  query_outcome found, absent;
+  auto keep = [](query_outcome& out) {
+    return [&out](resolver::error_code ec, dns::message m) {
+      out.ec = ec;
+      out.msg = std::move(m);
+      ++out.calls;
+    };
+  };
+  r.async_query(dns::name::from_text("host.b.test."), dns::rr_type::a, q, keep(found));
+  r.async_query(dns::name::from_text("host."), dns::rr_type::a, q, keep(absent));
+  run_bounded(io);
+  REQUIRE(found.calls == 1);
+  REQUIRE(!found.ec);
+  REQUIRE(found.msg.answer.size() == 1);
+  CHECK(dns::rdata_to_text(dns::rr_type::a, found.msg.answer[0].rdata) == "192.0.2.9");
+  CHECK(absent.calls == 1);
+  CHECK(absent.ec == errc::nxdomain);  // "host.b.test." was not tried for it
+  CHECK(asked == 2);
+}
+
 TEST_CASE("a bad name completes with bad_name without touching the network", "[integration]") {
   test_server server(zone_script(small_zone()));
   const auto out = query_once(loopback_options(server), "bad..name", dns::rr_type::a);

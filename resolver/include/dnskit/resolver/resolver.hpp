@@ -9,6 +9,7 @@
 //
 //   async_query(name, type[, class | query_options], token)
 //       void(error_code, dns::message)   the whole response, every section, decoded by dns/
+//                                        (name: text, or a dns::name asked as it is)
 //   async_resolve(host[, resolve_options], token)
 //       void(error_code, resolve_result) A and AAAA addresses (hosts file, search list, ndots)
 //   async_reverse(address[, query_options], token)
@@ -139,6 +140,15 @@ class resolver {
   template <typename Token>
   auto async_query(std::string_view name, dns::rr_type type, Token&& token) {
     return async_query(name, type, query_options{}, std::forward<Token>(token));
+  }
+  // A name already parsed is asked as it is: a dns::name is absolute, so neither the search
+  // list (query_options::search) nor IDN conversion applies, and no text is parsed again (a
+  // caller that has the name in hand, such as bulk resolution, spares the round trip through
+  // text).
+  template <typename Token>
+  auto async_query(const dns::name& name, dns::rr_type type, const query_options& opts, Token&& token) {
+    return boost::asio::async_initiate<Token, void(error_code, dns::message)>(
+        initiate_query{this}, token, detail::query_names{{name}, {}}, type, opts);
   }
   template <typename Token>
   auto async_query(std::string_view name, dns::rr_type type, dns::rr_class qclass, Token&& token) {
