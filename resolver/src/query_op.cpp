@@ -108,19 +108,20 @@ void query_op::answered(int status, int timeouts, std::span<const std::uint8_t> 
   }
 
   if (c.cache().enabled() && (!ec || ec == errc::nxdomain || ec == errc::nodata)) {
-    c.cache().store(cache_key_, msg, ec == errc::nodata, answer.size(), std::chrono::steady_clock::now());
+    c.cache().store(cache_key(), answer, msg, ec == errc::nodata, std::chrono::steady_clock::now());
   }
   conclude(ec);
 }
 
+std::string_view query_op::cache_key() const {
+  return owner().cache().key(candidates_[index_], params_.type, params_.qclass,
+                             params_.edns && params_.edns->dnssec_ok, params_.checking_disabled,
+                             decode_.answer_only);
+}
+
 bool query_op::answered_from_cache() {
   core& c = owner();
-  cache_key_ = response_cache::key(candidates_[index_], params_.type, params_.qclass,
-                                   params_.edns && params_.edns->dnssec_ok, params_.checking_disabled,
-                                   decode_.answer_only);
-  auto hit = c.cache().find(cache_key_, std::chrono::steady_clock::now());
-  if (!hit) return false;
-  result_ = std::move(*hit);
+  if (!c.cache().find(cache_key(), std::chrono::steady_clock::now(), decode_, result_)) return false;
   error_code ec = from_rcode(result_.rcode());
   if (!ec && result_.answer.empty()) ec = errc::nodata;  // RFC 2308 §2.2, as answered() says
   if (observer* w = c.watcher()) {

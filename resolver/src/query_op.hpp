@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dnskit/dns/message.hpp"
@@ -36,8 +37,10 @@ class query_op final : public op_base {
   void send_current();
   void answered(int status, int timeouts, std::span<const std::uint8_t> answer);
   // The current candidate's response from the cache, concluded as an answer would be; false
-  // when the cache holds none (cache_key_ is then the key to store the answer under).
+  // when the cache holds none.
   bool answered_from_cache();
+  // The current candidate's key in the cache (valid until the cache's next key()).
+  std::string_view cache_key() const;
   // What the outcome `ec` (response in result_) means: the next search candidate, or the end.
   void conclude(error_code ec);
   // The observer's event for the current candidate's question, stamped now.
@@ -51,7 +54,6 @@ class query_op final : public op_base {
   query_params params_;
   dns::decode_options decode_;
   std::optional<dns::message> nodata_;  // a NODATA seen along the search list
-  std::string cache_key_;               // the current candidate's (response_cache::key)
   completion<dns::message> handler_;
   // The outcome: the response is decoded into result_, which the handler receives; the code is
   // kept from c-ares's callback to deliver() when the core collects completions.
