@@ -8,7 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <sstream>
+#include <string_view>
 
 #include "bulk_report.hpp"
 #include "commands.hpp"
@@ -25,8 +25,7 @@ struct job {
   std::string input;
   dns::rr_type type = dns::rr_type::a;
   bool reverse = false;
-  std::string qname_text;  // without the trailing dot, for messages
-  std::string ask_text;    // presentation form with the trailing dot, for the resolver
+  dns::name qname;  // what is asked (absolute); as text only when a message needs it
   std::string bad;  // not a usable name
   std::size_t line = 0;  // in the input, for messages
 };
@@ -44,6 +43,23 @@ std::string plain(const dns::name& n) {
   return text;
 }
 
+// The blanks that separate the words of an input line: those of `std::istream >>` in the "C"
+// locale (isspace), without a stream and its locale per line.
+bool is_blank(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+// The next word of `rest` (empty at the end), and `rest` moved past it.
+std::string_view next_word(std::string_view& rest) noexcept {
+  std::size_t begin = 0;
+  while (begin < rest.size() && is_blank(rest[begin])) ++begin;
+  std::size_t end = begin;
+  while (end < rest.size() && !is_blank(rest[end])) ++end;
+  const std::string_view word = rest.substr(begin, end - begin);
+  rest.remove_prefix(end);
+  return word;
+}
+
 // What failed, as one word for --short's "NAME ERROR" lines and the summary.
 std::string failure_kind(const resolver::error_code& ec) {
   if (ec == resolver::errc::timeout) return "TIMEOUT";
@@ -56,7 +72,7 @@ std::string failure_kind(const resolver::error_code& ec) {
 std::string bulk_stats_line(const job& j, const result& r) {
   char time[32];
   std::snprintf(time, sizeof time, "%.3f", r.time_ms);
-  return ";; " + dns::to_string(j.type) + " " + j.ask_text + " answered in " + time + " ms, " +
+  return ";; " + dns::to_string(j.type) + " " + j.qname.to_text() + " answered in " + time + " ms, " +
          std::to_string(dns::encode(r.response).size()) + " bytes received\n";
 }
 
@@ -89,8 +105,7 @@ void print_result(const settings& s, const style& st, const job& j, const result
   }
   if (s.mode == output_mode::json) {
     exchange ex;
-    std::error_code nec;
-    ex.question = {dns::name::from_text(j.qname_text, nec), j.type, s.qclass};
+    ex.question = {j.qname, j.type, s.qclass};
     ex.error = r.ec;
     ex.has_response = answered;
     if (answered) ex.response = r.response;
@@ -120,7 +135,11 @@ void print_result(const settings& s, const style& st, const job& j, const result
     }
     for (const dns::record& rec : m.answer) {
       if (rec.type != j.type && j.type != dns::rr_type::any) continue;
-      out += j.input + "\t" + dns::rdata_to_text(rec.type, rec.rdata) + "\n";
+      // Appended in place: no temporary strings per line.
+      out += j.input;
+      out += '\t';
+      dns::append_rdata_text(rec.type, rec.rdata, out);
+      out += '\n';
     }
     if (s.stats) err += bulk_stats_line(j, r);
     return;
@@ -128,7 +147,7 @@ void print_result(const settings& s, const style& st, const job& j, const result
   // nslookup's words, without the Server: header (printed once at the top).
   if (m.rcode() != dns::rcode::noerror) {
     out += st.paint(role::error, "** server can't find " +
-                                     (m.questions.empty() ? j.qname_text : plain(m.questions.front().qname)) +
+                                     plain(m.questions.empty() ? j.qname : m.questions.front().qname) +
                                      ": " + dns::to_string(m.rcode())) + "\n";
     failed = true;
   } else {
@@ -169,7 +188,9 @@ int run_bulk(const settings& s, const style& st) {
   }
   const dns::rr_type default_type = s.types.empty() ? dns::rr_type::a : s.types.front();
 
-  boost::asio::io_context io;
+  // One thread runs everything: the hint lets Asio's scheduler keep the handlers it queues from
+  // inside handlers on that thread, without its lock.
+  boost::asio::io_context io(1);
   resolver::options opts;
   for (const auto& a : s.server.addresses) opts.servers.push_back({a, s.port});
   opts.timeout = std::chrono::milliseconds(s.timeout_ms(s.vc));
@@ -212,21 +233,21 @@ int run_bulk(const settings& s, const style& st) {
   bool failed = false;
   std::size_t line_count = 0;
 
+  std::string input_line;  // one buffer for every line read
   auto read_job = [&](job& j) -> bool {
-    std::string line;
-    while (std::getline(*in, line)) {
+    while (std::getline(*in, input_line)) {
       if (++line_count > 100'000'000) return false;
-      std::istringstream words(line);
-      std::string name, type;
-      if (!(words >> name) || name[0] == '#' || name[0] == ';') continue;
-      words >> type;
-      j.input = name;
+      std::string_view rest = input_line;
+      const std::string_view name = next_word(rest);
+      if (name.empty() || name[0] == '#' || name[0] == ';') continue;
+      const std::string_view type = next_word(rest);
+      j.input = std::string(name);
       j.line = line_count;
       j.type = default_type;
       if (!type.empty()) {
         auto t = parse_type(type);
         if (!t) {
-          j.bad = "unknown query type: " + type + " (for " + name + ")";
+          j.bad = "unknown query type: " + std::string(type) + " (for " + j.input + ")";
           return true;
         }
         j.type = *t;
@@ -238,8 +259,7 @@ int run_bulk(const settings& s, const style& st) {
       }
       j.reverse = req.reverse;
       if (req.reverse) j.type = dns::rr_type::ptr;
-      j.qname_text = plain(req.candidates.front());
-      j.ask_text = req.candidates.front().to_text();
+      j.qname = std::move(req.candidates.front());
       return true;
     }
     return false;
@@ -280,7 +300,7 @@ int run_bulk(const settings& s, const style& st) {
       }
       ++in_flight;
       const auto started = std::chrono::steady_clock::now();
-      res.async_query(queued.ask_text, queued.type, qopts,
+      res.async_query(queued.qname, queued.type, qopts,
                       [&, index, started](resolver::error_code ec, dns::message m) {
                         --in_flight;
                         result& r = window[index - window_base].second;

@@ -17,6 +17,14 @@ std::string reason_text(const std::error_code& ec) {
   return ec.message();
 }
 
+// Whether `text` may be an IP address at all: IPv6 text holds a colon, IPv4 text (inet_pton's
+// dotted quad) only digits and dots. Most names are neither and skip the parse (bulk mode asks
+// this of every name).
+bool may_be_address(std::string_view text) noexcept {
+  if (text.find(':') != std::string_view::npos) return true;
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+}
+
 }  // namespace
 
 dns::name chase_cname(const std::vector<dns::record>& answer, const dns::name& start) {
@@ -39,8 +47,9 @@ lookup_request plan_lookup(const settings& s, std::string_view input) {
   req.default_pair = s.default_lookups();
   req.types = s.default_lookups() ? std::vector<dns::rr_type>{dns::rr_type::a} : s.types;
 
-  boost::system::error_code addr_ec;
-  auto address = boost::asio::ip::make_address(std::string(input), addr_ec);
+  boost::system::error_code addr_ec = boost::asio::error::invalid_argument;
+  boost::asio::ip::address address;
+  if (may_be_address(input)) address = boost::asio::ip::make_address(std::string(input), addr_ec);
   if (!addr_ec) {
     // nslookup turns an address into a PTR question whatever type is set.
     req.reverse = true;

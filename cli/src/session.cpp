@@ -126,7 +126,7 @@ exchange session::ask(const settings& s, const dns::name& qname, dns::rr_type ty
   const auto asked = std::chrono::steady_clock::now();
   try {
     resolver::resolver& r = resolver_for(s, tcp, first_server);
-    r.async_query(qname.to_text(), type, qopts, [&](resolver::error_code e, dns::message m) {
+    r.async_query(qname, type, qopts, [&](resolver::error_code e, dns::message m) {
       ec = e;
       response = std::move(m);
     });

@@ -152,6 +152,23 @@ TEST_CASE("bulk: names from a file, results in input order", "[golden]") {
   CHECK(objects[2]["sections"]["answer"].size() == 2);
 }
 
+TEST_CASE("bulk: words split at any blank, CRLF lines, comments and extra words", "[bulk]") {
+  // As `std::istream >>` splits them in the "C" locale: space, \t, \n, \v, \f and \r.
+  const std::string input =
+      "  example.test\t MX \r\n"
+      "\fwww.example.test\v\r\n"
+      "# a comment\n"
+      "; another\n"
+      "\t \r\n"
+      " example.test   A  more words\r\n";
+  auto r = run_dnslookup({"-port=" + port_text(), "--short", "-f", "-", "127.0.0.1"}, input);
+  CHECK(r.status == 0);
+  CHECK(r.out ==
+        "example.test\t10 mail.example.test.\nexample.test\t20 mail2.example.test.\n"
+        "www.example.test\t192.0.2.1\nexample.test\t192.0.2.1\n");
+  CHECK(r.err.find(";; 3 names in ") != std::string::npos);
+}
+
 TEST_CASE("bulk: thousands of names through one resolver keep their order", "[bulk]") {
   std::string input;
   const char* names[] = {"example.test", "multi.example.test", "nosuch.example.test", "mail.example.test"};
