@@ -3,8 +3,9 @@
 # `nameserver` on 127.0.0.1:PORT (started here, stopped by its PID on exit), and resolves every
 # name with
 #   dnslookup  -f NAMES --short --parallel C        (bulk mode, the run's one resolver)
-#   dnslookup ... with its progress line on         (PROGRESS=1: stderr on a pseudo-terminal
-#                   made by script(1), stdout to the file; script's own cost is counted too)
+#   dnslookup ... with its progress line on         (PROGRESS=1, the default: stderr on a
+#                   pseudo-terminal made by script(1), stdout to the file; script's own cost is
+#                   counted too; PROGRESS=0 leaves this client out)
 #   cares_bulk -f NAMES -c C                        (bare c-ares, bench/cli/cares_bulk.c)
 #   resolver_bulk, whole message and -a answer-only (when built: DNSKIT_BUILD_BENCH=ON; the
 #                   library alone, each response decoded into a dns::message or only its answer)
@@ -13,7 +14,7 @@
 # one's ratio to bare c-ares.
 #
 # Usage: bench/cli/bulk_vs_cares.sh
-#   env: BUILD=build NAMES_COUNT=100000 PARALLEL=100 REPS=5 PORT=15353 PROGRESS=0
+#   env: BUILD=build NAMES_COUNT=100000 PARALLEL=100 REPS=5 PORT=15353 PROGRESS=1
 #        CLIENT_CPU=0 SERVER_CPU=1 (taskset CPU lists; empty: no pinning) WORK=(a temp dir)
 # Only loopback: the server listens on 127.0.0.1 and every client is given that address.
 # Run it on an idle machine for figures; on a busy one the numbers are a smoke test only.
@@ -28,8 +29,12 @@ REPS=${REPS:-5}
 PORT=${PORT:-15353}
 CLIENT_CPU=${CLIENT_CPU-0}
 SERVER_CPU=${SERVER_CPU-1}
-PROGRESS=${PROGRESS:-0}
+PROGRESS=${PROGRESS:-1}
 WORK=${WORK:-$(mktemp -d -t dnskit-bulk.XXXXXX)}
+if [[ $PROGRESS == 1 ]] && ! command -v script >/dev/null; then
+  echo "script(1) not found (util-linux): the client with the progress line is left out" >&2
+  PROGRESS=0
+fi
 
 dnslookup=$BUILD/cli/dnslookup
 nameserver=$BUILD/nameserver/nameserver
