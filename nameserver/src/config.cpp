@@ -170,6 +170,7 @@ bool read_server(const toml::table& table, server_config& out, const std::string
       ok = string_list(node, *out.allow_transfer, key, file, error);
     }
     else if (key == "notify") ok = string_list(node, out.notify, key, file, error);
+    else if (key == "allow-update") ok = string_list(node, out.allow_update, key, file, error);
     else if (key == "log-level") ok = text(node, out.log_level, key, file, error);
     else if (key == "query-log") ok = query_log_key(node, out, file, error);
     else if (key == "query-log-format") {
@@ -269,6 +270,9 @@ bool read_zone(const toml::table& table, zone_config& zone, const std::filesyste
     } else if (key == "allow-transfer") {
       zone.allow_transfer.emplace();
       ok = string_list(node, *zone.allow_transfer, key, file, error);
+    } else if (key == "allow-update") {
+      zone.allow_update.emplace();
+      ok = string_list(node, *zone.allow_update, key, file, error);
     } else if (key == "notify") {
       zone.notify.emplace();
       ok = string_list(node, *zone.notify, key, file, error);

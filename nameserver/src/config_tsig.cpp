@@ -124,6 +124,7 @@ bool build_keyring(const server_config& config, dns::tsig::keyring& keys, std::s
       !check_acl(*config.allow_transfer, ring, "allow-transfer", error)) {
     return false;
   }
+  if (!check_acl(config.allow_update, ring, "allow-update", error)) return false;
   const auto check_notify = [&](const std::vector<std::string>& targets, const std::string& what) {
     for (const auto& t : targets) {
       endpoint_spec at;
@@ -145,6 +146,11 @@ bool build_keyring(const server_config& config, dns::tsig::keyring& keys, std::s
   for (const auto& z : config.zones) {
     if (z.allow_transfer &&
         !check_acl(*z.allow_transfer, ring, fmt::format("zone '{}': allow-transfer", z.origin),
+                   error)) {
+      return false;
+    }
+    if (z.allow_update &&
+        !check_acl(*z.allow_update, ring, fmt::format("zone '{}': allow-update", z.origin),
                    error)) {
       return false;
     }

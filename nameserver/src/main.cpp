@@ -9,9 +9,11 @@
 //              [--rate-limit-slip K] [--user NAME] [--max-zone-file-size BYTES]
 //              [--include-directory DIR] [--journal-max-changes N] [--journal-max-size BYTES]
 //              [--secondary ORIGIN=FILE,primary=ADDR:PORT[,key:NAME]]...
+//              [--allow-update CIDR|key:NAME|none]...
 //
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM) or a clean --check; 1 for a usage error,
 // a zone that does not load, a listener that cannot be opened, or --check finding errors.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -72,6 +74,9 @@ int check(const ns::server_config& config) {
 }  // namespace
 
 int main(int argc, char** argv) try {
+  // Past a file-size limit (ulimit -f) a write must fail with EFBIG, so that a journal append
+  // fails alone (the update is answered SERVFAIL), not end the server by SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"Authoritative DNS name server (UDP and TCP, AXFR, NOTIFY).", "nameserver"};
   app.set_version_flag("--version", "nameserver (dnskit) " DNSKIT_VERSION);
   app.footer(
@@ -84,7 +89,7 @@ int main(int argc, char** argv) try {
 
   std::string config_file;
   std::vector<std::string> listen, zones, secondaries, allow_transfer, notify, tsig_keys,
-      http_allow_reload;
+      http_allow_reload, allow_update;
   unsigned threads = 0;
   std::string log_level;
   std::string query_log_target, query_log_format, http;
@@ -120,6 +125,10 @@ int main(int argc, char** argv) try {
   app.add_option("--allow-transfer", allow_transfer,
                  "CIDR prefix, or key:NAME (a request signed with that TSIG key), allowed to "
                  "transfer zones by AXFR (repeatable; 'none': nobody; default: loopback)")
+      ->take_all();
+  app.add_option("--allow-update", allow_update,
+                 "CIDR prefix, or key:NAME (a request signed with that TSIG key), allowed to "
+                 "send dynamic updates, RFC 2136 (repeatable; 'none': nobody; default: nobody)")
       ->take_all();
   app.add_option("--tsig-key", tsig_keys,
                  "TSIG key [ALGORITHM:]NAME:BASE64SECRET as dig -y takes it; ALGORITHM "
@@ -249,6 +258,10 @@ int main(int argc, char** argv) try {
       config.allow_transfer = std::move(list);
     }
     if (!notify.empty() && !ns::list_from_flag("--notify", notify, config.notify, error)) {
+      return false;
+    }
+    if (!allow_update.empty() &&
+        !ns::list_from_flag("--allow-update", allow_update, config.allow_update, error)) {
       return false;
     }
     if (!tsig_keys.empty()) config.tsig_keys = tsig_keys;

@@ -19,6 +19,9 @@ struct zone_load_status {
   bool loaded = false;                      // freshly loaded from the file
   std::optional<std::uint32_t> old_serial;  // the serial served before (reload)
   std::string error;  // why it did not load: "FILE:LINE:COLUMN: ..." (the first error)
+  // The version served holds dynamic updates (RFC 2136) that the zone file does not (set by
+  // journal_zone_changes).
+  bool ahead_of_file = false;
 };
 
 struct zone_load_report {

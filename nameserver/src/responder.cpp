@@ -16,6 +16,7 @@
 #include "responder_message.hpp"
 #include "responder_query.hpp"
 #include "responder_scratch.hpp"
+#include "responder_update.hpp"
 #include "server_cookie.hpp"
 
 namespace dnskit::nameserver {
@@ -389,6 +390,11 @@ outcome responder::respond(std::span<const std::uint8_t> query, const request_in
     plan.opt.extended_rcode = 1;
     simple_reply(plan, dns::rcode::noerror, true);
     result.rcode = dns::rcode::badvers;
+    return result;
+  }
+  if (q.opcode == detail::opcode_update) {
+    result.size = detail::answer_update(options_, query, q, plan.opt, limit, client, zones, out,
+                                        result.rcode);
     return result;
   }
   if (q.opcode == opcode_notify) {

@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::uint8_t opcode_query = static_cast<std::uint8_t>(dns::opcode::query);
 constexpr std::uint8_t opcode_notify = static_cast<std::uint8_t>(dns::opcode::notify);
+constexpr std::uint8_t opcode_update = static_cast<std::uint8_t>(dns::opcode::update);
 
 std::uint16_t load_u16(std::span<const std::uint8_t> w, std::size_t at) noexcept {
   return static_cast<std::uint16_t>((w[at] << 8) | w[at + 1]);
@@ -87,7 +88,9 @@ parse_status parse_query(std::span<const std::uint8_t> w, query_view& q) noexcep
   q.nscount = load_u16(w, offset::nscount);
   q.arcount = load_u16(w, offset::arcount);
   if (q.qr) return parse_status::drop;
-  if (q.opcode != opcode_query && q.opcode != opcode_notify) return parse_status::not_implemented;
+  if (q.opcode != opcode_query && q.opcode != opcode_notify && q.opcode != opcode_update) {
+    return parse_status::not_implemented;
+  }
   if (q.qdcount != 1) return parse_status::bad_question;
 
   const std::size_t name_end = read_qname(w, header_size);

@@ -27,6 +27,7 @@
 #include "reload_zones.hpp"
 #include "secondary_set.hpp"
 #include "zone_journal.hpp"
+#include "zone_updater.hpp"
 #include "server_asio.hpp"
 #include "config_tsig.hpp"
 #include "server_context.hpp"
@@ -92,6 +93,22 @@ bool make_responder_options(const server_config& config, responder_options& out,
     }
     out.zone_allow_transfer.push_back(std::move(entry));
   }
+  // RFC 2136 §3.3: who may update; nobody unless a list says so.
+  if (!acl::parse(config.allow_update, out.allow_update, error)) {
+    error = "allow-update: " + error;
+    return false;
+  }
+  for (const zone_config& z : config.zones) {
+    if (!z.allow_update) continue;
+    zone_transfer_acl entry;
+    std::error_code ec;
+    entry.origin = dns::name::from_text(z.origin, ec);
+    if (ec || !acl::parse(*z.allow_update, entry.allow, error)) {
+      error = fmt::format("zone '{}': allow-update: {}", z.origin, ec ? "bad origin" : error);
+      return false;
+    }
+    out.zone_allow_update.push_back(std::move(entry));
+  }
   return secondary_set::notify_sources(config, out.secondaries, error);
 }
 
@@ -115,6 +132,8 @@ struct server::impl {
   server_config config;
   std::vector<endpoint_spec> bound;
   std::unique_ptr<server_context> context;
+  // The one writer of the served set: dynamic updates (RFC 2136), and every publication.
+  std::shared_ptr<zone_updater> updater;
   std::vector<std::unique_ptr<server_worker>> workers;
   asio::io_context control{1};
   asio::executor_work_guard<asio::io_context::executor_type> control_work =
@@ -197,6 +216,24 @@ struct server::impl {
 
   static zones::journal_limits journal_limits(const server_config& c) {
     return {c.journal_max_changes, c.journal_max_size};
+  }
+
+  // After a dynamic update (on the updating worker's thread): every worker looks at the new
+  // version, and the zone's secondaries are told (RFC 1996 §3.5, RFC 2136 §3.7) from the
+  // control thread, which owns the NOTIFY sender and the configuration.
+  void zone_updated(const dns::name& origin) {
+    for (auto& w : workers) w->zones_changed();
+    asio::post(control, [this, origin] {
+      if (stopping) return;
+      const auto zone = context->zones.load()->get(origin);
+      if (!zone) return;
+      for (const zone_config& z : config.zones) {
+        std::error_code ec;
+        if (!z.is_secondary() && dns::name::from_text(z.origin, ec) == origin && !ec) {
+          notifier.notify(zone->soa().to_record(), notify_targets(z));
+        }
+      }
+    });
   }
 
   std::vector<notify_target> notify_targets(const zone_config& z) const {
@@ -336,13 +373,23 @@ struct server::impl {
     log::info("reloading zone {}", z->origin);
     service_notify::reloading();
     waiting_running = std::move(request.waiting);
-    start_reload_thread([this, one = *z, previous = context->zones.load()](reload_outcome& outcome) {
+    start_reload_thread([this, one = *z, previous = updater->primaries()](reload_outcome& outcome) {
       outcome.only_zone.push_back(one);
       outcome.load = load_zones(outcome.only_zone, previous.get(), zone_load_options(config, &cancel_reload));
       if (!outcome.load->cancelled) {
-        journal_zone_changes(*outcome.load, previous.get(), journal_limits(config), &cancel_reload);
+        std::lock_guard writer(updater->writer_lock());
+        journal_against_served(*outcome.load, journal_limits(config));
+        if (!outcome.load->cancelled) updater->install_zone(*outcome.load);
       }
     });
+  }
+
+  // Under the writer lock: the difference of each zone read from the version served now (which
+  // may hold dynamic updates its file does not) goes to its journal (zone_journal.hpp).
+  void journal_against_served(zone_load_report& load, const zones::journal_limits& limits) {
+    const auto current = updater->primaries();
+    journal_zone_changes(load, current.get(), limits, &cancel_reload,
+                         [this](const dns::name& origin) { return updater->ahead_of_file(origin); });
   }
 
   void do_stop() {
@@ -387,13 +434,17 @@ struct server::impl {
     waiting_running.insert(waiting_running.end(), std::make_move_iterator(waiting_next.begin()),
                            std::make_move_iterator(waiting_next.end()));
     waiting_next.clear();
-    start_reload_thread([this, previous = context->zones.load(),
+    start_reload_thread([this, previous = updater->primaries(),
                          running = context->zones.processor()](reload_outcome& outcome) {
       if (!reread || read_config(outcome, running->options())) {
         const server_config& use = outcome.fresh ? *outcome.fresh : config;
+        // The files are read without the writer lock (updates go on meanwhile); their versions
+        // are then weighed against the versions served at that moment.
         outcome.load = load_zones(use.zones, previous.get(), zone_load_options(use, &cancel_reload));
         if (!outcome.load->cancelled) {
-          journal_zone_changes(*outcome.load, previous.get(), journal_limits(use), &cancel_reload);
+          std::lock_guard writer(updater->writer_lock());
+          journal_against_served(*outcome.load, journal_limits(use));
+          if (!outcome.load->cancelled) updater->install(*outcome.load, use.zones, journal_limits(use));
         }
       }
     });
@@ -448,6 +499,7 @@ struct server::impl {
     } else if (!log::parse_level(fresh->log_level, level)) {
       error = fmt::format("unknown log level '{}'", fresh->log_level);
     } else if (make_responder_options(*fresh, options, error, &running)) {
+      options.updates = updater;
       outcome.needs_restart = keep_restart_settings(config, *fresh, context->rate_limit != nullptr);
       for (const std::string& key : outcome.needs_restart) {
         log::warning("reload: {} changed in the configuration; it needs a restart, the running "
@@ -489,30 +541,13 @@ struct server::impl {
     start_next_reload();
   }
 
-  // Publishes the zones read from files (`last_load`'s set, or `files` when given) with the
+  // Publishes the primary zones as they are now (read from files, then updated) with the
   // secondaries' current copies, as one set, answered by `processor` (the running one when
   // null).
-  void publish_zones(const zones::zone_set* files = nullptr,
-                     std::shared_ptr<const responder> processor = nullptr) {
-    if (files == nullptr && last_load.set) files = last_load.set.get();
-    std::vector<std::shared_ptr<const zones::zone>> all;
-    std::vector<std::shared_ptr<const zones::zone_history>> histories;  // IXFR's, per zone
-    if (files != nullptr) {
-      for (const auto& z : files->zones()) {
-        all.push_back(z);
-        histories.push_back(files->history(*z));
-      }
-    }
-    if (secondaries) {
-      for (auto& z : secondaries->served()) {
-        all.push_back(std::move(z));
-        histories.push_back(nullptr);  // IXFR in is not kept: secondaries get the AXFR form
-      }
-    }
-    if (!processor) processor = context->zones.processor();
-    context->zones.publish(
-        std::make_shared<const zones::zone_set>(std::move(all), std::move(histories)),
-        std::move(processor));
+  void publish_zones(std::shared_ptr<const responder> processor = nullptr) {
+    updater->publish(secondaries ? secondaries->served()
+                                 : std::vector<std::shared_ptr<const zones::zone>>{},
+                     std::move(processor));
     for (auto& w : workers) w->zones_changed();
   }
 
@@ -596,25 +631,11 @@ struct server::impl {
       return summary;
     }
     record_zone_loads(report, false);
-    std::vector<std::shared_ptr<const zones::zone>> files;
-    std::vector<std::shared_ptr<const zones::zone_history>> histories;
-    if (last_load.set) {
-      for (const auto& z : last_load.set->zones()) {
-        if (z->origin() == origin) continue;
-        files.push_back(z);
-        histories.push_back(last_load.set->history(*z));
-      }
-    }
-    if (status.zone) {
-      files.push_back(status.zone);
-      histories.push_back(report.set->history(*status.zone));
-    }
-    last_load.set = std::make_shared<const zones::zone_set>(std::move(files), std::move(histories));
     const auto same = std::find_if(last_load.zones.begin(), last_load.zones.end(),
                                    [&](const zone_load_status& z) { return z.config == status.config; });
     if (same != last_load.zones.end()) *same = status;
     else last_load.zones.push_back(status);
-    publish_zones(last_load.set.get());
+    publish_zones();  // the zone_updater holds the zone read (install_zone) beside the others
     (summary.ok ? context->counters.reloads_ok : context->counters.reloads_failed)
         .fetch_add(1, std::memory_order_relaxed);
     summarize_zone_load(status, summary);
@@ -631,7 +652,7 @@ struct server::impl {
     summary.needs_restart = outcome.needs_restart;
     record_zone_loads(report, outcome.fresh != nullptr);
     const auto before = context->zones.load();
-    publish_zones(report.set.get(), outcome.processor);
+    publish_zones(outcome.processor);
     if (outcome.fresh) {
       last_load = {};  // it points into the configuration replaced here
       const unsigned old_rate_limit = config.rate_limit;
@@ -688,6 +709,9 @@ bool server::start(std::string& error) {
   transport.axfr_max_time = s.config.axfr_max_time;
   transport.udp_max_response = std::max<std::uint16_t>(512, s.config.edns_udp_size);
   s.context = std::make_unique<server_context>(transport);
+  s.updater = std::make_shared<zone_updater>(
+      s.context->zones, [impl = &s](const dns::name& origin) { impl->zone_updated(origin); });
+  options.updates = s.updater;
   s.context->metrics = !s.config.http.empty();
   if (s.config.rate_limit > 0) {
     s.context->rate_limit = std::make_unique<rate_limiter>(s.config.rate_limit, s.config.rate_limit_slip);
@@ -706,6 +730,10 @@ bool server::start(std::string& error) {
     }
   }
   journal_zone_changes(report, nullptr, impl::journal_limits(s.config));
+  {
+    std::lock_guard writer(s.updater->writer_lock());
+    s.updater->install(report, s.config.zones, impl::journal_limits(s.config));
+  }
   s.context->zones.publish(report.set, std::make_shared<const responder>(std::move(options)));
   s.record_zone_loads(report, false);
   s.secondaries = std::make_unique<secondary_set>(
@@ -720,7 +748,7 @@ bool server::start(std::string& error) {
       if (!impl->stopping) impl->secondaries->notified(zone, verdict, from);
     });
   };
-  s.publish_zones(report.set.get());
+  s.publish_zones();
 
   unsigned threads = s.config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());

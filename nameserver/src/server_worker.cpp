@@ -71,6 +71,9 @@ void server_worker::zones_changed() {
 
 outcome server_worker::process(std::span<const std::uint8_t> query, const request_info& client,
                                std::span<std::uint8_t> out) {
+  // A version published by a dynamic update is seen by the next query on every thread (one
+  // atomic load when nothing changed), not only once zones_changed() gets its turn.
+  zones_.refresh();
   const auto respond = [&] {
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::system_clock::now().time_since_epoch());

@@ -123,9 +123,26 @@ TEST_CASE("packets shorter than a header and responses are dropped", "[unit]") {
   CHECK(r.wire.empty());
 }
 
-TEST_CASE("opcodes other than QUERY and NOTIFY get NOTIMP, header only", "[unit]") {
+TEST_CASE("UPDATE: FORMERR without an SOA zone section, NOTAUTH outside, REFUSED by default",
+          "[unit]") {
   const auto set = example_set();
-  for (std::uint8_t op : {1, 2, 3, 5, 6, 15}) {
+  auto with_opcode = [](std::vector<std::uint8_t> q) {
+    q[2] = static_cast<std::uint8_t>((q[2] & 0x87) | (5 << 3));  // RFC 2136 §2.2: UPDATE
+    return q;
+  };
+  const auto formerr = ask(*set, with_opcode(query_bytes("example.test.", dns::rr_type::a)));
+  CHECK(formerr.msg.rcode() == dns::rcode::formerr);
+  const auto notauth = ask(*set, with_opcode(query_bytes("other.test.", dns::rr_type::soa)));
+  CHECK(notauth.msg.rcode() == dns::rcode::notauth);
+  const auto refused = ask(*set, with_opcode(query_bytes("example.test.", dns::rr_type::soa)));
+  CHECK(refused.msg.rcode() == dns::rcode::refused);
+  CHECK(static_cast<int>(refused.msg.hdr.op) == 5);
+  CHECK(refused.msg.questions.size() == 1);  // the zone section echoed (§3.8)
+}
+
+TEST_CASE("opcodes other than QUERY, NOTIFY and UPDATE get NOTIMP, header only", "[unit]") {
+  const auto set = example_set();
+  for (std::uint8_t op : {1, 2, 3, 6, 15}) {
     INFO("opcode " << int(op));
     auto q = query_bytes("www.example.test.", dns::rr_type::a, edns0());
     q[2] = static_cast<std::uint8_t>((q[2] & 0x87) | (op << 3));

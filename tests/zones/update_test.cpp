@@ -74,7 +74,7 @@ TEST_CASE("update: prerequisites, each kind with its rcode (RFC 2136 §2.4, §3.
   CHECK(r.updated == nullptr);
 }
 
-TEST_CASE("update: add and delete RRs, RRsets and names; the serial goes up", "[unit]") {
+TEST_CASE("update: add and delete RRs, RRsets and names, the serial goes up", "[unit]") {
   const auto z = base();
   const auto in = rr_class::in, any = rr_class::any, none = rr_class::none;
   auto r = update(*z, {}, {rr("new", rr_type::a, in, 60, "192.0.2.9"),

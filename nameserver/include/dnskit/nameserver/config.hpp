@@ -51,6 +51,9 @@ struct zone_config {
   // must carry; empty: none.
   std::string primary_key;
 
+  // Who may update this zone (RFC 2136), CIDR or key:NAME; std::nullopt: the server's list.
+  std::optional<std::vector<std::string>> allow_update;
+
   bool is_secondary() const noexcept { return !primary.empty(); }
 };
 
@@ -64,6 +67,8 @@ struct server_config {
   // TSIG keys (RFC 8945) in dig's -y form, [ALGORITHM:]NAME:BASE64SECRET (DESIGN.md §8).
   std::vector<std::string> tsig_keys;
   std::vector<std::string> notify;  // "ADDR:PORT[,key:NAME]" of secondaries to NOTIFY on change
+  // Who may send dynamic updates (RFC 2136), CIDR prefixes or key:NAME; empty: nobody (REFUSED).
+  std::vector<std::string> allow_update;
   std::string log_level = "info";           // error | warning | info | debug
   bool query_log = false;
   // With query_log: where the lines go ("" = the log stream, "-" = stdout, else a file, appended
@@ -134,6 +139,7 @@ bool parse_secondary_argument(std::string_view text, zone_config& out, std::stri
 
 // Reads a TOML config file into `out` (keeping values the file does not mention):
 //   [server]  listen = ["127.0.0.1:5300"], threads = 2, allow-transfer = ["127.0.0.0/8"],
+//             allow-update = ["127.0.0.1/32", "key:upd"],
 //             notify = ["127.0.0.1:5301"], log-level = "info",
 //             query-log = false | true | "FILE" ("-": stdout), query-log-format = "text",
 //             edns-udp-size = 1232, tcp-idle-timeout-ms = 10000, tcp-max-connections = 1000,

@@ -9,12 +9,19 @@
 // they are checked:
 //   - fewer than 12 bytes, or QR=1 (a response): dropped, nothing is sent (RFC 8906 §3.1 only
 //     asks for answers to queries; answering responses invites loops);
-//   - opcode other than QUERY and NOTIFY: NOTIMP, header only (RFC 1035 §4.1.1, RFC 8906 §3.1.4);
+//   - opcode other than QUERY, NOTIFY and UPDATE: NOTIMP, header only (RFC 1035 §4.1.1,
+//     RFC 8906 §3.1.4);
 //   - QDCOUNT != 1 or a question that does not decode: FORMERR, header only;
 //   - records after the question that do not decode, an OPT outside the additional section,
 //     two OPTs, or an OPT whose owner is not the root or whose options overrun it: FORMERR with
 //     the question echoed and no OPT (RFC 6891 §6.1.1, §7);
 //   - EDNS version > 0: BADVERS with an OPT of version 0, the question, no answer (RFC 6891 §6.1.3);
+//   - UPDATE (RFC 2136 §3): the zone section echoed in every answer, nothing else (§3.8); a
+//     zone section that is not one SOA question: FORMERR (§3.1.1); a secondary zone: REFUSED
+//     (updates are not forwarded to the primary; BIND answers so without
+//     allow-update-forwarding); a zone we do not serve: NOTAUTH (§3.1.1); a client
+//     allow-update does not admit (address or TSIG key): REFUSED (§3.3); records that do not
+//     decode: FORMERR; otherwise the update_handler's rcode;
 //   - NOTIFY (RFC 1996) for a secondary zone (options.secondaries) from its primary's address,
 //     signed with the zone's key when it has one: NOERROR, AA, the question echoed (§4.7), and
 //     outcome::notify accepted (the server then checks the primary's serial, §3.11); any other
@@ -72,6 +79,7 @@
 #include <vector>
 
 #include "dnskit/dns/name.hpp"
+#include "dnskit/dns/record.hpp"
 #include "dnskit/dns/rr_type.hpp"
 #include "dnskit/dns/tsig.hpp"
 #include "dnskit/nameserver/acl.hpp"
@@ -87,6 +95,19 @@ namespace dnskit::nameserver {
 struct zone_transfer_acl {
   dns::name origin;
   acl allow;
+};
+
+// Applies dynamic updates (RFC 2136) for the responder. The server's implementation is the one
+// writer of the primary zones: it applies the update to the zone version current at that moment
+// (never a worker's snapshot), appends the change to the zone's journal and syncs it to disk,
+// and only then publishes the new version and returns NOERROR. Called from any worker thread.
+class update_handler {
+ public:
+  virtual ~update_handler() = default;
+  // The rcode to answer with (RFC 2136 §3: NOERROR, a prerequisite's, FORMERR, NOTZONE,
+  // NOTAUTH, REFUSED, SERVFAIL when the change cannot be written).
+  virtual dns::rcode apply(const dns::name& origin, std::span<const dns::record> prerequisites,
+                           std::span<const dns::record> updates) = 0;
 };
 
 // A zone this server is a secondary for: who may NOTIFY it (RFC 1996 §3.10).
@@ -107,6 +128,12 @@ struct responder_options {
   // else `allow_transfer` (default: loopback only).
   acl allow_transfer = acl::loopback();
   std::vector<zone_transfer_acl> zone_allow_transfer;
+  // Who may update a zone (RFC 2136): the per-zone list if the zone has one here, else
+  // `allow_update` (default: nobody, REFUSED).
+  acl allow_update;
+  std::vector<zone_transfer_acl> zone_allow_update;
+  // Applies admitted updates; nullptr: every UPDATE is REFUSED.
+  std::shared_ptr<update_handler> updates;
   // RFC 8482 §4.1 over TCP too (NSD and Knot are minimal on both transports). False: over TCP
   // ANY returns every RRset of the name, as BIND's `minimal-any` (UDP only) does.
   bool minimal_any_tcp = true;

@@ -1,0 +1,76 @@
+#pragma once
+// The one writer of the served zone set. Dynamic updates (RFC 2136) are applied here one at a
+// time, each to the zone version current at that moment; the change is appended to the zone's
+// journal (FILE.jnl) and synced to disk before the new version is published and NOERROR is
+// answered. Reloads and secondary transfers publish through here too, so a set published by
+// one never drops what another made. Readers never wait: each worker keeps the set it holds
+// until it sees a newer generation (server_context.hpp).
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "dnskit/nameserver/config.hpp"
+#include "dnskit/nameserver/responder.hpp"
+#include "dnskit/zones/journal.hpp"
+#include "dnskit/zones/zone_set.hpp"
+#include "reload_zones.hpp"
+#include "server_context.hpp"
+
+namespace dnskit::nameserver {
+
+class zone_updater final : public update_handler {
+ public:
+  // `published(origin)` is called on the updating thread after an update's version is
+  // published: the server tells its workers and sends NOTIFY.
+  zone_updater(zone_store& store, std::function<void(const dns::name&)> published);
+
+  dns::rcode apply(const dns::name& origin, std::span<const dns::record> prerequisites,
+                   std::span<const dns::record> updates) override;
+
+  // Held by an update from its read of the zone to its publication, and by a reload from its
+  // read of the current versions (primaries()) to install(): the two never interleave their
+  // journal writes, and a reload never builds on a version an update has replaced.
+  std::mutex& writer_lock() noexcept { return writer_; }
+
+  // The primary zones (read from files, then updated) as served now, with their histories.
+  std::shared_ptr<const zones::zone_set> primaries() const;
+  // Under writer_lock(): whether the served version of `origin` holds updates its file does not.
+  bool ahead_of_file(const dns::name& origin) const;
+  // Under writer_lock(): the primary zones after a start or a reload (`report` from
+  // journal_zone_changes) and the settings of the configuration they were read with. Not
+  // published here: publish() follows with the configuration's query processor.
+  void install(const zone_load_report& report, const std::vector<zone_config>& configs,
+               const zones::journal_limits& limits);
+  // Under writer_lock(): one zone read again alone (POST /reload?zone=; `report` from
+  // journal_zone_changes) takes its place among the primary zones; the others stay as they are.
+  void install_zone(const zone_load_report& report);
+  // Publishes the primary zones with the secondary zones' copies `secondaries` (control thread),
+  // answered by `processor` (nullptr: the one served now).
+  void publish(std::vector<std::shared_ptr<const zones::zone>> secondaries,
+               std::shared_ptr<const responder> processor);
+
+ private:
+  struct zone_entry {
+    dns::name origin;
+    std::filesystem::path file;
+    zones::check_level level = zones::check_level::bind;
+  };
+  void publish_locked(std::shared_ptr<const responder> processor);  // publish_ held
+
+  zone_store& store_;
+  std::function<void(const dns::name&)> published_;
+  std::mutex writer_;
+  // Under writer_: the zones' settings, the journal limits and which zones are ahead of their
+  // files.
+  std::vector<zone_entry> zones_;
+  zones::journal_limits limits_;
+  std::set<dns::name> ahead_;
+  // Under publish_ (and written only with writer_ held too): what is served.
+  mutable std::mutex publish_;
+  std::shared_ptr<const zones::zone_set> primaries_ = std::make_shared<const zones::zone_set>();
+  std::vector<std::shared_ptr<const zones::zone>> secondaries_;
+};
+
+}  // namespace dnskit::nameserver
