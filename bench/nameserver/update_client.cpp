@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -88,8 +89,10 @@ message make_update(std::uint16_t id, const dnskit::dns::name& zone, unsigned n)
   r.owner = dnskit::dns::name::from_text("u" + std::to_string(n) + "." + zone.to_text());
   r.type = dnskit::dns::rr_type::a;
   r.ttl = 60;
-  r.rdata = {10, static_cast<std::uint8_t>(n >> 16), static_cast<std::uint8_t>(n >> 8),
-             static_cast<std::uint8_t>(n)};
+  const std::array<std::uint8_t, 4> address{10, static_cast<std::uint8_t>(n >> 16),
+                                             static_cast<std::uint8_t>(n >> 8),
+                                             static_cast<std::uint8_t>(n)};
+  r.rdata.assign(address.begin(), address.end());
   m.authority.push_back(std::move(r));
   return m;
 }
