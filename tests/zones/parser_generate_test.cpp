@@ -43,7 +43,8 @@ TEST_CASE("$GENERATE: reversed nibbles for ip6.arpa", "[unit][parser][generate]"
                          "F.F.ip6.arpa. 1 IN PTR x.", "1.0.z.ip6.arpa. 1 IN PTR y."});
 }
 
-TEST_CASE("$GENERATE: \\$ is a literal dollar", "[unit][parser][generate]") {
+TEST_CASE("$GENERATE: an escaped dollar (backslash, dollar) is a literal dollar",
+          "[unit][parser][generate]") {
   const auto p = parse("$TTL 1\n$GENERATE 1-1 x$ TXT \"cost \\$$\"\n");
   REQUIRE(p.result.ok());
   // The quoted field is read again after expansion, as BIND does: two strings.
