@@ -231,19 +231,9 @@ std::size_t write_questions(wire_writer& w, const question_list& questions, bool
 void write_opt(wire_writer& w, const edns& e) {
   std::size_t rdlength = 0;
   for (const auto& o : e.options) rdlength += edns_option_header_size + o.data.size();
-  w.u8(0);  // root owner
-  w.u16(static_cast<std::uint16_t>(rr_type::opt));
-  w.u16(e.udp_payload_size);
-  const std::uint16_t flags = edns_flags(e.dnssec_ok, e.z);
-  w.u8(e.extended_rcode);
-  w.u8(e.version);
-  w.u16(flags);
-  w.u16(static_cast<std::uint16_t>(rdlength));
-  for (const auto& o : e.options) {
-    w.u16(o.code);
-    w.u16(static_cast<std::uint16_t>(o.data.size()));
-    w.bytes(o.data);
-  }
+  write_opt_fixed(w, e.udp_payload_size, e.extended_rcode, e.version,
+                  edns_flags(e.dnssec_ok, e.z), static_cast<std::uint16_t>(rdlength));
+  for (const auto& o : e.options) write_edns_option(w, o.code, o.data);
 }
 
 }  // namespace

@@ -217,4 +217,22 @@ void wire_writer::write_rdata(rr_type type, std::span<const std::uint8_t> rdata)
   patch_u16(length_at, static_cast<std::uint16_t>(size_ - start));
 }
 
+void write_opt_fixed(wire_writer& w, std::uint16_t payload_size, std::uint8_t extended_rcode,
+                     std::uint8_t version, std::uint16_t flags, std::uint16_t rdlength) noexcept {
+  w.u8(0);  // the root
+  w.u16(static_cast<std::uint16_t>(rr_type::opt));
+  w.u16(payload_size);
+  w.u8(extended_rcode);
+  w.u8(version);
+  w.u16(flags);
+  w.u16(rdlength);
+}
+
+void write_edns_option(wire_writer& w, std::uint16_t code,
+                       std::span<const std::uint8_t> data) noexcept {
+  w.u16(code);
+  w.u16(static_cast<std::uint16_t>(data.size()));
+  w.bytes(data);
+}
+
 }  // namespace dnskit::dns

@@ -117,27 +117,22 @@ std::size_t message_writer::finish(bool aa, bool tc, std::uint8_t rcode_low) noe
     // DO copied (RFC 3225 §3) and the other flag bits zero; then the options. Written into the
     // room reserved at the start.
     dns::wire_writer opt(out_.subspan(size, opt_.wire_size()));
-    opt.u8(0);
-    opt.u16(static_cast<std::uint16_t>(dns::rr_type::opt));
-    opt.u16(opt_.payload);
-    opt.u8(opt_.extended_rcode);
-    opt.u8(0);
-    opt.u16(dns::edns_flags(opt_.dnssec_ok));
-    opt.u16(static_cast<std::uint16_t>(opt_.wire_size() - opt_record_size));
+    dns::write_opt_fixed(opt, opt_.payload, opt_.extended_rcode, 0, dns::edns_flags(opt_.dnssec_ok),
+                         static_cast<std::uint16_t>(opt_.wire_size() - opt_record_size));
     if (opt_.has_nsid) {
-      opt.u16(static_cast<std::uint16_t>(dns::edns_option_code::nsid));
-      opt.u16(static_cast<std::uint16_t>(opt_.nsid.size()));
-      opt.bytes(opt_.nsid);
+      dns::write_edns_option(opt, static_cast<std::uint16_t>(dns::edns_option_code::nsid),
+                             opt_.nsid);
     }
     if (opt_.has_cookie) {
-      opt.u16(static_cast<std::uint16_t>(dns::edns_option_code::cookie));
-      opt.u16(static_cast<std::uint16_t>(opt_.cookie.size()));
-      opt.bytes(opt_.cookie);
+      dns::write_edns_option(opt, static_cast<std::uint16_t>(dns::edns_option_code::cookie),
+                             opt_.cookie);
     }
     if (opt_.has_extended_error) {
-      opt.u16(static_cast<std::uint16_t>(dns::edns_option_code::extended_error));
-      opt.u16(static_cast<std::uint16_t>(dns::extended_error_min_size));
-      opt.u16(opt_.extended_error);
+      const std::array<std::uint8_t, dns::extended_error_min_size> info_code = {
+          static_cast<std::uint8_t>(opt_.extended_error >> 8),
+          static_cast<std::uint8_t>(opt_.extended_error & 0xFF)};
+      dns::write_edns_option(opt, static_cast<std::uint16_t>(dns::edns_option_code::extended_error),
+                             info_code);
     }
     size += opt.size();
     ++arcount;

@@ -131,4 +131,14 @@ class wire_writer {
   std::size_t target_count_ = 0;
 };
 
+// The fixed part of an OPT pseudo-record (RFC 6891 §6.1.2-3): root owner, TYPE OPT, CLASS = the
+// UDP payload size, TTL = extended rcode, version and the 16 flag bits (edns_flags), then
+// RDLENGTH, the total size of the options that follow, each written with write_edns_option.
+void write_opt_fixed(wire_writer& w, std::uint16_t payload_size, std::uint8_t extended_rcode,
+                     std::uint8_t version, std::uint16_t flags, std::uint16_t rdlength) noexcept;
+
+// One EDNS option: {code, length, data} (RFC 6891 §6.1.2).
+void write_edns_option(wire_writer& w, std::uint16_t code,
+                       std::span<const std::uint8_t> data) noexcept;
+
 }  // namespace dnskit::dns
