@@ -53,6 +53,7 @@ void lookup_result::clear() noexcept {
   kind = answer_kind::refused;
   source = nullptr;
   wildcard = {};
+  delegation = {};
   answer.clear();
   authority.clear();
   proof = 0;
@@ -323,7 +324,9 @@ class resolver {
     out_.aa = !out_.answer.empty();
     const detail::rrset* ns = z_.find_rrset(cut, dns::rr_type::ns);
     if (ns == nullptr) return;
+    const std::size_t first = out_.authority.size();
     add_rrset(out_.authority, cut, *ns, {});
+    if (out_.authority.size() > first) out_.delegation = out_.authority[first].owner;
     // RFC 4035 §3.1.4: with DO, the DS RRset and its RRSIGs after the NS (the NS at a cut is
     // not signed: the parent is not authoritative for it).
     if (opt_.dnssec) {

@@ -234,6 +234,7 @@ class responder {
   bool notify_allowed(std::span<const std::uint8_t> qname, const request_info& client) const noexcept;
   bool secondary_unavailable(std::span<const std::uint8_t> qname,
                              const zones::zone_set& zones) const noexcept;
+  const std::vector<std::uint8_t>* chaos_rdata(std::span<const std::uint8_t> qname) const noexcept;
 
   responder_options options_;
   // CH TXT rdata, encoded once (character-strings of at most 255 octets each).

@@ -66,6 +66,9 @@ class lookup_result {
   // name in the zone's data; empty when no wildcard was used. Response rate limiting counts
   // answers from one wildcard together, whatever names were asked.
   std::span<const std::uint8_t> wildcard;
+  // On a referral, the delegation point: the owner of the child's NS RRset (a wire name in the
+  // zone's data); empty otherwise. Glue below it is required (RFC 9471 §3).
+  std::span<const std::uint8_t> delegation;
 
   std::vector<record_ref> answer;
   std::vector<record_ref> authority;
