@@ -145,3 +145,44 @@ TEST_CASE("update: a journal change replays over the version it starts from", "[
   CHECK(zones::apply_change(*r.updated, r.change, why) == nullptr);  // wrong starting serial
   CHECK(!why.empty());
 }
+
+TEST_CASE("update: the new version carries every record the update does not touch", "[unit]") {
+  // Names of every kind the storage keeps apart: mixed case, a wildcard, a delegation with glue,
+  // an empty non-terminal, RRSIGs covering RRsets of different TTLs (each takes its RRset's TTL,
+  // RFC 4034 §3), and the names the update touches beside them.
+  const auto z = load("$ORIGIN u.test.\n$TTL 300\n@ SOA ns1 host 10 3600 600 86400 300\n"
+                      "@ NS ns1\nns1 A 192.0.2.53\nMiXeD A 192.0.2.7\n* TXT \"wild\"\n"
+                      "sub NS ns.sub\nns.sub A 192.0.2.54\na.b.c A 192.0.2.8\n"
+                      "www 60 A 192.0.2.1\nwww 120 TXT \"t\"\n"
+                      "www 60 RRSIG A 13 3 60 20300101000000 20200101000000 1 u.test. AAAA\n"
+                      "www 120 RRSIG TXT 13 3 120 20300101000000 20200101000000 1 u.test. AAAA\n",
+                      "u.test.");
+  const auto in = rr_class::in, none = rr_class::none;
+  auto r = update(*z, {}, {rr("new", rr_type::a, in, 60, "192.0.2.9"),
+                           rr("ns1", rr_type::a, none, 0, "192.0.2.53"),
+                           rr("ns1", rr_type::aaaa, in, 60, "2001:db8::53")});
+  REQUIRE(r.rcode == rcode::noerror);
+  REQUIRE(r.updated);
+  auto texts = [](const zones::zone& v) {
+    std::vector<std::string> out;
+    for (const record& rec : v.to_records()) {
+      if (rec.type != rr_type::soa) out.push_back(rec.to_text());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  std::vector<std::string> expected = texts(*z);
+  std::erase(expected, "ns1.u.test. 300 IN A 192.0.2.53");
+  expected.push_back("new.u.test. 60 IN A 192.0.2.9");
+  expected.push_back("ns1.u.test. 60 IN AAAA 2001:db8::53");
+  std::sort(expected.begin(), expected.end());
+  CHECK(texts(*r.updated) == expected);
+  CHECK(r.updated->record_count() == z->record_count() + 1);
+  // The lookup sees the same zone: the wildcard, the referral with glue, the signatures' TTLs.
+  CHECK(at(*r.updated, "other.u.test.", rr_type::txt) ==
+        std::vector<std::string>{"other.u.test. 300 IN TXT \"wild\""});
+  CHECK(ask(*r.updated, "x.sub.u.test.", rr_type::a).answer.empty());
+  CHECK(ask(*r.updated, "b.c.u.test.", rr_type::a).code == rcode::noerror);  // empty non-terminal
+  CHECK(at(*r.updated, "mixed.u.test.", rr_type::a) ==
+        std::vector<std::string>{"MiXeD.u.test. 300 IN A 192.0.2.7"});
+}

@@ -119,8 +119,12 @@ void zone_builder::reserve(std::size_t records) {
 }
 
 void zone_builder::add(const dns::record& r, const record_position& where) {
+  add(record_ref{r.owner.wire(), r.type, r.klass, r.ttl, r.rdata}, where);
+}
+
+void zone_builder::add(const record_ref& r, const record_position& where) {
   detail::build_context& ctx = impl_->ctx;
-  const auto w = r.owner.wire();
+  const auto w = r.owner;
   std::uint8_t lower[dns::name::max_wire_size];
   if (w.empty() || w.size() > sizeof lower) return;  // dns::name guarantees 1..255
   detail::lower_copy(w, lower);

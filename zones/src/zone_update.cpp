@@ -1,7 +1,12 @@
-// RFC 2136 over a zone version: the records as a map of RRsets, changed, then rebuilt.
+// RFC 2136 over a zone version: the RRsets at the names an update touches, copied out as a map,
+// changed, then put back into a new version with every other record carried over as it was.
 #include <algorithm>
+#include <array>
 #include <compare>
+#include <functional>
 #include <map>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -9,6 +14,8 @@
 #include "dnskit/dns/serial_number.hpp"
 #include "dnskit/zones/update.hpp"
 #include "dnskit/zones/zone_builder.hpp"
+#include "zone_names.hpp"
+#include "zone_storage.hpp"
 
 namespace dnskit::zones {
 
@@ -32,11 +39,56 @@ struct rrset_key {
 };
 using rrset_map = std::map<rrset_key, std::vector<dns::record>>;
 
-rrset_map to_map(const zone& z) {
+// The names an update or a change reads or writes, as lowercase wire names. The map of RRsets
+// holds only theirs, so the work before the rebuild grows with the update, not with the zone.
+class touched_names {
+ public:
+  void add(const dns::name& n) {
+    std::string k(n.wire().size(), '\0');
+    detail::lower_copy(n.wire(), reinterpret_cast<std::uint8_t*>(k.data()));
+    const auto it = std::lower_bound(keys_.begin(), keys_.end(), k);
+    if (it == keys_.end() || *it != k) keys_.insert(it, std::move(k));
+  }
+  // No allocation: the zone's walk asks once per name it holds.
+  bool contains(std::span<const std::uint8_t> wire) const {
+    std::array<char, dns::name::max_wire_size> lower{};
+    if (wire.size() > lower.size()) return false;
+    detail::lower_copy(wire, reinterpret_cast<std::uint8_t*>(lower.data()));
+    return std::binary_search(keys_.begin(), keys_.end(), std::string_view(lower.data(), wire.size()),
+                              std::less<>{});
+  }
+  const std::vector<std::string>& keys() const noexcept { return keys_; }
+
+ private:
+  std::vector<std::string> keys_;  // sorted, unique
+};
+
+// The RRsets of `z` at the touched names (the apex among them: the serial lives there).
+rrset_map rrsets_at(const zone& z, const touched_names& names) {
   rrset_map out;
-  for (auto& r : z.to_records()) {
-    rrset_key key{r.owner.lowercase(), r.type};
-    out[key].push_back(std::move(r));
+  const detail::zone_data& data = detail::data_of(z);
+  for (const std::string& k : names.keys()) {
+    const std::span<const std::uint8_t> lower(reinterpret_cast<const std::uint8_t*>(k.data()),
+                                              k.size());
+    const detail::node_id id = data.find(lower);
+    if (id == detail::no_node) continue;
+    std::error_code ec;
+    const dns::name owner = dns::name::from_wire(data.node_name(id), ec);
+    const dns::name owner_lower = owner.lowercase();
+    for (const detail::rrset& set : data.rrsets(id)) {
+      for (std::size_t i = 0; i < set.count; ++i) {
+        const record_ref r = data.record(id, set, i);
+        // Filled in place: moving a record in trips GCC 12's -Wstringop-overread inside
+        // Boost.Container's small_vector.
+        std::vector<dns::record>& records = out[rrset_key{owner_lower, r.type}];
+        dns::record& rec = records.emplace_back();
+        rec.owner = owner;
+        rec.type = r.type;
+        rec.klass = r.klass;
+        rec.ttl = r.ttl;
+        rec.rdata.assign(r.rdata.begin(), r.rdata.end());
+      }
+    }
   }
   return out;
 }
@@ -202,11 +254,24 @@ void apply_one(const zone& z, rrset_map& m, const dns::record& r) {
   std::erase_if(*set, [&](const dns::record& x) { return same_rdata(x, r); });
 }
 
-std::shared_ptr<const zone> build(const zone& z, const rrset_map& m, const check_options& checks,
-                                  std::string& why) {
+// A new version of `z`: its records, except at the touched names, whose RRsets are those of `m`.
+std::shared_ptr<const zone> rebuild(const zone& z, const touched_names& names, const rrset_map& m,
+                                    const check_options& checks, std::string& why) {
   zone_builder b(z.origin(), checks);
+  b.reserve(z.record_count() + 16);
+  auto cursor = z.records();
+  record_ref r;
+  const std::uint8_t* owner = nullptr;  // a node's records share their owner's bytes
+  bool touched = false;
+  while (cursor.next(r)) {
+    if (r.owner.data() != owner) {
+      owner = r.owner.data();
+      touched = names.contains(r.owner);
+    }
+    if (!touched) b.add(r);
+  }
   for (const auto& [key, set] : m)
-    for (const auto& r : set) b.add(r);
+    for (const auto& rec : set) b.add(rec);
   std::vector<diagnostic> diagnostics;
   auto built = b.build(diagnostics);
   if (!built) {
@@ -224,7 +289,11 @@ std::shared_ptr<const zone> build(const zone& z, const rrset_map& m, const check
 update_result apply_update(const zone& z, std::span<const dns::record> prerequisites,
                            std::span<const dns::record> updates, const check_options& checks) {
   update_result result;
-  rrset_map m = to_map(z);
+  touched_names names;
+  names.add(z.origin());
+  for (const dns::record& r : prerequisites) names.add(r.owner);
+  for (const dns::record& r : updates) names.add(r.owner);
+  rrset_map m = rrsets_at(z, names);
   result.rcode = check_prerequisites(z, m, prerequisites, result.why);
   if (result.rcode != rcode::noerror) return result;
   result.rcode = prescan(z, updates, result.why);
@@ -247,7 +316,7 @@ update_result apply_update(const zone& z, std::span<const dns::record> prerequis
     if (fields->serial == 0) fields->serial = 1;  // as BIND: 0 is skipped
     soa->front().rdata = dns::make_soa(*fields);
   }
-  result.updated = build(z, m, checks, result.why);
+  result.updated = rebuild(z, names, m, checks, result.why);
   if (!result.updated) {
     result.rcode = rcode::refused;
     return result;
@@ -263,7 +332,10 @@ std::shared_ptr<const zone> apply_change(const zone& z, const zone_change& chang
           std::to_string(z.serial());
     return nullptr;
   }
-  rrset_map m = to_map(z);
+  touched_names names;
+  for (const auto& r : change.removed) names.add(r.owner);
+  for (const auto& r : change.added) names.add(r.owner);
+  rrset_map m = rrsets_at(z, names);
   auto matches = [](const dns::record& a, const dns::record& b) {
     return a.ttl == b.ttl && same_rdata(a, b);
   };
@@ -275,7 +347,7 @@ std::shared_ptr<const zone> apply_change(const zone& z, const zone_change& chang
   for (const auto& r : change.added) m[rrset_key{r.owner.lowercase(), r.type}].push_back(r);
   std::erase_if(m, [](const auto& entry) { return entry.second.empty(); });
   check_options quiet;
-  return build(z, m, quiet, why);
+  return rebuild(z, names, m, quiet, why);
 }
 
 }  // namespace dnskit::zones

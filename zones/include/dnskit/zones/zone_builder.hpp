@@ -26,6 +26,9 @@ class zone_builder {
 
   // Copies one record. Never fails here: problems are reported by build().
   void add(const dns::record& r, const record_position& where = {});
+  // The same from another zone's storage (e.g. a new version made from an old one), without a
+  // standalone copy first.
+  void add(const record_ref& r, const record_position& where = {});
   std::size_t size() const noexcept;  // records added so far
   // A hint: about this many records will come (spares regrowing the staging table).
   void reserve(std::size_t records);
