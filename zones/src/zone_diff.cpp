@@ -40,6 +40,10 @@ class node_comparer {
     for (const rrset& set : from_.rrsets(id)) {
       if (id == from_.apex() && set.type == dns::rr_type::soa) continue;
       const rrset* match = other_id == no_node ? nullptr : other_.find_rrset(other_id, set.type);
+      if (set.type == dns::rr_type::rrsig) {
+        signatures_missing(id, set, other_id, match, out);
+        continue;
+      }
       if (match != nullptr && match->ttl != set.ttl) match = nullptr;
       if (match != nullptr) sorted_other(*match);
       for (std::size_t i = 0; i < set.count; ++i) {
@@ -51,6 +55,22 @@ class node_comparer {
   }
 
  private:
+  // A node's RRSIGs are stored as one RRset, but each is served with the TTL of the RRset it
+  // covers (RFC 4034 §3; zone_data::record): a signed RRset whose TTL changed changes its
+  // signatures as a client sees them, so they are compared as served, one by one.
+  void signatures_missing(node_id id, const rrset& set, node_id other_id, const rrset* match,
+                          std::vector<dns::record>& out) const {
+    for (std::size_t i = 0; i < set.count; ++i) {
+      const record_ref mine = from_.record(id, set, i);
+      bool held = false;
+      for (std::size_t j = 0; match != nullptr && j < match->count && !held; ++j) {
+        const record_ref theirs = other_.record(other_id, *match, j);
+        held = theirs.ttl == mine.ttl && bytes_equal(theirs.rdata, mine.rdata);
+      }
+      if (!held) out.push_back(mine.to_record());
+    }
+  }
+
   // Large RRsets are searched through a sorted copy of their rdata spans, small ones directly:
   // an RRset of n records costs n log n, not n squared.
   static constexpr std::uint16_t sort_above = 16;
