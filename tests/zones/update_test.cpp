@@ -178,6 +178,36 @@ TEST_CASE("update: the new version carries every record the update does not touc
   std::sort(expected.begin(), expected.end());
   CHECK(texts(*r.updated) == expected);
   CHECK(r.updated->record_count() == z->record_count() + 1);
+  // The change is what a whole-zone comparison finds, SOAs first.
+  auto sorted_texts = [](const std::vector<record>& records) {
+    std::vector<std::string> out;
+    for (const record& rec : records) out.push_back(rec.to_text());
+    std::sort(out.begin() + 1, out.end());
+    return out;
+  };
+  const zones::zone_change whole = zones::diff_zones(*z, *r.updated);
+  CHECK(sorted_texts(r.change.removed) == sorted_texts(whole.removed));
+  CHECK(sorted_texts(r.change.added) == sorted_texts(whole.added));
+  CHECK(r.change.removed.size() == 2);  // SOA, ns1 A
+  CHECK(r.change.added.size() == 3);    // SOA, new A, ns1 AAAA
+  // A new TTL for a signed RRset: its RRSIG is served with that TTL too (RFC 4034 §3), so an
+  // IXFR client must be told of it as well.
+  auto ttl = update(*r.updated, {}, {rr("www", rr_type::a, in, 90, "192.0.2.3")});
+  REQUIRE(ttl.updated);
+  CHECK(sorted_texts(ttl.change.removed) ==
+        std::vector<std::string>{
+            "u.test. 300 IN SOA ns1.u.test. host.u.test. 11 3600 600 86400 300",
+            "www.u.test. 60 IN A 192.0.2.1",
+            "www.u.test. 60 IN RRSIG A 13 3 60 20300101000000 20200101000000 1 u.test. AAAA"});
+  CHECK(sorted_texts(ttl.change.added) ==
+        std::vector<std::string>{
+            "u.test. 300 IN SOA ns1.u.test. host.u.test. 12 3600 600 86400 300",
+            "www.u.test. 90 IN A 192.0.2.1", "www.u.test. 90 IN A 192.0.2.3",
+            "www.u.test. 90 IN RRSIG A 13 3 60 20300101000000 20200101000000 1 u.test. AAAA"});
+  // A reload's whole-zone comparison finds the same.
+  const zones::zone_change whole_ttl = zones::diff_zones(*r.updated, *ttl.updated);
+  CHECK(sorted_texts(ttl.change.removed) == sorted_texts(whole_ttl.removed));
+  CHECK(sorted_texts(ttl.change.added) == sorted_texts(whole_ttl.added));
   // The lookup sees the same zone: the wildcard, the referral with glue, the signatures' TTLs.
   CHECK(at(*r.updated, "other.u.test.", rr_type::txt) ==
         std::vector<std::string>{"other.u.test. 300 IN TXT \"wild\""});

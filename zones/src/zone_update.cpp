@@ -4,6 +4,7 @@
 #include <array>
 #include <compare>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <string>
 #include <string_view>
@@ -254,6 +255,63 @@ void apply_one(const zone& z, rrset_map& m, const dns::record& r) {
   std::erase_if(*set, [&](const dns::record& x) { return same_rdata(x, r); });
 }
 
+// Orders records by owner (case-insensitively, RFC 4034 §6.1), type, class, TTL and rdata: two
+// records are equivalent exactly when a zone transfer would show them as the same record.
+bool record_less(const dns::record& a, const dns::record& b) {
+  if (const auto c = a.owner <=> b.owner; c != 0) return std::is_lt(c);
+  if (a.type != b.type) return a.type < b.type;
+  if (a.klass != b.klass) return a.klass < b.klass;
+  if (a.ttl != b.ttl) return a.ttl < b.ttl;
+  return std::lexicographical_compare(a.rdata.begin(), a.rdata.end(), b.rdata.begin(),
+                                      b.rdata.end());
+}
+
+// The records `z` serves at the touched names, sorted, its SOA left out.
+std::vector<dns::record> served_at(const zone& z, const touched_names& names) {
+  std::vector<dns::record> out;
+  const detail::zone_data& data = detail::data_of(z);
+  for (const std::string& k : names.keys()) {
+    const std::span<const std::uint8_t> lower(reinterpret_cast<const std::uint8_t*>(k.data()),
+                                              k.size());
+    const detail::node_id id = data.find(lower);
+    if (id == detail::no_node) continue;
+    std::error_code ec;
+    const dns::name owner = dns::name::from_wire(data.node_name(id), ec);
+    for (const detail::rrset& set : data.rrsets(id)) {
+      if (set.type == dns::rr_type::soa && owner == z.origin()) continue;
+      for (std::size_t i = 0; i < set.count; ++i) {
+        const record_ref r = data.record(id, set, i);  // RRSIGs with their RRset's TTL
+        dns::record& rec = out.emplace_back();  // in place: see rrsets_at
+        rec.owner = owner;
+        rec.type = r.type;
+        rec.klass = r.klass;
+        rec.ttl = r.ttl;
+        rec.rdata.assign(r.rdata.begin(), r.rdata.end());
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), record_less);
+  return out;
+}
+
+// What an update changed (journal.hpp's form: each list starts with its version's SOA). Only the
+// touched names can differ, since rebuild() carries every other record over as it was, so only
+// they are compared; the whole-zone walk of diff_zones is for reloads.
+zone_change change_at(const zone& before, const zone& after, const touched_names& names) {
+  zone_change change;
+  change.serial_from = before.serial();
+  change.serial_to = after.serial();
+  change.removed.push_back(before.soa().to_record());
+  change.added.push_back(after.soa().to_record());
+  const std::vector<dns::record> old_records = served_at(before, names);
+  const std::vector<dns::record> new_records = served_at(after, names);
+  std::set_difference(old_records.begin(), old_records.end(), new_records.begin(),
+                      new_records.end(), std::back_inserter(change.removed), record_less);
+  std::set_difference(new_records.begin(), new_records.end(), old_records.begin(),
+                      old_records.end(), std::back_inserter(change.added), record_less);
+  return change;
+}
+
 // A new version of `z`: its records, except at the touched names, whose RRsets are those of `m`.
 std::shared_ptr<const zone> rebuild(const zone& z, const touched_names& names, const rrset_map& m,
                                     const check_options& checks, std::string& why) {
@@ -321,7 +379,7 @@ update_result apply_update(const zone& z, std::span<const dns::record> prerequis
     result.rcode = rcode::refused;
     return result;
   }
-  result.change = diff_zones(z, *result.updated);
+  result.change = change_at(z, *result.updated, names);
   return result;
 }
 
