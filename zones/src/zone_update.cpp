@@ -258,7 +258,7 @@ void apply_one(const zone& z, rrset_map& m, const dns::record& r) {
 // Orders records by owner (case-insensitively, RFC 4034 §6.1), type, class, TTL and rdata: two
 // records are equivalent exactly when a zone transfer would show them as the same record.
 bool record_less(const dns::record& a, const dns::record& b) {
-  if (const auto c = a.owner <=> b.owner; c != 0) return std::is_lt(c);
+  if (const auto c = a.owner <=> b.owner; std::is_neq(c)) return std::is_lt(c);
   if (a.type != b.type) return a.type < b.type;
   if (a.klass != b.klass) return a.klass < b.klass;
   if (a.ttl != b.ttl) return a.ttl < b.ttl;
