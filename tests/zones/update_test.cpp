@@ -1,6 +1,7 @@
 // Dynamic update (RFC 2136) over a zone version (zones/update.hpp): each prerequisite kind and
 // its rcode (§3.2), additions and the three kinds of deletion (§3.4.2), the CNAME and apex
-// rules (§3.4.2.2-4), the serial raised (§3.6), and the journal replay (apply_change).
+// rules (§3.4.2.2-4), the serial raised (§3.6), the journal replay (apply_change), and a
+// primary's differences applied strictly (apply_transferred_change, IXFR in).
 #include <catch2/catch.hpp>
 
 #include "dnskit/dns/rdata.hpp"
@@ -101,10 +102,10 @@ TEST_CASE("update: add and delete RRs, RRsets and names, the serial goes up", "[
   CHECK(same.rcode == rcode::noerror);
   CHECK(same.updated == nullptr);
   // An SOA with a higher serial is taken as it is.
-  auto soa = update(*z, {}, {rr("@", rr_type::soa, in, 300, "ns1 host 50 3600 600 86400 300")});
+  auto soa = update(*z, {}, {rr("u.test.", rr_type::soa, in, 300, "ns1 host 50 3600 600 86400 300")});
   REQUIRE(soa.updated);
   CHECK(soa.updated->serial() == 50);
-  auto lower = update(*z, {}, {rr("@", rr_type::soa, in, 300, "ns1 host 5 3600 600 86400 300")});
+  auto lower = update(*z, {}, {rr("u.test.", rr_type::soa, in, 300, "ns1 host 5 3600 600 86400 300")});
   CHECK(lower.updated == nullptr);
 }
 
@@ -120,10 +121,10 @@ TEST_CASE("update: CNAME and other data, apex SOA and NS (RFC 2136 §3.4.2.2-4)"
   CHECK(at(*c.updated, "alias.u.test.", rr_type::cname) ==
         std::vector<std::string>{"alias.u.test. 300 IN CNAME txt.u.test."});
   // The apex SOA and NS RRsets cannot be deleted; the last apex NS stays.
-  CHECK(update(*z, {}, {rr("@", rr_type::soa, any, 0), rr("@", rr_type::ns, any, 0)}).updated ==
+  CHECK(update(*z, {}, {rr("u.test.", rr_type::soa, any, 0), rr("@", rr_type::ns, any, 0)}).updated ==
         nullptr);
   CHECK(update(*z, {}, {rr("@", rr_type::ns, none, 0, "ns1")}).updated == nullptr);
-  CHECK(update(*z, {}, {rr("@", rr_type::soa, none, 0, "ns1 host 10 3600 600 86400 300")}).updated == nullptr);
+  CHECK(update(*z, {}, {rr("u.test.", rr_type::soa, none, 0, "ns1 host 10 3600 600 86400 300")}).updated == nullptr);
   // Malformed update RRs: FORMERR; outside the zone: NOTZONE; nothing applied.
   CHECK(update(*z, {}, {rr("x", rr_type::a, any, 300)}).rcode == rcode::formerr);
   CHECK(update(*z, {}, {rr("x", rr_type::axfr, in, 300)}).rcode == rcode::formerr);
@@ -215,4 +216,53 @@ TEST_CASE("update: the new version carries every record the update does not touc
   CHECK(ask(*r.updated, "b.c.u.test.", rr_type::a).code == rcode::noerror);  // empty non-terminal
   CHECK(at(*r.updated, "mixed.u.test.", rr_type::a) ==
         std::vector<std::string>{"MiXeD.u.test. 300 IN A 192.0.2.7"});
+}
+
+TEST_CASE("update: a primary's difference applies exactly or not at all (RFC 1995 §4)", "[unit]") {
+  const auto z = base();  // serial 10
+  const auto in = rr_class::in;
+  zones::zone_change change;
+  change.serial_from = 10;
+  change.serial_to = 11;
+  change.removed = {rr("u.test.", rr_type::soa, in, 300, "ns1 host 10 3600 600 86400 300")};
+  change.added = {rr("u.test.", rr_type::soa, in, 300, "ns1 host 11 3600 600 86400 300"),
+                  rr("n", rr_type::a, in, 300, "192.0.2.20")};
+  std::string why;
+  SECTION("a change that continues our version") {
+    change.removed.push_back(rr("www", rr_type::a, in, 300, "192.0.2.1"));
+    const auto next = zones::apply_transferred_change(*z, change, {}, why);
+    REQUIRE(next != nullptr);
+    CHECK(next->serial() == 11);
+    CHECK(at(*next, "www.u.test.", rr_type::a).size() == 1);
+    CHECK(at(*next, "n.u.test.", rr_type::a).size() == 1);
+  }
+  SECTION("the TTL of a deleted record is the RRset's, not part of its identity") {
+    change.removed.push_back(rr("www", rr_type::a, in, 60, "192.0.2.1"));
+    CHECK(zones::apply_transferred_change(*z, change, {}, why) != nullptr);
+  }
+  SECTION("a delete of a record that is not there") {
+    change.removed.push_back(rr("www", rr_type::a, in, 300, "192.0.2.99"));
+    CHECK(zones::apply_transferred_change(*z, change, {}, why) == nullptr);
+    CHECK(why.find("deletes a record that is not in the zone: www.u.test.") != std::string::npos);
+    // Our own journal's replay stays as it was.
+    CHECK(zones::apply_change(*z, change, why) != nullptr);
+  }
+  SECTION("an add of a record that is there") {
+    change.added.push_back(rr("www", rr_type::a, in, 300, "192.0.2.2"));
+    CHECK(zones::apply_transferred_change(*z, change, {}, why) == nullptr);
+    CHECK(why.find("adds a record that is already in the zone") != std::string::npos);
+  }
+  SECTION("another starting serial") {
+    change.serial_from = 9;
+    CHECK(zones::apply_transferred_change(*z, change, {}, why) == nullptr);
+    CHECK(why.find("change from serial 9 over serial 10") != std::string::npos);
+  }
+  SECTION("an old SOA other than ours") {
+    change.removed[0] = rr("u.test.", rr_type::soa, in, 300, "ns1 host 10 9999 600 86400 300");
+    CHECK(zones::apply_transferred_change(*z, change, {}, why) == nullptr);
+  }
+  SECTION("a result the zone checks refuse") {
+    change.added.push_back(rr("alias", rr_type::a, in, 300, "192.0.2.7"));  // beside a CNAME
+    CHECK(zones::apply_transferred_change(*z, change, {}, why) == nullptr);
+  }
 }

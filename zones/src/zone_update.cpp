@@ -383,8 +383,14 @@ update_result apply_update(const zone& z, std::span<const dns::record> prerequis
   return result;
 }
 
-std::shared_ptr<const zone> apply_change(const zone& z, const zone_change& change,
-                                         std::string& why) {
+namespace {
+
+// A change over `z`: the removed records taken out, the added ones put in. `strict` (a change
+// from a primary): every removed record must be there (owner, type and rdata; RFC 2181 §5.2
+// makes the TTL the RRset's) and no added one may be there already, or the change was made over
+// another version than ours.
+std::shared_ptr<const zone> apply_change_to(const zone& z, const zone_change& change, bool strict,
+                                            const check_options& checks, std::string& why) {
   if (change.serial_from != z.serial()) {
     why = "change from serial " + std::to_string(change.serial_from) + " over serial " +
           std::to_string(z.serial());
@@ -394,18 +400,50 @@ std::shared_ptr<const zone> apply_change(const zone& z, const zone_change& chang
   for (const auto& r : change.removed) names.add(r.owner);
   for (const auto& r : change.added) names.add(r.owner);
   rrset_map m = rrsets_at(z, names);
-  auto matches = [](const dns::record& a, const dns::record& b) {
-    return a.ttl == b.ttl && same_rdata(a, b);
+  auto matches = [strict](const dns::record& a, const dns::record& b) {
+    return (strict || a.ttl == b.ttl) && same_rdata(a, b);
   };
   for (const auto& r : change.removed) {
-    if (auto* set = find(m, r.owner, r.type)) {
-      std::erase_if(*set, [&](const dns::record& x) { return matches(x, r); });
+    auto* set = find(m, r.owner, r.type);
+    const auto same = [&](const dns::record& x) { return matches(x, r); };
+    const std::size_t erased = set == nullptr ? 0 : std::erase_if(*set, same);
+    if (strict && erased == 0) {
+      why = "deletes a record that is not in the zone: " + r.to_text();
+      return nullptr;
     }
   }
-  for (const auto& r : change.added) m[rrset_key{r.owner.lowercase(), r.type}].push_back(r);
+  for (const auto& r : change.added) {
+    auto& set = m[rrset_key{r.owner.lowercase(), r.type}];
+    if (strict && std::any_of(set.begin(), set.end(), [&](const dns::record& x) {
+          return same_rdata(x, r);
+        })) {
+      why = "adds a record that is already in the zone: " + r.to_text();
+      return nullptr;
+    }
+    set.push_back(r);
+  }
   std::erase_if(m, [](const auto& entry) { return entry.second.empty(); });
-  check_options quiet;
-  return rebuild(z, names, m, quiet, why);
+  auto built = rebuild(z, names, m, checks, why);
+  if (strict && built && built->serial() != change.serial_to) {
+    why = "the change ends at serial " + std::to_string(built->serial()) + ", not " +
+          std::to_string(change.serial_to);
+    return nullptr;
+  }
+  return built;
+}
+
+}  // namespace
+
+std::shared_ptr<const zone> apply_change(const zone& z, const zone_change& change,
+                                         std::string& why) {
+  const check_options quiet;
+  return apply_change_to(z, change, false, quiet, why);
+}
+
+std::shared_ptr<const zone> apply_transferred_change(const zone& z, const zone_change& change,
+                                                     const check_options& checks,
+                                                     std::string& why) {
+  return apply_change_to(z, change, true, checks, why);
 }
 
 }  // namespace dnskit::zones

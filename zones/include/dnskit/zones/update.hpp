@@ -37,4 +37,12 @@ update_result apply_update(const zone& z, std::span<const dns::record> prerequis
 std::shared_ptr<const zone> apply_change(const zone& z, const zone_change& change,
                                          std::string& why);
 
+// `z` with a difference from a primary applied (IXFR in, RFC 1995 §4): as apply_change, but
+// every removed record must be in `z` (owner, type, rdata) and no added one may be, the result
+// must pass `checks` and have the change's new serial. nullptr (and `why`) otherwise: the
+// primary's history does not continue our version, and the caller transfers the whole zone.
+std::shared_ptr<const zone> apply_transferred_change(const zone& z, const zone_change& change,
+                                                     const check_options& checks,
+                                                     std::string& why);
+
 }  // namespace dnskit::zones
