@@ -7,13 +7,13 @@
 #include "dnskit/dns/rdata.hpp"
 
 namespace dnskit::nameserver {
-namespace {
 
 namespace tsig = dns::tsig;
 
-// The TSIG outcome of a primary's answer, in words an operator can act on.
+namespace detail {
+
 std::string tsig_problem(tsig::status st, const tsig::key& key,
-                         std::span<const std::uint8_t> message = {}) {
+                         std::span<const std::uint8_t> message) {
   const std::string name = key.key_name.to_text();
   tsig::record_view ignored;
   if (st == tsig::status::formerr && tsig::locate(message, ignored) == tsig::locate_status::absent) {
@@ -34,7 +34,6 @@ std::string tsig_problem(tsig::status st, const tsig::key& key,
   }
 }
 
-// The header checks every first answer gets: ours, a response, a QUERY, not truncated.
 bool answers_our_query(const dns::message& m, std::uint16_t id, std::string& error) {
   if (m.hdr.id != id || !m.hdr.qr || m.hdr.op != dns::opcode::query) {
     error = "the answer does not match the query (ID, QR or opcode)";
@@ -55,14 +54,20 @@ bool is_apex_soa(const dns::record& r, const dns::name& origin) {
   return r.type == dns::rr_type::soa && r.owner == origin;
 }
 
-}  // namespace
+}  // namespace detail
+
+using detail::answers_our_query;
+using detail::is_apex_soa;
+using detail::tsig_problem;
 
 std::vector<std::uint8_t> make_transfer_query(const dns::name& origin, dns::rr_type type,
                                               std::uint16_t id, const tsig::key* key,
-                                              std::uint64_t now, tsig::mac_bytes& mac) {
+                                              std::uint64_t now, tsig::mac_bytes& mac,
+                                              const dns::record* authority) {
   // No RD (we ask the primary itself, RFC 5936 §2.2.1 leaves RD to the client) and no EDNS:
   // every primary answers these plain forms.
-  const dns::message m = dns::make_query(id, origin, type, dns::rr_class::in, false, std::nullopt);
+  dns::message m = dns::make_query(id, origin, type, dns::rr_class::in, false, std::nullopt);
+  if (authority != nullptr) m.authority.push_back(*authority);
   std::vector<std::uint8_t> wire = dns::encode(m);
   if (key != nullptr) {
     std::size_t size = wire.size();
@@ -141,8 +146,9 @@ axfr_reader::status axfr_reader::add(std::span<const std::uint8_t> message, std:
     // RFC 5936 §2.2.1: the first message echoes the question (or has none).
     if (m.questions.size() > 1 ||
         (m.questions.size() == 1 && (m.questions[0].qname != settings_.origin ||
-                                     m.questions[0].qtype != dns::rr_type::axfr))) {
-      return fail("the first message does not answer our AXFR question");
+                                     m.questions[0].qtype != settings_.qtype))) {
+      return fail(fmt::format("the first message does not answer our {} question",
+                              dns::to_string(settings_.qtype)));
     }
     if (m.answer.empty() || !is_apex_soa(m.answer.front(), settings_.origin)) {
       return fail("the transfer does not start with the zone's SOA");

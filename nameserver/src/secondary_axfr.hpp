@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "dnskit/dns/message.hpp"
 #include "dnskit/dns/name.hpp"
+#include "dnskit/dns/record.hpp"
 #include "dnskit/dns/rr_type.hpp"
 #include "dnskit/dns/tsig.hpp"
 #include "dnskit/zones/checks.hpp"
@@ -23,11 +25,23 @@
 
 namespace dnskit::nameserver {
 
-// A query for the zone's apex (SOA or AXFR), signed with `key` when given; `mac` receives the
-// request's MAC, which the answers are checked against.
+// A query for the zone's apex (SOA, AXFR or IXFR), signed with `key` when given; `mac` receives
+// the request's MAC, which the answers are checked against. `authority`: the record for the
+// authority section (IXFR's: our current SOA, RFC 1995 §3), or nullptr.
 std::vector<std::uint8_t> make_transfer_query(const dns::name& origin, dns::rr_type type,
                                               std::uint16_t id, const dns::tsig::key* key,
-                                              std::uint64_t now, dns::tsig::mac_bytes& mac);
+                                              std::uint64_t now, dns::tsig::mac_bytes& mac,
+                                              const dns::record* authority = nullptr);
+
+namespace detail {
+// The TSIG outcome of a primary's answer, in words an operator can act on.
+std::string tsig_problem(dns::tsig::status st, const dns::tsig::key& key,
+                         std::span<const std::uint8_t> message = {});
+// The header checks every first answer gets: our ID, a response, a QUERY, NOERROR, not
+// truncated.
+bool answers_our_query(const dns::message& m, std::uint16_t id, std::string& error);
+bool is_apex_soa(const dns::record& r, const dns::name& origin);
+}  // namespace detail
 
 // The serial of the primary's answer to our SOA query (RFC 1035 §3.3.13, RFC 1996 §3.11): the
 // ID, QR and opcode of our query, NOERROR, the SOA of `origin` in the answer section, and a
@@ -48,6 +62,7 @@ class axfr_reader {
  public:
   struct settings {
     dns::name origin;
+    dns::rr_type qtype = dns::rr_type::axfr;  // IXFR when reading an IXFR's AXFR-style answer
     std::uint16_t id = 0;
     const dns::tsig::key* key = nullptr;  // signed the query; must outlive the reader
     dns::tsig::mac_bytes request_mac;
