@@ -8,7 +8,9 @@
 #include <fmt/core.h>
 
 #include "dnskit/dns/serial_number.hpp"
+#include "dnskit/zones/update.hpp"
 #include "secondary_axfr.hpp"
+#include "secondary_ixfr.hpp"
 
 // GCC 12 reports -Wmismatched-new-delete at the end of each coroutine here: Asio 1.18 allocates
 // coroutine frames with its recycling allocator and frees them with the matching operator
@@ -51,6 +53,39 @@ std::chrono::milliseconds since(steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(steady_clock::now() - start);
 }
 
+// A read, write or connect that failed, in one line.
+std::string io_problem(const refresh_connection& c, const boost::system::system_error& e,
+                       const std::string& stage, steady_clock::time_point started,
+                       const refresh_request& request) {
+  if (c.aborted()) return "stopped";
+  if (c.timed_out()) {
+    return since(started) >= request.max_time
+               ? fmt::format("{}: cut after {} ms (axfr-max-time)", stage, request.max_time.count())
+               : fmt::format("{}: no progress for {} ms (tcp-idle-timeout)", stage,
+                             request.io_timeout.count());
+  }
+  if (e.code() == asio::error::eof) return stage + ": the primary closed the connection";
+  return stage + ": " + e.code().message();
+}
+
+// The changes of an incremental answer applied to `current` in order; nullptr (and `why`) when
+// one does not apply: then none is (the caller falls back to AXFR).
+std::shared_ptr<const zones::zone> apply_changes(std::shared_ptr<const zones::zone> current,
+                                                 const std::vector<zones::zone_change>& changes,
+                                                 const zones::check_options& checks,
+                                                 std::string& why) {
+  for (const zones::zone_change& change : changes) {
+    std::string problem;
+    current = zones::apply_transferred_change(*current, change, checks, problem);
+    if (!current) {
+      why = fmt::format("the change from serial {} to {} does not apply: {}", change.serial_from,
+                        change.serial_to, problem);
+      return nullptr;
+    }
+  }
+  return current;
+}
+
 }  // namespace
 
 void refresh_connection::arm(std::chrono::milliseconds io_timeout) {
@@ -63,6 +98,14 @@ void refresh_connection::arm(std::chrono::milliseconds io_timeout) {
     boost::system::error_code ignored;
     self->socket_.close(ignored);  // the pending read or write ends with an error
   });
+}
+
+void refresh_connection::reopen() {
+  if (aborted_) return;
+  boost::system::error_code ignored;
+  timer_.cancel();
+  socket_.close(ignored);
+  timed_out_ = false;
 }
 
 void refresh_connection::abort() {
@@ -109,6 +152,78 @@ asio::awaitable<refresh_result> refresh(std::shared_ptr<refresh_connection> conn
       co_return result;
     }
 
+    // RFC 1995 §3: the differences from our copy's serial, our SOA in the authority section.
+    if (request.current) {
+      stage = "IXFR";
+      std::string why_not;
+      try {
+        ixfr_reader::settings s;
+        s.origin = request.origin;
+        s.our_serial = request.current->serial();
+        s.id = static_cast<std::uint16_t>(random());
+        s.key = key;
+        s.max_bytes = request.max_bytes;
+        s.checks = request.checks;
+        s.source = "IXFR from " + request.primary_text;
+        const dns::record our_soa = request.current->soa().to_record();
+        co_await send_message(c, make_transfer_query(request.origin, dns::rr_type::ixfr, s.id,
+                                                     key, unix_now(), s.request_mac, &our_soa),
+                              request.io_timeout);
+        ixfr_reader reader(std::move(s));
+        ixfr_reader::status st = ixfr_reader::status::more;
+        while (st == ixfr_reader::status::more) {
+          co_await receive_message(c, message, request.io_timeout);
+          st = reader.add(message, unix_now());
+        }
+        result.records = reader.records();
+        result.bytes = reader.bytes();
+        result.primary_serial = reader.serial();
+        switch (st) {
+          case ixfr_reader::status::current:
+            // The primary's SOA said newer, its IXFR says not (it changed between the two).
+            result.what = dns::serial_newer(request.current->serial(), reader.serial())
+                              ? refresh_result::kind::older
+                              : refresh_result::kind::current;
+            break;
+          case ixfr_reader::status::full:
+            result.zone = reader.build(result.diagnostics);
+            result.axfr_style = true;
+            if (result.zone) result.what = refresh_result::kind::transferred;
+            else why_not = "the zone checks refuse its AXFR-style answer";
+            break;
+          case ixfr_reader::status::incremental:
+            result.changes = reader.take_changes();
+            result.zone = apply_changes(request.current, result.changes, request.checks, why_not);
+            if (result.zone) {
+              result.what = refresh_result::kind::transferred;
+              result.incremental = true;
+            }
+            break;
+          default:
+            why_not = reader.error();
+            break;
+        }
+      } catch (const boost::system::system_error& e) {
+        if (c.aborted()) throw;
+        why_not = io_problem(c, e, stage, started, request);
+      }
+      if (why_not.empty()) {
+        c.abort();
+        result.took = since(started);
+        co_return result;
+      }
+      // Whatever the IXFR left on the connection goes with it; the AXFR starts afresh.
+      result = {};
+      result.primary_serial = *serial;
+      result.why_axfr = why_not.starts_with("IXFR") ? why_not : "IXFR: " + why_not;
+      c.reopen();
+      stage = "connect";
+      c.arm(request.io_timeout);
+      co_await c.socket().async_connect(request.primary, asio::use_awaitable);
+    } else {
+      result.why_axfr = "no copy yet";
+    }
+
     // RFC 5936 §2.2: the whole zone, SOA first and last.
     stage = "AXFR";
     axfr_reader::settings s;
@@ -138,19 +253,7 @@ asio::awaitable<refresh_result> refresh(std::shared_ptr<refresh_connection> conn
       result.what = result.zone ? refresh_result::kind::transferred : refresh_result::kind::rejected;
     }
   } catch (const boost::system::system_error& e) {
-    if (c.aborted()) {
-      result.error = "stopped";
-    } else if (c.timed_out()) {
-      result.error = since(started) >= request.max_time
-                         ? fmt::format("{}: cut after {} ms (axfr-max-time)", stage,
-                                       request.max_time.count())
-                         : fmt::format("{}: no progress for {} ms (tcp-idle-timeout)", stage,
-                                       request.io_timeout.count());
-    } else if (e.code() == asio::error::eof) {
-      result.error = stage + ": the primary closed the connection";
-    } else {
-      result.error = stage + ": " + e.code().message();
-    }
+    result.error = io_problem(c, e, stage, started, request);
   } catch (const std::exception& e) {  // out of memory building a huge zone, say
     result.what = refresh_result::kind::failed;
     result.zone.reset();

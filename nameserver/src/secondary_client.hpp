@@ -1,9 +1,13 @@
 #pragma once
-// A secondary's side of one refresh (RFC 1035 §4.3.5, RFC 5936): one TCP connection to the
-// primary, the SOA query first, and when the primary's serial is newer than ours (RFC 1982) an
-// AXFR on the same connection (RFC 7766 §6.2.1 allows several queries per connection), read
-// into a checked zone (secondary_axfr.hpp). Each read and write must finish within
-// `io_timeout` and the whole refresh within `max_time`: a primary that stalls is cut off.
+// A secondary's side of one refresh (RFC 1035 §4.3.5, RFC 1995, RFC 5936): one TCP connection
+// to the primary, the SOA query first, and when the primary's serial is newer than ours
+// (RFC 1982) an IXFR on the same connection (RFC 7766 §6.2.1 allows several queries per
+// connection) when we hold a copy, its differences applied to that copy (secondary_ixfr.hpp);
+// when there is no copy, or the IXFR fails in any way (an error rcode, a broken or mismatched
+// sequence, a connection error), an AXFR on a new connection, read into a checked zone
+// (secondary_axfr.hpp). Nothing of a failed IXFR is kept: its changes apply all or none. Each
+// read and write must finish within `io_timeout` and the whole refresh within `max_time`: a
+// primary that stalls is cut off.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -15,6 +19,7 @@
 #include "dnskit/dns/tsig.hpp"
 #include "dnskit/zones/checks.hpp"
 #include "dnskit/zones/diagnostic.hpp"
+#include "dnskit/zones/journal.hpp"
 #include "dnskit/zones/zone.hpp"
 #include "server_asio.hpp"
 
@@ -26,6 +31,8 @@ struct refresh_request {
   std::string primary_text;                // "192.0.2.1:53", for diagnostics
   std::optional<dns::tsig::key> key;       // signs both queries; the answers must verify
   std::optional<std::uint32_t> our_serial; // none: transfer whatever the primary has
+  // The copy held (with our_serial): IXFR asks for the differences from it.
+  std::shared_ptr<const zones::zone> current;
   std::chrono::milliseconds io_timeout{10'000};
   std::chrono::milliseconds max_time{3'600'000};
   std::uint64_t max_bytes = 0;  // the transfer's messages together; 0: no bound
@@ -48,6 +55,12 @@ struct refresh_result {
   std::size_t records = 0;
   std::uint64_t bytes = 0;
   std::chrono::milliseconds took{0};
+  // transferred by IXFR: the differences applied to request.current, in order, from its serial
+  // to the new one (each with its SOAs, as in the journal). Empty after an AXFR.
+  std::vector<zones::zone_change> changes;
+  bool incremental = false;  // the IXFR's differences (not an AXFR-style answer) made `zone`
+  bool axfr_style = false;   // the IXFR was answered with the whole zone (RFC 1995 §4)
+  std::string why_axfr;      // why an AXFR was asked for ("no copy yet", "IXFR: why")
 };
 
 // The connection of a refresh in progress; abort() ends it at once (server stopping).
@@ -55,6 +68,9 @@ class refresh_connection : public std::enable_shared_from_this<refresh_connectio
  public:
   explicit refresh_connection(asio::io_context& io) : socket_(io), timer_(io) {}
   void abort();
+  // Closes the connection (and its timer) so that the next connect opens a new one: the AXFR
+  // after a failed IXFR. Nothing once aborted.
+  void reopen();
 
   // --- used by refresh() ---
   asio::ip::tcp::socket& socket() noexcept { return socket_; }

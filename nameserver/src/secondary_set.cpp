@@ -28,6 +28,7 @@ secondary_set::secondary_set(asio::io_context& io, const server_config& config,
     s.load.checks.level = z.check_level.value_or(config.check_level);
     s.io_timeout = config.tcp_idle_timeout;
     s.max_time = config.axfr_max_time;
+    s.journal = {config.journal_max_changes, config.journal_max_size};
     auto copy = std::make_shared<const zone_config>(z);
     auto zone = std::make_shared<secondary_zone>(
         io, std::move(s), [copy, changed](bool transferred) { changed(*copy, transferred); });
@@ -112,6 +113,14 @@ std::vector<std::shared_ptr<const zones::zone>> secondary_set::served() const {
   std::vector<std::shared_ptr<const zones::zone>> out;
   for (const auto& e : zones_) {
     if (auto z = e.zone->served()) out.push_back(std::move(z));
+  }
+  return out;
+}
+
+std::vector<std::shared_ptr<const zones::zone_history>> secondary_set::histories() const {
+  std::vector<std::shared_ptr<const zones::zone_history>> out;
+  for (const auto& e : zones_) {
+    if (e.zone->served()) out.push_back(e.zone->history());
   }
   return out;
 }

@@ -47,6 +47,8 @@ class secondary_set {
   void notified(const dns::name& zone, outcome::notify_verdict verdict, const std::string& from);
   // The copies served now.
   std::vector<std::shared_ptr<const zones::zone>> served() const;
+  // Their histories for IXFR out, parallel to served() (nullptr: none kept).
+  std::vector<std::shared_ptr<const zones::zone_history>> histories() const;
 
  private:
   struct entry {

@@ -32,6 +32,12 @@ std::string soa_problem_lines(const std::vector<zones::diagnostic>& diagnostics)
   return text.empty() ? "refused by the zone checks" : text;
 }
 
+// After a failed IXFR, the AXFR's failure says why the IXFR was not used as well.
+std::string fallback_text(const refresh_result& result) {
+  if (result.why_axfr.empty() || !result.why_axfr.starts_with("IXFR")) return {};
+  return " (after " + result.why_axfr + ")";
+}
+
 }  // namespace
 
 secondary_zone::secondary_zone(asio::io_context& io, secondary_settings settings,
@@ -112,6 +118,7 @@ void secondary_zone::load_file() {
     return;
   }
   zone_ = std::move(loaded.zone);
+  load_journal();
   // The copy was good when the file was last written or touched (after each successful
   // refresh): its expiry counts from then, so a copy too old is not served at all.
   const auto written = std::filesystem::last_write_time(settings_.file, ec);
@@ -166,7 +173,10 @@ void secondary_zone::refresh() {
   request.primary = settings_.primary;
   request.primary_text = settings_.primary_text;
   request.key = settings_.key;
-  if (zone_) request.our_serial = zone_->serial();
+  if (zone_) {
+    request.our_serial = zone_->serial();
+    request.current = zone_;
+  }
   request.io_timeout = settings_.io_timeout;
   request.max_time = settings_.max_time;
   request.max_bytes = settings_.load.max_file_size;
@@ -209,15 +219,15 @@ void secondary_zone::finished(refresh_result result) {
       outcome = "older serial at the primary";
       break;
     case kind::rejected:
-      log::error("zone {}: AXFR from {} of serial {} not taken: {}; {}", name_,
-                 settings_.primary_text, result.primary_serial,
+      log::error("zone {}: AXFR from {} of serial {} not taken{}: {}; {}", name_,
+                 settings_.primary_text, result.primary_serial, fallback_text(result),
                  soa_problem_lines(result.diagnostics), serving_text());
       schedule(retry_interval());
       outcome = "rejected: " + soa_problem_lines(result.diagnostics);
       break;
     case kind::failed:
-      log::error("zone {}: refresh from {} failed: {}; {}", name_, settings_.primary_text,
-                 result.error, serving_text());
+      log::error("zone {}: refresh from {} failed: {}{}; {}", name_, settings_.primary_text,
+                 result.error, fallback_text(result), serving_text());
       schedule(retry_interval());
       outcome = "failed: " + result.error;
       break;
@@ -231,14 +241,28 @@ void secondary_zone::finished(refresh_result result) {
 
 void secondary_zone::took_new_version(refresh_result& result) {
   for (const auto& d : result.diagnostics) log::warning("{}", d.to_string());
-  const std::optional<std::uint32_t> before =
-      zone_ ? std::optional<std::uint32_t>(zone_->serial()) : std::nullopt;
+  const std::shared_ptr<const zones::zone> before = zone_;
   zone_ = std::move(result.zone);
   expired_ = false;
-  log::info("zone {}: transferred serial {} from {}{}: {} records, {} bytes in {} ms", name_,
-            zone_->serial(), settings_.primary_text,
-            before ? fmt::format(" (was {})", *before) : std::string{}, result.records,
-            result.bytes, result.took.count());
+  // One line per transfer saying how it came (as Knot and BIND log theirs).
+  if (result.incremental) {
+    log::info("zone {}: transferred serial {} from {} by IXFR, serial {} -> {}: {} change(s), "
+              "{} records, {} bytes in {} ms", name_, zone_->serial(), settings_.primary_text,
+              before->serial(), zone_->serial(), result.changes.size(), result.records,
+              result.bytes, result.took.count());
+  } else {
+    std::string how = before ? fmt::format("was {}; ", before->serial()) : std::string{};
+    how += result.axfr_style ? "the primary answered the IXFR with the whole zone"
+                             : result.why_axfr;
+    log::info("zone {}: transferred serial {} from {} by AXFR ({}): {} records, {} bytes in {} ms",
+              name_, zone_->serial(), settings_.primary_text, how, result.records, result.bytes,
+              result.took.count());
+  }
+  // The differences are on disk before this version is served: IXFR out answers only with
+  // what a restart would answer with too.
+  std::vector<zones::zone_change> changes = std::move(result.changes);
+  if (!result.incremental && before) changes.push_back(zones::diff_zones(*before, *zone_));
+  record_changes(before.get(), std::move(changes));
   // Served before it is written: a full disk costs the copy on disk, not the answers.
   changed_(true);
   const auto written = write_zone_file(
@@ -251,6 +275,74 @@ void secondary_zone::took_new_version(refresh_result& result) {
   }
   arm_expire(steady_clock::now() + expire_interval());
   schedule(refresh_interval());
+}
+
+void secondary_zone::load_journal() {
+  const std::filesystem::path path = zones::journal_path(settings_.file);
+  zones::journal_read_result read = zones::read_journal(path);
+  if (!read.problem.empty()) log::warning("journal {}", read.problem);
+  if (!read.exists) return;
+  std::uint64_t size = read.good_size;
+  std::string error;
+  if (read.changes.empty() || read.changes.back().serial_to != zone_->serial()) {
+    // Differences that lead elsewhere than the copy would make IXFR out send wrong data.
+    if (!read.changes.empty()) {
+      log::warning("journal {}: ends at serial {} but the copy in {} has serial {}: dropped",
+                   path.string(), read.changes.back().serial_to, settings_.file.string(),
+                   zone_->serial());
+    }
+    if (!zones::rewrite_journal(path, {}, size, error)) log::error("journal {}", error);
+    return;
+  }
+  const std::size_t count = read.changes.size();
+  std::vector<zones::zone_change> kept =
+      zones::trim_changes(std::move(read.changes), settings_.journal);
+  if ((kept.size() != count || size != read.good_size) &&
+      !zones::rewrite_journal(path, kept, size, error)) {
+    log::error("journal {}", error);
+    return;
+  }
+  if (kept.empty()) return;
+  log::info("journal {}: {} change(s), serials {} to {}", path.string(), kept.size(),
+            kept.front().serial_from, kept.back().serial_to);
+  history_ = std::make_shared<const zones::zone_history>(std::move(kept), size);
+}
+
+void secondary_zone::record_changes(const zones::zone* before,
+                                    std::vector<zones::zone_change> changes) {
+  const std::filesystem::path path = zones::journal_path(settings_.file);
+  std::vector<zones::zone_change> all;
+  std::uint64_t size = 0;
+  if (history_ && before != nullptr && history_->last_serial() == before->serial()) {
+    all.assign(history_->changes().begin(), history_->changes().end());
+    size = history_->file_size();
+  }
+  history_.reset();  // whatever happens below, the old history does not end at the new copy
+  std::string error;
+  bool written = true;
+  if (size == 0) {
+    // No history these changes continue (or none at all): the journal starts again with them.
+    written = zones::rewrite_journal(path, changes, size, error);
+  } else {
+    for (const auto& change : changes) {
+      written = zones::append_journal(path, size, change, error);
+      if (!written) break;
+    }
+  }
+  if (!written) {
+    log::error("zone {}: journal {}: IXFR out answers with the whole zone until the next "
+               "transfer", name_, error);
+    return;
+  }
+  if (changes.empty()) return;
+  for (auto& change : changes) all.push_back(std::move(change));
+  const std::size_t count = all.size();
+  all = zones::trim_changes(std::move(all), settings_.journal);
+  if (all.size() != count && !zones::rewrite_journal(path, all, size, error)) {
+    log::error("zone {}: journal {}", name_, error);
+    return;
+  }
+  history_ = std::make_shared<const zones::zone_history>(std::move(all), size);
 }
 
 void secondary_zone::confirmed() {

@@ -8,10 +8,12 @@
 //   start:    the copy in FILE, if it loads and passes the zone checks, is served at once, with
 //             its expire counted from the file's modification time (each successful refresh
 //             touches it); then the primary is asked.
-//   refresh:  SOA query, AXFR when the primary's serial is newer (secondary_client.hpp). On a
-//             new version: served, written to FILE atomically, the server told (it publishes
-//             the zone and sends NOTIFY to this zone's own secondaries); next refresh after
-//             REFRESH. On "current" (or an older serial, logged): next refresh after REFRESH, the
+//   refresh:  SOA query, then IXFR when the primary's serial is newer, AXFR when there is no
+//             copy or the IXFR fails (secondary_client.hpp). On a new version: its differences
+//             from the copy held (the IXFR's, or worked out after an AXFR) appended to FILE.jnl
+//             and to the history this server answers IXFR from, the version served, written to
+//             FILE atomically, the server told (it publishes the zone and sends NOTIFY to this
+//             zone's own secondaries); next refresh after REFRESH. On "current" (or an older serial, logged): next refresh after REFRESH, the
 //             expire timer starts again. On any failure: one log line, the copy served stays,
 //             next try after RETRY.
 //   expire:   EXPIRE seconds without a successful refresh: the copy is no longer served (the
@@ -27,6 +29,7 @@
 
 #include "dnskit/dns/name.hpp"
 #include "dnskit/dns/tsig.hpp"
+#include "dnskit/zones/journal.hpp"
 #include "dnskit/zones/loader.hpp"
 #include "dnskit/zones/zone.hpp"
 #include "secondary_client.hpp"
@@ -43,6 +46,7 @@ struct secondary_settings {
   zones::load_options load;  // how FILE is read and checked (checks also apply to transfers)
   std::chrono::milliseconds io_timeout{10'000};  // tcp-idle-timeout
   std::chrono::milliseconds max_time{3'600'000};  // axfr-max-time
+  zones::journal_limits journal;  // of FILE.jnl and the history kept for IXFR out
 };
 
 // What /status shows of a secondary zone; a copy, safe to read on any thread.
@@ -81,6 +85,10 @@ class secondary_zone : public std::enable_shared_from_this<secondary_zone> {
 
   // The copy to serve: nullptr before the first transfer and after expiry.
   std::shared_ptr<const zones::zone> served() const { return expired_ ? nullptr : zone_; }
+  // The differences that end at the served copy, for IXFR out (nullptr: none kept).
+  std::shared_ptr<const zones::zone_history> history() const {
+    return expired_ ? nullptr : history_;
+  }
   const dns::name& origin() const noexcept { return settings_.origin; }
   // Thread-safe.
   secondary_zone_status status() const;
@@ -89,6 +97,11 @@ class secondary_zone : public std::enable_shared_from_this<secondary_zone> {
   void refresh();
   void finished(refresh_result result);
   void took_new_version(refresh_result& result);
+  // FILE.jnl read back at start: kept when it ends at the copy's serial.
+  void load_journal();
+  // The differences from `before` (nullptr: no copy before) to the new copy appended to
+  // FILE.jnl and the history; failures are logged, and IXFR out then has no history.
+  void record_changes(const zones::zone* before, std::vector<zones::zone_change> changes);
   void schedule(std::chrono::seconds after);
   void arm_expire(std::chrono::steady_clock::time_point at);
   void confirmed();  // the primary answered: the copy is good for EXPIRE more seconds
@@ -105,6 +118,7 @@ class secondary_zone : public std::enable_shared_from_this<secondary_zone> {
   changed_handler changed_;
   std::string name_;  // the origin as text, for the log
   std::shared_ptr<const zones::zone> zone_;
+  std::shared_ptr<const zones::zone_history> history_;  // ends at zone_'s serial, or nullptr
   bool expired_ = false;
   bool busy_ = false;     // a refresh is running
   bool again_ = false;    // a NOTIFY came during it: refresh once more after it

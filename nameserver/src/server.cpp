@@ -547,6 +547,8 @@ struct server::impl {
   void publish_zones(std::shared_ptr<const responder> processor = nullptr) {
     updater->publish(secondaries ? secondaries->served()
                                  : std::vector<std::shared_ptr<const zones::zone>>{},
+                     secondaries ? secondaries->histories()
+                                 : std::vector<std::shared_ptr<const zones::zone_history>>{},
                      std::move(processor));
     for (auto& w : workers) w->zones_changed();
   }

@@ -59,9 +59,11 @@ void zone_updater::install_zone(const zone_load_report& report) {
 }
 
 void zone_updater::publish(std::vector<std::shared_ptr<const zones::zone>> secondaries,
+                           std::vector<std::shared_ptr<const zones::zone_history>> secondary_histories,
                            std::shared_ptr<const responder> processor) {
   std::lock_guard lock(publish_);
   secondaries_ = std::move(secondaries);
+  secondary_histories_ = std::move(secondary_histories);
   publish_locked(std::move(processor));
 }
 
@@ -72,9 +74,9 @@ void zone_updater::publish_locked(std::shared_ptr<const responder> processor) {
     all.push_back(z);
     histories.push_back(primaries_->history(*z));
   }
-  for (const auto& z : secondaries_) {
-    all.push_back(z);
-    histories.push_back(nullptr);  // IXFR in is not kept: secondaries get the AXFR form
+  for (std::size_t i = 0; i < secondaries_.size(); ++i) {
+    all.push_back(secondaries_[i]);
+    histories.push_back(i < secondary_histories_.size() ? secondary_histories_[i] : nullptr);
   }
   if (!processor) processor = store_.processor();
   store_.publish(std::make_shared<const zones::zone_set>(std::move(all), std::move(histories)),

@@ -46,9 +46,11 @@ class zone_updater final : public update_handler {
   // Under writer_lock(): one zone read again alone (POST /reload?zone=; `report` from
   // journal_zone_changes) takes its place among the primary zones; the others stay as they are.
   void install_zone(const zone_load_report& report);
-  // Publishes the primary zones with the secondary zones' copies `secondaries` (control thread),
-  // answered by `processor` (nullptr: the one served now).
+  // Publishes the primary zones with the secondary zones' copies `secondaries` and their
+  // histories for IXFR out (`secondary_histories`, parallel; control thread), answered by
+  // `processor` (nullptr: the one served now).
   void publish(std::vector<std::shared_ptr<const zones::zone>> secondaries,
+               std::vector<std::shared_ptr<const zones::zone_history>> secondary_histories,
                std::shared_ptr<const responder> processor);
 
  private:
@@ -71,6 +73,7 @@ class zone_updater final : public update_handler {
   mutable std::mutex publish_;
   std::shared_ptr<const zones::zone_set> primaries_ = std::make_shared<const zones::zone_set>();
   std::vector<std::shared_ptr<const zones::zone>> secondaries_;
+  std::vector<std::shared_ptr<const zones::zone_history>> secondary_histories_;
 };
 
 }  // namespace dnskit::nameserver
