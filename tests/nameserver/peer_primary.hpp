@@ -31,6 +31,10 @@ class primary_peer {
   test::server_address address() const { return {"127.0.0.1", port_}; }
   std::uint16_t port() const { return port_; }
 
+  // Before start(): keep the differences between reloaded versions and answer IXFR with them
+  // (Knot's `zonefile-load: difference`, BIND's `ixfr-from-differences yes`; nameserver always
+  // does).
+  void keep_differences() { keep_differences_ = true; }
   // Starts it and REQUIREs that it answers the zone's SOA.
   virtual void start() = 0;
   // After the zone file changed: the primary reads it again (and sends NOTIFY).
@@ -48,16 +52,20 @@ class primary_peer {
   std::string zone_;
   std::uint16_t notify_port_;
   std::uint16_t port_;
+  bool keep_differences_ = false;
 };
 
 class nameserver_primary : public primary_peer {
  public:
   using primary_peer::primary_peer;
   void start() override {
-    server_ = start_server({"--listen", "127.0.0.1:" + std::to_string(port_), "--zone",
-                            zone_ + "=" + zone_file().string(), "--notify",
-                            "127.0.0.1:" + std::to_string(notify_port_)});
+    std::vector<std::string> args = {"--listen", "127.0.0.1:" + std::to_string(port_), "--zone",
+                                     zone_ + "=" + zone_file().string(), "--notify",
+                                     "127.0.0.1:" + std::to_string(notify_port_)};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    server_ = start_server(args);
   }
+  std::vector<std::string> extra_args;  // before start()
   void reload() override { REQUIRE(server_->process().signal(SIGHUP)); }
   void stop() override {
     if (server_) CHECK(server_->stop() == 0);
@@ -86,7 +94,10 @@ class knot_primary : public primary_peer {
                "remote:\n  - id: secondary\n    address: 127.0.0.1@" + std::to_string(notify_port_) + "\n"
                "acl:\n  - id: transfer\n    address: 127.0.0.0/8\n    action: transfer\n"
                "template:\n  - id: default\n    storage: \"" + d + "\"\n"
-               "    zonefile-sync: -1\n    journal-content: none\n"
+               "    zonefile-sync: -1\n" +
+               std::string(keep_differences_
+                               ? "    journal-content: changes\n    zonefile-load: difference\n"
+                               : "    journal-content: none\n") +
                "zone:\n  - domain: " + zone_ + "\n    file: \"" + zone_file().string() + "\"\n"
                "    notify: secondary\n    acl: transfer\n");
     std::string error;
@@ -133,7 +144,12 @@ class bind_primary : public primary_peer {
                "  listen-on-v6 { none; };\n  recursion no;\n  dnssec-validation no;\n"
                "  notify explicit;\n  notify-delay 0;\n  allow-transfer { 127.0.0.0/8; };\n};\n"
                "controls { };\n"
-               "zone \"" + zone_ + "\" {\n  type primary;\n  file \"" + zone_file().string() + "\";\n"
+               "zone \"" + zone_ + "\" {\n  type primary;\n  file \"" + zone_file().string() + "\";\n" +
+               // max-ixfr-ratio: BIND answers AXFR-style when the differences are larger than a
+               // share of the zone, which they are in a test zone this small.
+               std::string(keep_differences_
+                               ? "  ixfr-from-differences yes;\n  max-ixfr-ratio unlimited;\n"
+                               : "") +
                "  also-notify { 127.0.0.1 port " + std::to_string(notify_port_) + "; };\n};\n");
     std::string error;
     // -g: foreground, logging to stderr; stopped by SIGTERM like the other peers.

@@ -261,6 +261,8 @@ TEST_CASE("secondary: TSIG-signed transfers and NOTIFY and a wrong key in one cl
     REQUIRE(primary->process().signal(SIGHUP));
     if (!time_until_serial(at, 2, 20s)) FAIL(secondary->stderr_text());
     CHECK(wait_log(*secondary, "NOTIFY from 127.0.0.1", lines));
+    // The IXFR was signed and its answer verified as the AXFR's are (RFC 8945 §5.3.1).
+    CHECK(wait_log(*secondary, "by IXFR, serial 1 -> 2: 1 change(s)", lines));
     CHECK(contains(secondary->stderr_text(), "key xfr."));
     CHECK(wait_log(*primary, "serial 2 to 127.0.0.1:" + std::to_string(secondary_port) +
                                  ": acknowledged (key xfr.)"));
@@ -360,5 +362,116 @@ TEST_CASE("secondary: a misbehaving primary costs one log line and the old copy 
   CHECK(read_file(copy) == before);
   // And it goes on serving; a stop is clean.
   CHECK(test::udp_query(at, make_query("www.sec.test.", rr_type::a))->answer.size() == 1);
+  CHECK(secondary->stop() == 0);
+}
+
+namespace {
+
+// A primary at serial 3 whose IXFR answer is `ixfr` (records, split into messages of two, or
+// `ixfr_raw` when given) and whose AXFR answer is the whole zone of serial 3 with `extra`, or
+// nothing when `axfr_answers` is false (it stalls).
+fake_primary::behaviour ixfr_then_axfr(std::vector<dns::record> ixfr,
+                                       std::function<std::vector<test::bytes>(const dns::message&)> ixfr_raw,
+                                       std::vector<dns::record> extra, bool axfr_answers) {
+  return [=](const dns::message& q) -> std::vector<test::bytes> {
+    if (q.questions.size() != 1) return {};
+    const rr_type type = q.questions[0].qtype;
+    if (type == rr_type::soa) return {answer_to(q, {soa_record(3)})};
+    if (type == rr_type::ixfr) {
+      if (ixfr_raw) return ixfr_raw(q);
+      std::vector<test::bytes> out;
+      for (std::size_t i = 0; i < ixfr.size(); i += 2) {
+        out.push_back(answer_to(q, {ixfr.begin() + static_cast<std::ptrdiff_t>(i),
+                                    ixfr.begin() + static_cast<std::ptrdiff_t>(std::min(i + 2, ixfr.size()))},
+                                i == 0));
+      }
+      return out;
+    }
+    if (type != rr_type::axfr || !axfr_answers) return {};
+    return {answer_to(q, zone_of(3, extra)), answer_to(q, {soa_record(3)}, false)};
+  };
+}
+
+}  // namespace
+
+TEST_CASE("secondary: an IXFR that does not apply is dropped whole and the zone comes by AXFR",
+          "[integration]") {
+  temp_dir dir;
+  const auto copy = dir / "copy.zone";
+  write_file(copy, secondary_zone_text(1, long_timers));
+  const std::string before = read_file(copy);
+  const dns::record added_by_first = rec("first.sec.test.", rr_type::a, "192.0.2.11");
+  // 1 -> 2 applies (it adds first.sec.test.); 2 -> 3 deletes a record the zone does not have.
+  const std::vector<dns::record> broken_second = {
+      soa_record(3), soa_record(1), soa_record(2), added_by_first,
+      soa_record(2), rec("gone.sec.test.", rr_type::a, "192.0.2.99"), soa_record(3), soa_record(3)};
+  std::vector<dns::record> ixfr;
+  std::function<std::vector<test::bytes>(const dns::message&)> raw;
+  std::string why;
+  bool axfr_answers = true;
+
+  SECTION("a delete of a record that is not there, in the second of two changes") {
+    ixfr = broken_second;
+    why = "IXFR: the change from serial 2 to 3 does not apply: deletes a record that is not in "
+          "the zone: gone.sec.test.";
+  }
+  SECTION("a sequence that does not start at our serial") {
+    ixfr = {soa_record(3), soa_record(2), soa_record(3), added_by_first, soa_record(3)};
+    why = "IXFR: a change starts at serial 2, but the changes so far lead to 1";
+  }
+  SECTION("NOTIMP") {
+    raw = [](const dns::message& q) {
+      dns::message m;
+      m.hdr.id = q.hdr.id;
+      m.hdr.qr = true;
+      m.questions.push_back(q.questions.front());
+      m.set_rcode(rcode::notimp);
+      return std::vector<test::bytes>{dns::encode(m)};
+    };
+    why = "IXFR: the primary answered NOTIMP";
+  }
+  SECTION("no answer to the IXFR") {
+    raw = [](const dns::message&) { return std::vector<test::bytes>{}; };
+    why = "IXFR: no progress for 700 ms (tcp-idle-timeout)";
+  }
+  SECTION("the broken change, and no AXFR either: still serial 1, nothing of 1 -> 2 served") {
+    ixfr = broken_second;
+    axfr_answers = false;
+  }
+  fake_primary primary(ixfr_then_axfr(ixfr, raw, {rec("axfr.sec.test.", rr_type::a, "192.0.2.33")},
+                                      axfr_answers));
+  auto secondary = start_server({"--secondary", "sec.test.=" + copy.string() + ",primary=127.0.0.1:" +
+                                                    std::to_string(primary.port()),
+                                 "--tcp-idle-timeout", "700"});
+  const auto at = address_of(*secondary);
+  INFO(secondary->stderr_text());
+  if (axfr_answers) {
+    const std::string line = "zone sec.test.: transferred serial 3 from 127.0.0.1:" +
+                             std::to_string(primary.port()) + " by AXFR (was 1; " + why;
+    if (!wait_log(*secondary, line)) FAIL(secondary->stderr_text());
+    REQUIRE(time_until_serial(at, 3, 10s));  // the line comes just before it is served
+    // The AXFR's version, not ours with part of the differences.
+    const auto axfr = test::udp_query(at, make_query("axfr.sec.test.", rr_type::a));
+    REQUIRE(axfr.has_value());
+    CHECK(axfr->answer.size() == 1);
+    const auto gone = test::udp_query(at, make_query("first.sec.test.", rr_type::a));
+    REQUIRE(gone.has_value());
+    CHECK(gone->rcode() == rcode::nxdomain);
+  } else {
+    if (!wait_log(*secondary, "failed: AXFR: no progress for 700 ms (tcp-idle-timeout) (after "
+                              "IXFR: the change from serial 2 to 3 does not apply")) {
+      FAIL(secondary->stderr_text());
+    }
+    const auto line = secondary->process().wait_for_line("(after IXFR:", 1s);
+    REQUIRE(line.has_value());
+    CHECK(contains(*line, "still serving serial 1"));
+    CHECK(serial_now(at) == 1);
+    // Never half a transfer: the first change, which did apply, is not served.
+    const auto none = test::udp_query(at, make_query("first.sec.test.", rr_type::a));
+    REQUIRE(none.has_value());
+    CHECK(none->rcode() == rcode::nxdomain);
+    CHECK(read_file(copy) == before);
+    CHECK_FALSE(std::filesystem::exists(dir / "copy.zone.jnl"));
+  }
   CHECK(secondary->stop() == 0);
 }
