@@ -165,7 +165,7 @@ TEST_CASE("secondary ixfr: a condensed answer is one change", "[unit]") {
   CHECK(changes[0].serial_to == 3);
 }
 
-TEST_CASE("secondary ixfr: a single SOA says current; the AXFR form is a whole zone", "[unit]") {
+TEST_CASE("secondary ixfr: a single SOA says current, the AXFR form is a whole zone", "[unit]") {
   SECTION("current") {
     ixfr_reader reader(from(4));
     CHECK(feed(reader, {answer({soa(4)})}) == status::current);
