@@ -214,6 +214,8 @@ bool read_server(const toml::table& table, server_config& out, const std::string
       ok = integer(node, out.journal_max_changes, 1, 1'000'000, key, file, error);
     } else if (key == "journal-max-size") {
       ok = integer(node, out.journal_max_size, 1024, std::int64_t{1} << 62, key, file, error);
+    } else if (key == "zonefile-sync") {
+      ok = integer(node, out.zonefile_sync, -1, server_config::max_zonefile_sync, key, file, error);
     } else if (key == "include-directory") {
       std::string dir;
       ok = text(node, dir, key, file, error);
@@ -287,6 +289,9 @@ bool read_zone(const toml::table& table, zone_config& zone, const std::filesyste
       }
     } else if (key == "key") {
       ok = text(node, zone.primary_key, key, file, error);
+    } else if (key == "zonefile-sync") {
+      ok = integer(node, zone.zonefile_sync.emplace(), -1, server_config::max_zonefile_sync, key,
+                   file, error);
     } else {
       error = fmt::format("{}{}: unknown key '{}' in [[zone]]", file, place(key_node.source()), key);
       return false;

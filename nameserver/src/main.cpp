@@ -9,7 +9,7 @@
 //              [--rate-limit-slip K] [--user NAME] [--max-zone-file-size BYTES]
 //              [--include-directory DIR] [--journal-max-changes N] [--journal-max-size BYTES]
 //              [--secondary ORIGIN=FILE,primary=ADDR:PORT[,key:NAME]]...
-//              [--allow-update CIDR|key:NAME|none]...
+//              [--allow-update CIDR|key:NAME|none]... [--zonefile-sync SECONDS]
 //
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM) or a clean --check; 1 for a usage error,
 // a zone that does not load, a listener that cannot be opened, or --check finding errors.
@@ -109,6 +109,7 @@ int main(int argc, char** argv) try {
   std::string include_directory;
   unsigned journal_max_changes = 0;
   std::uint64_t journal_max_size = 0;
+  std::int32_t zonefile_sync = 0;
 
   app.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
   app.add_option("--listen", listen, "address and port to serve on, ADDR:PORT or [IPV6]:PORT "
@@ -217,6 +218,11 @@ int main(int argc, char** argv) try {
                  "bytes kept in each zone's journal FILE.jnl; the oldest changes go first "
                  "(default 16777216)")
       ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 62));
+  auto* zonefile_sync_option =
+      app.add_option("--zonefile-sync", zonefile_sync,
+                     "seconds after a dynamic update before the zone file is rewritten with it "
+                     "(and the journal cut); 0 = at once, -1 = never (default 60)")
+          ->check(CLI::Range(-1, ns::server_config::max_zonefile_sync));
 
   try {
     app.parse(argc, argv);
@@ -298,6 +304,10 @@ int main(int argc, char** argv) try {
     if (!include_directory.empty()) config.include_directory = include_directory;
     if (journal_max_changes != 0) config.journal_max_changes = journal_max_changes;
     if (journal_max_size != 0) config.journal_max_size = journal_max_size;
+    if (zonefile_sync_option->count() > 0) {  // over the file's, per zone too
+      config.zonefile_sync = zonefile_sync;
+      for (auto& z : config.zones) z.zonefile_sync.reset();
+    }
     return true;
   };
   ns::server_config config;

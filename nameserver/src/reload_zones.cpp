@@ -80,7 +80,9 @@ zone_load_report load_zones(const std::vector<zone_config>& configs,
     zone_options.checks.level = config.check_level.value_or(zones::check_level::bind);
     zones::load_result result;
     std::string thrown;  // what a load that threw says (it has no diagnostics)
+    std::optional<zone_file_stamp> stamp;
     if (options.cancel == nullptr || !options.cancel->load()) {
+      stamp = stamp_of_file(config.file);
       result = load_one(origin, config, zone_options, thrown);
     }
     if (options.cancel != nullptr && options.cancel->load()) {
@@ -99,6 +101,7 @@ zone_load_report load_zones(const std::vector<zone_config>& configs,
     if (result.ok()) {
       status.zone = std::move(result.zone);
       status.loaded = true;
+      status.file_stamp = stamp;
     } else {
       ++report.failed;
       status.zone = before;

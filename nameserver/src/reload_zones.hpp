@@ -10,6 +10,7 @@
 #include "dnskit/nameserver/config.hpp"
 #include "dnskit/zones/loader.hpp"
 #include "dnskit/zones/zone_set.hpp"
+#include "zone_file_stamp.hpp"
 
 namespace dnskit::nameserver {
 
@@ -22,6 +23,10 @@ struct zone_load_status {
   // The version served holds dynamic updates (RFC 2136) that the zone file does not (set by
   // journal_zone_changes).
   bool ahead_of_file = false;
+  // The zone file as it was when read (taken before reading, so an edit made meanwhile is seen
+  // as one), when the version served now is the file's (and its journal's); empty when the file
+  // did not load or its version was not taken (journal_zone_changes clears it then).
+  std::optional<zone_file_stamp> file_stamp;
 };
 
 struct zone_load_report {

@@ -1,4 +1,4 @@
-// A secondary zone's copy on disk, replaced atomically (secondary_zone_file.hpp).
+// A zone's file on disk, replaced atomically (secondary_zone_file.hpp).
 #include "secondary_zone_file.hpp"
 
 #include <fcntl.h>
@@ -56,7 +56,8 @@ std::error_code sync_directory(const std::filesystem::path& dir) {
 }  // namespace
 
 std::error_code write_zone_file(const zones::zone& zone, const std::filesystem::path& file,
-                                std::string_view header) {
+                                std::string_view header,
+                                std::optional<zone_file_stamp>* written) {
   const std::filesystem::path dir = file.parent_path();
   // In the same directory, so that the rename stays within one file system.
   std::string temp = (dir / ("." + file.filename().string() + ".XXXXXX")).string();
@@ -65,6 +66,9 @@ std::error_code write_zone_file(const zones::zone& zone, const std::filesystem::
   std::error_code ec = write_records(fd, zone, header);
   if (!ec && ::fchmod(fd, 0644) != 0) ec = last_error();  // mkostemp makes it 0600
   if (!ec && ::fsync(fd) != 0) ec = last_error();
+  // Taken from the file itself, not from the name after the rename: someone who replaces FILE
+  // at that moment is seen as a change.
+  if (!ec && written != nullptr) *written = stamp_of_descriptor(fd);
   if (::close(fd) != 0 && !ec) ec = last_error();
   if (!ec && ::rename(temp.c_str(), file.c_str()) != 0) ec = last_error();
   if (ec) {

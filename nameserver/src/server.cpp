@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <csignal>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -139,6 +140,9 @@ struct server::impl {
   asio::executor_work_guard<asio::io_context::executor_type> control_work =
       asio::make_work_guard(control);
   std::optional<asio::signal_set> signals;
+  // Zone files waiting to be rewritten after dynamic updates (zonefile-sync), a timer per zone
+  // while one waits; control thread only. After `control`: destroyed before it.
+  std::map<dns::name, std::unique_ptr<asio::steady_timer>> file_syncs;
   notify_sender notifier{control};
   zone_load_report last_load;
   // The zones read from files (reloaded on SIGHUP: load_zones skips secondary zones) and the
@@ -233,7 +237,56 @@ struct server::impl {
           notifier.notify(zone->soa().to_record(), notify_targets(z));
         }
       }
+      schedule_file_sync(origin);
     });
+  }
+
+  // The zonefile-sync of a primary zone, in seconds; std::nullopt: never (-1), or not a
+  // primary zone of the running configuration.
+  std::optional<std::int32_t> zonefile_sync_of(const dns::name& origin) const {
+    const zone_config* z = configured_zone(origin);
+    if (z == nullptr || z->is_secondary()) return std::nullopt;  // a secondary has its own file
+    const std::int32_t delay = z->zonefile_sync.value_or(config.zonefile_sync);
+    if (delay < 0) return std::nullopt;
+    return delay;
+  }
+
+  // After an update (control thread): the zone file is rewritten once the zone's zonefile-sync
+  // has passed since the first update it does not hold; updates meanwhile go with it.
+  void schedule_file_sync(const dns::name& origin,
+                          std::optional<std::chrono::seconds> retry = std::nullopt) {
+    if (stopping) return;
+    const auto delay = zonefile_sync_of(origin);
+    if (!delay) return;
+    auto& timer = file_syncs[origin];
+    if (timer) return;  // one is waiting already
+    timer = std::make_unique<asio::steady_timer>(control,
+                                                 retry.value_or(std::chrono::seconds(*delay)));
+    timer->async_wait([this, origin](const boost::system::error_code& ec) {
+      file_syncs.erase(origin);
+      if (ec || stopping || !zonefile_sync_of(origin)) return;  // -1 since (a reload)
+      // Not blocked behind a long reload (the control thread handles the signals): tried again.
+      if (updater->sync_file(origin, std::chrono::milliseconds(100)) ==
+          zone_updater::file_sync::busy) {
+        schedule_file_sync(origin, std::chrono::seconds(1));
+      }
+    });
+  }
+
+  // At a graceful stop, after the workers ended (no update comes any more): every primary zone
+  // whose file lags behind its updates is written (unless zonefile-sync is -1).
+  void sync_files_at_stop() {
+    file_syncs.clear();
+    for (const zone_config& z : config.zones) {
+      std::error_code ec;
+      const dns::name origin = dns::name::from_text(z.origin, ec);
+      if (ec || !zonefile_sync_of(origin)) continue;
+      try {
+        updater->sync_file(origin);
+      } catch (const std::exception& e) {
+        log::error("zone {}: file not written at stop: {}", z.origin, e.what());
+      }
+    }
   }
 
   std::vector<notify_target> notify_targets(const zone_config& z) const {
@@ -407,6 +460,7 @@ struct server::impl {
     }
     cancel_reload.store(true);
     notifier.cancel();
+    for (auto& [origin, timer] : file_syncs) timer->cancel();  // written after the workers end
     if (secondaries) secondaries->stop();
     for (auto& w : workers) w->stop();
     control_work.reset();
@@ -573,6 +627,7 @@ struct server::impl {
                              : s.old_serial && *s.old_serial == s.zone->serial() ? "unchanged"
                                                                                  : "loaded",
                              s.zone ? std::optional(s.zone->serial()) : std::nullopt, s.error});
+    if (s.zone && s.ahead_of_file) schedule_file_sync(s.zone->origin());
     if (!s.loaded) {
       if (s.zone) {
         log::error("zone {} ({}): reload failed, still serving serial {}", s.config->origin,
@@ -876,6 +931,7 @@ void server::run(bool install_signal_handlers) {
   // Secondaries learn about the zones we start with (as NSD and Knot notify at start).
   for (const auto& z : s.last_load.zones) {
     if (z.zone) s.notifier.notify(z.zone->soa().to_record(), s.notify_targets(*z.config));
+    if (z.zone && z.ahead_of_file) s.schedule_file_sync(z.zone->origin());  // replayed updates
   }
 
   for (;;) {
@@ -898,6 +954,7 @@ void server::run(bool install_signal_handlers) {
     }
   }
   for (auto& t : threads) t.join();
+  s.sync_files_at_stop();
   log::info("stopped");
 }
 

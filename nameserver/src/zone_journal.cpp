@@ -178,6 +178,7 @@ void journal_zone_changes(zone_load_report& report, const zones::zone_set* previ
       if (!s.loaded || before == s.zone) {
         history = old_history;  // the version served before stays, with its history
         s.ahead_of_file = before_ahead;
+        if (!s.loaded) s.file_stamp.reset();
       } else if (!before) {
         history = history_at_start(s.zone, path, limits, s.ahead_of_file);
       } else if (before_ahead && !dns::serial_newer(s.zone->serial(), before->serial())) {
@@ -190,6 +191,7 @@ void journal_zone_changes(zone_load_report& report, const zones::zone_set* previ
                   s.zone->serial(), before->serial());
         s.zone = before;
         s.ahead_of_file = true;
+        s.file_stamp.reset();  // not taken: the file must not be written over (zone_updater)
         history = old_history;
       } else {
         history = history_after_reload(*before, old_history, *s.zone, s.config->origin, path,

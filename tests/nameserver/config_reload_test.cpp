@@ -233,7 +233,7 @@ TEST_CASE("config reload: which settings need a restart (keep_restart_settings)"
   server_config running;
   running.listen = {"127.0.0.1:5300"};
   running.threads = 2;
-  running.zones.push_back({"a.test.", "a.zone", std::nullopt, std::nullopt, std::nullopt, "", "", std::nullopt});
+  running.zones.push_back({"a.test.", "a.zone", std::nullopt, std::nullopt, std::nullopt, "", "", std::nullopt, std::nullopt});
 
   server_config fresh = running;
   CHECK(keep_restart_settings(running, fresh).empty());
@@ -248,7 +248,7 @@ TEST_CASE("config reload: which settings need a restart (keep_restart_settings)"
   fresh.rate_limit = 10;
   fresh.tcp_max_connections = 5;
   // Changed at run time: kept as the file says.
-  fresh.zones.push_back({"b.test.", "b.zone", std::nullopt, std::nullopt, std::nullopt, "", "", std::nullopt});
+  fresh.zones.push_back({"b.test.", "b.zone", std::nullopt, std::nullopt, std::nullopt, "", "", std::nullopt, std::nullopt});
   fresh.allow_transfer = std::vector<std::string>{};
   fresh.tsig_keys = {"k:c2VjcmV0"};
   fresh.log_level = "debug";
@@ -273,10 +273,10 @@ TEST_CASE("config reload: which settings need a restart (keep_restart_settings)"
   // Secondary zones run their own timers and transfers: one added, changed or removed by the
   // file is named, and the running ones stay beside the file's primary zones.
   running.zones.push_back({"s.test.", "s.zone", std::nullopt, std::nullopt, std::nullopt,
-                           "127.0.0.1:5301", "", std::nullopt});
+                           "127.0.0.1:5301", "", std::nullopt, std::nullopt});
   server_config moved = running;
   moved.zones.back().primary = "127.0.0.1:5302";
-  moved.zones.push_back({"c.test.", "c.zone", std::nullopt, std::nullopt, std::nullopt, "", "", std::nullopt});
+  moved.zones.push_back({"c.test.", "c.zone", std::nullopt, std::nullopt, std::nullopt, "", "", std::nullopt, std::nullopt});
   CHECK(keep_restart_settings(running, moved) == std::vector<std::string>{"secondary zones"});
   REQUIRE(moved.zones.size() == 3);
   CHECK(moved.zones[0].origin == "a.test.");

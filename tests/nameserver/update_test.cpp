@@ -163,10 +163,13 @@ std::string serial_text(std::uint16_t port) {
   return soa.empty() ? std::string() : soa.front();
 }
 
+// zonefile-sync = -1: the zone file is never written back, so the updates live in the journal
+// alone and the rules for replay and reload are what is tested (zonefile_sync_test.cpp tests
+// the write-back).
 void write_config(const std::filesystem::path& path, const std::string& allow_update) {
-  write_file(path, "[server]\nlisten = [\"127.0.0.1:0\"]\nthreads = 1\nallow-update = [" +
-                       allow_update + "]\n\n[[zone]]\norigin = \"upd.test.\"\n"
-                       "file = \"upd.test.zone\"\n");
+  write_file(path, "[server]\nlisten = [\"127.0.0.1:0\"]\nthreads = 1\nzonefile-sync = -1\n"
+                   "allow-update = [" + allow_update + "]\n\n[[zone]]\norigin = \"upd.test.\"\n"
+                   "file = \"upd.test.zone\"\n");
 }
 
 }  // namespace

@@ -53,6 +53,9 @@ struct zone_config {
 
   // Who may update this zone (RFC 2136), CIDR or key:NAME; std::nullopt: the server's list.
   std::optional<std::vector<std::string>> allow_update;
+  // Seconds from a primary zone's first update not yet in its file to the file's rewrite;
+  // std::nullopt: the server's zonefile_sync.
+  std::optional<std::int32_t> zonefile_sync;
 
   bool is_secondary() const noexcept { return !primary.empty(); }
 };
@@ -123,6 +126,16 @@ struct server_config {
   // changes and about this many bytes; the oldest changes go first.
   unsigned journal_max_changes = 1000;
   std::uint64_t journal_max_size = std::uint64_t{16} << 20;
+  // A primary zone's file is rewritten from the version served (with its dynamic updates) this
+  // many seconds after the first update the file does not hold, and at a graceful stop; the
+  // journal is then cut to its limits. 0: as soon as the update is acknowledged (updates that
+  // come meanwhile are written together); -1: never (the journal keeps every update). Knot's
+  // zonefile-sync.
+  // 60 by default: a burst of updates (an ACME client, external-dns) costs one write of the
+  // whole file, not one per update, while the journal (synced before each NOERROR) carries
+  // their durability and a stop writes the file at once.
+  std::int32_t zonefile_sync = 60;
+  static constexpr std::int32_t max_zonefile_sync = 7 * 86400;  // a week
 };
 
 // "bind" or "strict" (DESIGN.md §8 `--check-level`). False for anything else.
@@ -148,11 +161,12 @@ bool parse_secondary_argument(std::string_view text, zone_config& out, std::stri
 //             cookie-secret = "32 hex digits", cookie-secret-previous = "32 hex digits",
 //             user = "nobody", check-level = "bind", max-zone-file-size = 1073741824,
 //             include-directory = "/etc/dnskit/zones", journal-max-changes = 1000,
-//             journal-max-size = 16777216
+//             journal-max-size = 16777216, zonefile-sync = 60
 //   [http]    listen = "127.0.0.1:8053", allow-reload = ["127.0.0.0/8", "::1"]
 //   [[key]]   name = "xfr", algorithm = "hmac-sha256", secret = "BASE64"
 //   [[zone]]  origin = "example.test.", file = "example.test.zone",
 //             allow-transfer = [...], notify = [...], check-level = "strict",
+//             zonefile-sync = 0,
 //             primary = "192.0.2.1:53", key = "xfr"   (a secondary zone: transferred, then
 //             written to `file`)
 // An empty list is the whole list (allow-transfer = [] allows nobody, notify = [] notifies
