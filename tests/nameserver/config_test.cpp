@@ -137,3 +137,30 @@ TEST_CASE("config: TOML file", "[unit]") {
   CHECK(error.find("twice") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("config: zonefile-sync in [server] and per [[zone]]", "[unit]") {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("dnskit-config-sync-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto write = [&](const char* name, const char* text) {
+    std::ofstream(dir / name) << text;
+    return dir / name;
+  };
+  std::string error;
+  server_config defaults;
+  CHECK(defaults.zonefile_sync == 60);
+  server_config c;
+  REQUIRE(load_config_file(write("sync.toml", "[server]\nzonefile-sync = 5\n\n"
+                                              "[[zone]]\nfile = \"a.test.zone\"\nzonefile-sync = -1\n\n"
+                                              "[[zone]]\nfile = \"b.test.zone\"\n"),
+                           c, error));
+  CHECK(c.zonefile_sync == 5);
+  REQUIRE(c.zones.size() == 2);
+  CHECK(c.zones[0].zonefile_sync == -1);
+  CHECK_FALSE(c.zones[1].zonefile_sync.has_value());
+  server_config d;
+  CHECK_FALSE(load_config_file(write("bad-sync.toml", "[server]\nzonefile-sync = -2\n"), d, error));
+  CHECK(error.find("bad-sync.toml:2:") != std::string::npos);
+  CHECK(error.find("zonefile-sync") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
