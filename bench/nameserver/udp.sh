@@ -24,8 +24,9 @@
 #   quick and steady even on a busy machine), WORK (scratch directory, default
 #   /tmp/dnskit-bench-udp), EXTRA_SERVERS (more 'LABEL=COMMAND' servers as serve.sh takes them,
 #   one a line, e.g. another build: 'ours-before=/old/nameserver --listen 127.0.0.1:%PORT%
-#   --zone %ORIGIN%=%ZONE% --threads 1'; labels starting with "ours" get the ratios), plus
-#   qps.sh's own (QUIET_WAIT, MAX_OTHER_PCT, BASEPORT...).
+#   --zone %ORIGIN%=%ZONE% --threads 1'; labels starting with "ours" get the ratios), SERVERS
+#   (the labels to run, default all: "ours reflector nsd knot"; "ours" stands for every label
+#   starting with it), plus qps.sh's own (QUIET_WAIT, MAX_OTHER_PCT, BASEPORT...).
 # System calls are counted by `perf stat -e 'syscalls:sys_enter_*'` attached to every process
 # (and thread) of each server while dnsperf sends at a fixed rate, in runs of their own (the
 # tracepoints slow every system call, so these runs are not timed); the count is the sum over
@@ -137,6 +138,16 @@ while IFS= read -r extra; do
   [[ -n "${extra// /}" ]] && SPECS+=("$extra")
 done <<<"${EXTRA_SERVERS:-}"
 SPECS+=("reflector=$REFLECTOR 127.0.0.1 %PORT% $SIZE 32 $THREADS" nsd knot)
+if [[ -n "${SERVERS:-}" ]]; then
+  kept=()
+  for spec in "${SPECS[@]}"; do
+    label=${spec%%=*}
+    if [[ " $SERVERS " == *" $label "* || ( $label == ours* && " $SERVERS " == *" ours "* ) ]]; then
+      kept+=("$spec")
+    fi
+  done
+  SPECS=("${kept[@]}")
+fi
 
 if phase load; then
   echo "== saturated and fixed-rate UDP"
