@@ -136,6 +136,7 @@ struct server::impl {
   // The one writer of the served set: dynamic updates (RFC 2136), and every publication.
   std::shared_ptr<zone_updater> updater;
   std::vector<std::unique_ptr<server_worker>> workers;
+  unsigned threads = 0;  // --threads: the TCP workers, and the UDP workers of each listener
   asio::io_context control{1};
   asio::executor_work_guard<asio::io_context::executor_type> control_work =
       asio::make_work_guard(control);
@@ -810,10 +811,13 @@ bool server::start(std::string& error) {
   unsigned threads = s.config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   const std::vector<std::string> listen = s.config.listen.empty() ? default_listen() : s.config.listen;
-  // A UDP socket and a TCP acceptor per listener and thread, and some for zone files and logs.
+  // `threads` TCP workers, then `threads` UDP workers per listener (server_worker.hpp).
+  const auto most_workers = static_cast<unsigned>(threads * (1 + listen.size()));
+  // A UDP socket and a TCP acceptor per listener and thread, three for each worker's
+  // io_context (epoll, its wake-up and its timer), and some for zone files and logs.
   // The HTTP endpoint's descriptors are kept apart too: a flood of HTTP clients never takes
   // those of DNS TCP connections.
-  const std::size_t reserved = 2 * listen.size() * threads + 64 +
+  const std::size_t reserved = 2 * listen.size() * threads + 3 * std::size_t{most_workers} + 64 +
                                (s.config.http.empty() ? std::size_t{0} : http_server::max_connections + 2);
   unsigned max_connections = fit_descriptor_limit(s.config.tcp_max_connections, reserved);
   if (max_connections < s.config.tcp_max_connections) {
@@ -821,10 +825,11 @@ bool server::start(std::string& error) {
                  "connections", s.config.tcp_max_connections, max_connections);
   }
   if (s.config.query_log) {
-    s.context->query_logger = query_log::open(make_query_log_settings(s.config), threads, error);
+    s.context->query_logger = query_log::open(make_query_log_settings(s.config), most_workers, error);
     if (!s.context->query_logger) return false;
   }
   const unsigned per_worker = (max_connections + threads - 1) / threads;
+  s.threads = threads;
   for (unsigned i = 0; i < threads; ++i) {
     s.workers.push_back(std::make_unique<server_worker>(*s.context, i, per_worker));
   }
@@ -847,19 +852,23 @@ bool server::start(std::string& error) {
     }
     const auto address = asio::ip::make_address(spec.address);
     const bool shared = threads > 1;
-    for (auto& w : s.workers) {
-      asio::ip::udp::socket udp(w->io());
+    for (unsigned i = 0; i < threads; ++i) {
+      auto udp_worker = std::make_unique<server_worker>(
+          *s.context, static_cast<unsigned>(s.workers.size()), per_worker);
+      asio::ip::udp::socket udp(udp_worker->io());
       if (auto ec = open_udp(udp, {address, port}, shared)) {
         error = bind_error_text({spec.address, port, spec.ipv6}, ec);
         return false;
       }
-      asio::ip::tcp::acceptor tcp(w->io());
+      server_worker& tcp_worker = *s.workers[i];
+      asio::ip::tcp::acceptor tcp(tcp_worker.io());
       if (auto ec = open_tcp(tcp, {address, port}, shared)) {
         error = bind_error_text({spec.address, port, spec.ipv6}, ec);
         return false;
       }
-      w->add_udp(std::move(udp));
-      w->add_tcp(std::move(tcp));
+      udp_worker->add_udp(std::move(udp));
+      tcp_worker.add_tcp(std::move(tcp));
+      s.workers.push_back(std::move(udp_worker));
     }
     spec.port = port;
     s.bound.push_back(spec);
@@ -903,7 +912,7 @@ void server::run(bool install_signal_handlers) {
   }
   std::string where;
   for (const auto& b : s.bound) where += " " + b.to_string();
-  log::info("listening on udp+tcp{} with {} thread(s), {} zone(s)", where, s.workers.size(),
+  log::info("listening on udp+tcp{} with {} thread(s), {} zone(s)", where, s.threads,
             s.config.zones.size());
   if (s.http) {
     s.http->start();

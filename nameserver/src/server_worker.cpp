@@ -17,7 +17,6 @@ server_worker::server_worker(server_context& context, unsigned index, unsigned m
       index_(index),
       max_connections_(std::max(1u, max_connections)),
       zones_(context.zones),
-      tcp_answer_(65535),
       sweep_timer_(io_) {}
 
 server_worker::~server_worker() {
@@ -26,20 +25,26 @@ server_worker::~server_worker() {
 }
 
 void server_worker::add_udp(asio::ip::udp::socket socket) {
-  udp_.push_back(std::make_unique<udp_listener>(*this, std::move(socket)));
+  udp_ = std::make_unique<udp_listener>(*this, std::move(socket));
 }
 
 void server_worker::add_tcp(asio::ip::tcp::acceptor acceptor) {
+  if (tcp_answer_.empty()) tcp_answer_.resize(65535);
   tcp_.push_back(std::make_shared<tcp_listener>(*this, std::move(acceptor)));
 }
 
 void server_worker::run() {
-  for (auto& u : udp_) u->start();
-  for (auto& t : tcp_) t->start();
-  arm_sweep();
+  if (!udp_) {
+    for (auto& t : tcp_) t->start();
+    arm_sweep();
+  }
   for (;;) {
     try {
-      io_.run();
+      if (udp_) {
+        udp_->run();
+      } else {
+        io_.run();
+      }
       return;
     } catch (const std::exception& e) {
       // A handler threw (out of memory, most likely): log it and keep serving.
@@ -49,10 +54,13 @@ void server_worker::run() {
 }
 
 void server_worker::stop() {
+  if (udp_) {
+    udp_->stop();  // thread-safe; the loop closes the socket as it ends
+    return;
+  }
   asio::post(io_, [this] {
     if (stopping_) return;
     stopping_ = true;
-    for (auto& u : udp_) u->close();
     for (auto& t : tcp_) t->close();
     sweep_timer_.cancel();
     // Every connection answers what it has received, then closes (finish() may close it at
@@ -66,6 +74,9 @@ void server_worker::stop() {
 }
 
 void server_worker::zones_changed() {
+  // The UDP loop refreshes at each wake-up, the idle timeout included; its io_context never
+  // runs.
+  if (udp_) return;
   asio::post(io_, [this] { zones_.refresh(); });
 }
 

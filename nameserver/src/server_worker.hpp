@@ -1,7 +1,9 @@
 #pragma once
-// One worker thread: its own io_context (single-threaded, so handlers need no locks), one UDP
-// socket and one TCP acceptor per listener (SO_REUSEPORT), its TCP connections, and the
-// per-thread memory the query path reuses (responder scratch, an answer buffer).
+// One worker thread and the per-thread memory its query path reuses (responder scratch, the
+// zone set it serves from, its counters), so handlers need no locks. A worker serves either
+// TCP, through an io_context of its own (one acceptor per listener, SO_REUSEPORT, and its
+// connections), or one UDP socket, in a loop of its own outside Asio (udp_listener.hpp): with
+// --threads N the server runs N TCP workers and N UDP workers per listener.
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -33,7 +35,8 @@ class server_worker {
   server_context& context() noexcept { return context_; }
   unsigned index() const noexcept { return index_; }
 
-  // Before run(): adopt bound sockets (opened on io()).
+  // Before run(): adopt bound sockets (opened on io()): acceptors, or one UDP socket (which
+  // makes this a UDP worker).
   void add_udp(asio::ip::udp::socket socket);
   void add_tcp(asio::ip::tcp::acceptor acceptor);
 
@@ -43,7 +46,8 @@ class server_worker {
   // run() returns.
   void stop();
   // Thread-safe: makes the worker pick up a newly published zone set now (so the old one is
-  // freed promptly even when this worker is idle).
+  // freed promptly even when this worker is idle; a UDP worker picks it up at its next
+  // wake-up, within udp_listener::idle_wake_ms).
   void zones_changed();
 
   // --- used by the transports, on this worker's thread ---
@@ -82,7 +86,7 @@ class server_worker {
   scratch scratch_;
   dns::tsig::request_state tsig_state_;
   std::vector<std::uint8_t> tcp_answer_;
-  std::vector<std::unique_ptr<udp_listener>> udp_;
+  std::unique_ptr<udp_listener> udp_;  // a UDP worker's one socket
   std::vector<std::shared_ptr<tcp_listener>> tcp_;
   asio::steady_timer sweep_timer_;
   tcp_connection* oldest_ = nullptr;

@@ -1,16 +1,21 @@
 #pragma once
-// UDP on one listener for one worker. Asio owns the event loop (async_wait for readability);
-// the datagrams themselves move in batches with recvmmsg/sendmmsg (as Knot does), so one
-// wake-up and two system calls serve up to `batch` queries. Nothing is allocated per query.
+// UDP on one socket, served by a thread of its own outside Asio: a blocking recvmmsg with
+// MSG_WAITFORONE (it returns as soon as one datagram is there, with every other one already
+// queued, so nothing waits for a batch to fill), the batch answered, then one sendmmsg. Two
+// system calls per wake-up, as low as the kernel's UDP interface goes; waiting through Asio's
+// epoll cost two more (epoll_wait, and the EPOLL_CTL_MOD with which Asio 1.18 re-arms a socket
+// on every async_wait). Nothing is allocated per query.
 // On a wildcard address (0.0.0.0, ::) each answer leaves from the address its query came to
 // (IP_PKTINFO / IPV6_PKTINFO), which matters on hosts with several addresses.
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -32,21 +37,32 @@ class udp_listener {
   // follows the queries actually received, which are almost all far below 4 KiB.
   static constexpr std::size_t max_query = 65535;
 
+  // Takes a bound socket (made blocking here: the loop waits in recvmmsg itself).
   udp_listener(server_worker& worker, asio::ip::udp::socket socket);
   udp_listener(const udp_listener&) = delete;
   udp_listener& operator=(const udp_listener&) = delete;
 
-  void start();
-  void close();
+  // The loop, on the worker's thread: serves until stop(), then closes the socket. An idle
+  // loop wakes every idle_wake_ms to pick up a newly published zone set (so an old one is
+  // freed even when no query comes).
+  void run();
+  // Thread-safe: ends run() promptly (shutdown(SHUT_RD) wakes the blocked recvmmsg).
+  void stop();
+
+  static constexpr int idle_wake_ms = 500;
 
  private:
-  void arm();
-  void on_readable();
-  // Sends out_[from, count); returns false when the socket buffer is full (wait for writable).
-  bool flush();
+  // Answers in_[0, count) into out_; returns the answers to send.
+  std::size_t answer_batch(std::size_t count);
+  // Sends out_[0, count); a datagram the kernel refuses is skipped, as a lost packet.
+  void send_batch(std::size_t count);
   // Applies response rate limiting to an answer: the size to send (0: drop it).
   std::size_t rate_limit(const request_info& client, const outcome& result, std::uint32_t now,
                          std::span<std::uint8_t> answer);
+  // Copies the query's destination address (IP_PKTINFO / IPV6_PKTINFO) into answer `o`'s
+  // control data, so the answer leaves from it.
+  void answer_from_destination(const msghdr& query, std::size_t o);
+  void close_socket();
 
   server_worker& worker_;
   asio::ip::udp::socket socket_;
@@ -72,8 +88,12 @@ class udp_listener {
   std::array<iovec, batch> out_iov_{};
   std::array<std::array<unsigned char, control_size>, batch> out_control_{};
   std::vector<std::uint8_t> out_buffer_;
-  std::size_t out_count_ = 0;  // answers prepared in out_
-  std::size_t out_sent_ = 0;   // of which sent
+
+  // stop() and the loop's end: the socket is shut down and closed exactly once, and never
+  // after it is closed (its number could by then be another descriptor's). Not on the query
+  // path.
+  std::atomic<bool> stop_{false};
+  std::mutex close_mutex_;
   bool closed_ = false;
 };
 
