@@ -21,7 +21,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "datagram_batch.hpp"
 #include "dnskit/resolver/detail/asio.hpp"
 #include "dnskit/resolver/observer.hpp"
 #include "dnskit/resolver/options.hpp"
@@ -29,6 +28,7 @@
 #include "op_base.hpp"
 #include "op_list.hpp"
 #include "response_cache.hpp"
+#include "socket_table.hpp"
 
 namespace dnskit::resolver::detail {
 
@@ -108,14 +108,8 @@ class core : public std::enable_shared_from_this<core> {
   bool collecting() const noexcept { return collecting_; }
   void defer(op_ref op) { ready_.push_back(std::move(op)); }
 
-  // For socket_io.cpp: what the observer is told about each socket.
-  struct socket_info {
-    transport proto = transport::udp;
-    socket_address local;
-    socket_address remote;
-    std::unique_ptr<datagram_batch> received;  // UDP: datagrams read ahead (datagram_batch.hpp)
-  };
-  std::unordered_map<int, socket_info> socket_infos;
+  // The sockets c-ares opened, as socket_io.cpp records them.
+  socket_table& sockets() noexcept { return socket_table_; }
 
  private:
   struct watched_socket {
@@ -126,6 +120,7 @@ class core : public std::enable_shared_from_this<core> {
     bool reading = false, writing = false;  // an async_wait is pending
   };
 
+  void open_channel();  // core_channel.cpp
   static void on_sock_state(void* data, ares_socket_t fd, int readable, int writable);
   void sock_state(int fd, bool readable, bool writable);
   void arm(int fd, watched_socket& s);
@@ -173,6 +168,7 @@ class core : public std::enable_shared_from_this<core> {
   int granted_receive_buffer_ = 0;
 
   response_cache cache_;
+  socket_table socket_table_;
   hook_list live_;             // operations not completed yet
   std::deque<op_ref> queue_;   // waiting for an in-flight slot
   std::size_t in_flight_ = 0;  // c-ares requests outstanding

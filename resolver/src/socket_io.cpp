@@ -54,10 +54,10 @@ socket_event make_event(core& c, int fd) {
   socket_event ev;
   ev.fd = fd;
   ev.time = std::chrono::steady_clock::now();
-  if (const auto it = c.socket_infos.find(fd); it != c.socket_infos.end()) {
-    ev.proto = it->second.proto;
-    ev.local = it->second.local;
-    ev.remote = it->second.remote;
+  if (const socket_table::entry* e = c.sockets().find(fd)) {
+    ev.proto = e->proto;
+    ev.local = e->local;
+    ev.remote = e->remote;
   }
   return ev;
 }
@@ -83,10 +83,7 @@ ares_socket_t open_socket(int domain, int type, int protocol, void* data) {
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   }
-  core::socket_info info;
-  info.proto = tcp ? transport::tcp : transport::udp;
-  if (!tcp) info.received = std::make_unique<datagram_batch>();
-  c.socket_infos[fd] = std::move(info);
+  c.sockets().opened(fd, tcp ? transport::tcp : transport::udp);
   if (observer* w = c.watcher()) w->on_open(make_event(c, fd));
   errno = saved;
   return fd;
@@ -95,7 +92,7 @@ ares_socket_t open_socket(int domain, int type, int protocol, void* data) {
 int close_socket(ares_socket_t fd, void* data) {
   auto& c = *static_cast<core*>(data);
   if (observer* w = c.watcher()) w->on_close(make_event(c, fd));
-  c.socket_infos.erase(fd);
+  c.sockets().closed(fd);
   return ::close(fd);
 }
 
@@ -103,10 +100,11 @@ int connect_socket(ares_socket_t fd, const sockaddr* addr, ares_socklen_t len, v
   auto& c = *static_cast<core*>(data);
   const int rc = ::connect(fd, addr, len);
   const int saved = errno;
-  auto& info = c.socket_infos[fd];
-  info.remote = to_socket_address(addr);
-  // UDP is bound by connect(); TCP is bound once the SYN is on its way (EINPROGRESS).
-  info.local = local_address(fd);
+  if (socket_table::entry* e = c.sockets().find(fd)) {
+    e->remote = to_socket_address(addr);
+    // UDP is bound by connect(); TCP is bound once the SYN is on its way (EINPROGRESS).
+    e->local = local_address(fd);
+  }
   if (observer* w = c.watcher()) {
     socket_event ev = make_event(c, fd);
     if (rc != 0 && saved != EINPROGRESS) ev.error = error_code(saved, boost::system::system_category());
@@ -127,9 +125,9 @@ bool not_an_answer(const void* buffer, ssize_t n) {
 ares_ssize_t recv_from(ares_socket_t fd, void* buffer, std::size_t size, int flags, sockaddr* from,
                        ares_socklen_t* from_len, void* data) {
   auto& c = *static_cast<core*>(data);
-  const auto info = c.socket_infos.find(fd);
-  const bool udp = info != c.socket_infos.end() && info->second.proto == transport::udp;
-  datagram_batch* batch = udp && flags == 0 ? info->second.received.get() : nullptr;
+  socket_table::entry* info = c.sockets().find(fd);
+  const bool udp = info != nullptr && info->proto == transport::udp;
+  datagram_batch* batch = udp && flags == 0 ? info->received.get() : nullptr;
   const ares_socklen_t from_room = from_len != nullptr ? *from_len : 0;
   const auto receive = [&] {
     return batch != nullptr ? batch->receive(fd, buffer, size, from, from_len)
