@@ -92,7 +92,7 @@ class zone_updater final : public update_handler {
 
   zone_store& store_;
   std::function<void(const dns::name&)> published_;
-  std::timed_mutex writer_;  // timed: sync_file may give up rather than wait on a long reload
+  std::timed_mutex writer_;  // sync_file may give up rather than wait on a long reload
   // Under writer_: the zones' settings, the journal limits and which zones are ahead of their
   // files.
   std::vector<zone_entry> zones_;
