@@ -64,9 +64,10 @@ class touched_names {
   std::vector<std::string> keys_;  // sorted, unique
 };
 
-// The RRsets of `z` at the touched names (the apex among them: the serial lives there).
-rrset_map rrsets_at(const zone& z, const touched_names& names) {
-  rrset_map out;
+// Calls f(owner, record) for each record `z` serves at the touched names (RRSIGs with the TTL of
+// the RRset they cover).
+template <typename F>
+void for_each_record_at(const zone& z, const touched_names& names, F&& f) {
   const detail::zone_data& data = detail::data_of(z);
   for (const std::string& k : names.keys()) {
     const std::span<const std::uint8_t> lower(reinterpret_cast<const std::uint8_t*>(k.data()),
@@ -75,22 +76,29 @@ rrset_map rrsets_at(const zone& z, const touched_names& names) {
     if (id == detail::no_node) continue;
     std::error_code ec;
     const dns::name owner = dns::name::from_wire(data.node_name(id), ec);
-    const dns::name owner_lower = owner.lowercase();
     for (const detail::rrset& set : data.rrsets(id)) {
-      for (std::size_t i = 0; i < set.count; ++i) {
-        const record_ref r = data.record(id, set, i);
-        // Filled in place: moving a record in trips GCC 12's -Wstringop-overread inside
-        // Boost.Container's small_vector.
-        std::vector<dns::record>& records = out[rrset_key{owner_lower, r.type}];
-        dns::record& rec = records.emplace_back();
-        rec.owner = owner;
-        rec.type = r.type;
-        rec.klass = r.klass;
-        rec.ttl = r.ttl;
-        rec.rdata.assign(r.rdata.begin(), r.rdata.end());
-      }
+      for (std::size_t i = 0; i < set.count; ++i) f(owner, data.record(id, set, i));
     }
   }
+}
+
+// Appends a standalone copy of `r`, filled in place: moving a record in trips GCC 12's
+// -Wstringop-overread inside Boost.Container's small_vector.
+void append_copy(std::vector<dns::record>& out, const dns::name& owner, const record_ref& r) {
+  dns::record& rec = out.emplace_back();
+  rec.owner = owner;
+  rec.type = r.type;
+  rec.klass = r.klass;
+  rec.ttl = r.ttl;
+  rec.rdata.assign(r.rdata.begin(), r.rdata.end());
+}
+
+// The RRsets of `z` at the touched names (the apex among them: the serial lives there).
+rrset_map rrsets_at(const zone& z, const touched_names& names) {
+  rrset_map out;
+  for_each_record_at(z, names, [&](const dns::name& owner, const record_ref& r) {
+    append_copy(out[rrset_key{owner.lowercase(), r.type}], owner, r);
+  });
   return out;
 }
 
@@ -269,27 +277,9 @@ bool record_less(const dns::record& a, const dns::record& b) {
 // The records `z` serves at the touched names, sorted, its SOA left out.
 std::vector<dns::record> served_at(const zone& z, const touched_names& names) {
   std::vector<dns::record> out;
-  const detail::zone_data& data = detail::data_of(z);
-  for (const std::string& k : names.keys()) {
-    const std::span<const std::uint8_t> lower(reinterpret_cast<const std::uint8_t*>(k.data()),
-                                              k.size());
-    const detail::node_id id = data.find(lower);
-    if (id == detail::no_node) continue;
-    std::error_code ec;
-    const dns::name owner = dns::name::from_wire(data.node_name(id), ec);
-    for (const detail::rrset& set : data.rrsets(id)) {
-      if (set.type == dns::rr_type::soa && owner == z.origin()) continue;
-      for (std::size_t i = 0; i < set.count; ++i) {
-        const record_ref r = data.record(id, set, i);  // RRSIGs with their RRset's TTL
-        dns::record& rec = out.emplace_back();  // in place: see rrsets_at
-        rec.owner = owner;
-        rec.type = r.type;
-        rec.klass = r.klass;
-        rec.ttl = r.ttl;
-        rec.rdata.assign(r.rdata.begin(), r.rdata.end());
-      }
-    }
-  }
+  for_each_record_at(z, names, [&](const dns::name& owner, const record_ref& r) {
+    if (r.type != dns::rr_type::soa || owner != z.origin()) append_copy(out, owner, r);
+  });
   std::sort(out.begin(), out.end(), record_less);
   return out;
 }
